@@ -1,0 +1,314 @@
+//! ContentBlockDto and the properties of every block type.
+//!
+//! Property names are the wire names (`imageSrc`, `selectedValue`), so a block reads like
+//! its JSON: `Text::default().value("Hello").size(Size::lg)`.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::action::ActionDto;
+use crate::enums::{Color, ImageSize, SectionType, Size, TitleWidth};
+use crate::pointer::join;
+use crate::schema::{self, Cross, Kind, StrRule};
+use crate::violation::{Rule, Violation};
+use crate::wire::{deserialize_via_wire, expect_object, wire_struct, FromWire, Order};
+
+/// An ordered map of block id to block. The order is the display order.
+pub type Blocks = IndexMap<String, ContentBlockDto>;
+
+/// Option code to the label the user sees, in display order.
+pub type Values = IndexMap<String, String>;
+
+wire_struct! {
+    /// `text`: formatted text.
+    Text ("text") {
+        /// The text.
+        "value" value: String = Kind::Str(StrRule::Any) => required;
+        /// Turn `\n` into line breaks. Default false.
+        "multiline" multiline: bool = Kind::Bool;
+        /// Default false.
+        "bold" bold: bool = Kind::Bool;
+        /// Default `md`.
+        "size" size: Size = Kind::Enum(&Size::SPEC);
+        "color" color: Color = Kind::Enum(&Color::SPEC);
+        /// A tooltip (not in the docs; Bitrix24's renderer reads it).
+        "title" title: String = Kind::Str(StrRule::Any);
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `link`: a text that runs an action when clicked.
+    Link ("link") {
+        /// The link text; HTML is not supported.
+        "text" text: String = Kind::Str(StrRule::Any) => required;
+        "action" action: ActionDto = Kind::Action => required;
+        /// Default `md`.
+        "size" size: Size = Kind::Enum(&Size::SPEC);
+        /// Default false.
+        "bold" bold: bool = Kind::Bool;
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `withTitle`: a title and, as the value, one text, link or lineOfBlocks.
+    WithTitle ("withTitle") {
+        "title" title: String = Kind::Str(StrRule::Any) => required;
+        /// Title and value on one line. Default false.
+        "inline" inline: bool = Kind::Bool;
+        /// Only applies when `inline` is true. Default `md`.
+        "titleWidth" titleWidth: TitleWidth = Kind::Enum(&TitleWidth::SPEC);
+        /// The value: a text, link or lineOfBlocks.
+        "block" block: Box<ContentBlockDto> = Kind::Block(&schema::WITH_TITLE) => required;
+    }
+    cross: [Cross::NeedsTrue { field: "titleWidth", flag: "inline" }]
+}
+
+wire_struct! {
+    /// `lineOfBlocks`: texts and links on one line.
+    LineOfBlocks ("lineOfBlocks") {
+        "blocks" blocks: Blocks = Kind::Blocks(&schema::LINE_OF_BLOCKS) => required;
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `dropdownMenu`: a menu of options; changes go to `bindValueChangeCallback`.
+    DropdownMenu ("dropdownMenu") {
+        /// A key of `values`; Bitrix24 shows the first option when unset.
+        "selectedValue" selectedValue: String = Kind::Str(StrRule::Any);
+        "values" values: Values = Kind::Values => required;
+    }
+    cross: [Cross::KeyOf { field: "selectedValue", map: "values" }]
+}
+
+wire_struct! {
+    /// `input`: a one-line text field.
+    Input ("input") {
+        "title" title: String = Kind::Str(StrRule::Any);
+        "value" value: String = Kind::Str(StrRule::Any);
+        "placeholder" placeholder: String = Kind::Str(StrRule::Any);
+        "disabled" disabled: bool = Kind::Bool;
+        /// A non-empty text marks the value as invalid and is shown to the user.
+        "errorText" errorText: String = Kind::Str(StrRule::Any);
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `textarea`: a multi-line text field.
+    Textarea ("textarea") {
+        "title" title: String = Kind::Str(StrRule::Any);
+        "value" value: String = Kind::Str(StrRule::Any);
+        "placeholder" placeholder: String = Kind::Str(StrRule::Any);
+        "disabled" disabled: bool = Kind::Bool;
+        /// A non-empty text marks the value as invalid and is shown to the user.
+        "errorText" errorText: String = Kind::Str(StrRule::Any);
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `select`: a drop-down field.
+    Select ("select") {
+        "title" title: String = Kind::Str(StrRule::Any);
+        /// A key of `values`; Bitrix24 shows the first option when unset.
+        "selectedValue" selectedValue: String = Kind::Str(StrRule::Any);
+        "values" values: Values = Kind::Values => required;
+        "disabled" disabled: bool = Kind::Bool;
+        /// A non-empty text marks the value as invalid and is shown to the user.
+        "errorText" errorText: String = Kind::Str(StrRule::Any);
+    }
+    cross: [Cross::KeyOf { field: "selectedValue", map: "values" }]
+}
+
+wire_struct! {
+    /// `list`: a bulleted list of texts, links and lineOfBlocks.
+    List ("list") {
+        "blocks" blocks: Blocks = Kind::Blocks(&schema::LIST) => required;
+    }
+    cross: []
+}
+
+wire_struct! {
+    /// `section`: 1 to 20 blocks, grouped, with an optional image.
+    Section ("section") {
+        /// Appearance. Default `default`.
+        "type" r#type: SectionType = Kind::Enum(&SectionType::SPEC);
+        /// An absolute http(s) URL; Bitrix24 drops any other image.
+        "imageSrc" imageSrc: String = Kind::Str(StrRule::HttpUrl);
+        /// Default `lg`.
+        "imageSize" imageSize: ImageSize = Kind::Enum(&ImageSize::SPEC);
+        "blocks" blocks: Blocks = Kind::Blocks(&schema::SECTION) => required;
+    }
+    cross: []
+}
+
+macro_rules! block_enum {
+    ($($variant:ident($ty:ident)),* $(,)?) => {
+        /// The type and properties of a block.
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(non_camel_case_types)]
+        pub enum Block {
+            $( $variant($ty), )*
+        }
+
+        impl Block {
+            /// The `type` on the wire.
+            pub fn type_name(&self) -> &'static str {
+                match self { $( Block::$variant(_) => stringify!($variant), )* }
+            }
+
+            fn serialize_properties<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                match self { $( Block::$variant(p) => map.serialize_entry("properties", p), )* }
+            }
+
+            fn from_properties(ty: &str, props: &Value, ptr: &str) -> Option<Result<Self, Violation>> {
+                Some(match ty {
+                    $( stringify!($variant) => $ty::from_wire(props, ptr).map(Block::$variant), )*
+                    _ => return None,
+                })
+            }
+        }
+
+        $(
+            impl From<$ty> for Block {
+                fn from(p: $ty) -> Self {
+                    Block::$variant(p)
+                }
+            }
+            impl From<$ty> for ContentBlockDto {
+                fn from(p: $ty) -> Self {
+                    ContentBlockDto::new(Block::$variant(p))
+                }
+            }
+            impl From<$ty> for Box<ContentBlockDto> {
+                fn from(p: $ty) -> Self {
+                    Box::new(ContentBlockDto::new(Block::$variant(p)))
+                }
+            }
+        )*
+    };
+}
+
+block_enum! {
+    text(Text),
+    link(Link),
+    withTitle(WithTitle),
+    lineOfBlocks(LineOfBlocks),
+    dropdownMenu(DropdownMenu),
+    input(Input),
+    textarea(Textarea),
+    select(Select),
+    list(List),
+    section(Section),
+}
+
+/// A content block: `{"type": ..., "visible": ..., "properties": {...}}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentBlockDto {
+    /// Shown or hidden; Bitrix24's default is shown. Change it later with
+    /// `setLayoutItemState` to make the interface dynamic.
+    pub visible: Option<bool>,
+    pub block: Block,
+    #[doc(hidden)]
+    pub _order: Order,
+}
+
+impl ContentBlockDto {
+    pub fn new(block: impl Into<Block>) -> Self {
+        ContentBlockDto {
+            visible: None,
+            block: block.into(),
+            _order: Order::default(),
+        }
+    }
+
+    /// Sets `visible`.
+    #[must_use]
+    pub fn visible(mut self, visible: bool) -> Self {
+        self.visible = Some(visible);
+        self._order.touch("visible");
+        self
+    }
+
+    /// The `type` on the wire.
+    pub fn type_name(&self) -> &'static str {
+        self.block.type_name()
+    }
+}
+
+impl From<Block> for ContentBlockDto {
+    fn from(block: Block) -> Self {
+        ContentBlockDto::new(block)
+    }
+}
+
+impl serde::Serialize for ContentBlockDto {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("type", self.block.type_name())?;
+        for key in self._order.with_rest(&["visible", "properties"]) {
+            match key {
+                "visible" => {
+                    if let Some(v) = self.visible {
+                        map.serialize_entry("visible", &v)?;
+                    }
+                }
+                _ => self.block.serialize_properties(&mut map)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl FromWire for ContentBlockDto {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        let object = expect_object(value, ptr)?;
+        let mut order = Order::default();
+        let mut visible = None;
+        for (key, v) in object {
+            match key.as_str() {
+                "type" => {}
+                "visible" => {
+                    visible = Some(bool::from_wire(v, &join(ptr, "visible"))?);
+                    order.touch("visible");
+                }
+                "properties" => order.touch("properties"),
+                other => return Err(crate::check::unknown_block_key(&join(ptr, other), other, ())),
+            }
+        }
+        let at = join(ptr, "type");
+        let ty = object
+            .get("type")
+            .ok_or_else(|| Violation::new(&at, Rule::MissingRequired, "a block needs a `type`"))?;
+        let ty = String::from_wire(ty, &at)?;
+        let at = join(ptr, "properties");
+        let props = object
+            .get("properties")
+            .ok_or_else(|| Violation::new(&at, Rule::MissingRequired, "a block needs `properties`"))?;
+        let block = Block::from_properties(&ty, props, &at)
+            .unwrap_or_else(|| Err(crate::check::unknown_block_type(&join(ptr, "type"), &ty, ())))?;
+        Ok(ContentBlockDto {
+            visible,
+            block,
+            _order: order,
+        })
+    }
+}
+
+deserialize_via_wire!(ContentBlockDto);
+
+impl FromWire for Blocks {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        expect_object(value, ptr)?
+            .iter()
+            .map(|(id, v)| Ok((id.clone(), ContentBlockDto::from_wire(v, &join(ptr, id))?)))
+            .collect()
+    }
+}

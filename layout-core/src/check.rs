@@ -1,0 +1,705 @@
+//! The interpreter of the rule table. It walks any tree that implements [`Node`]: a
+//! `serde_json::Value` at run time, the parsed `layout!` input at compile time, where a
+//! value may be a Rust expression known only at run time ([`Shape::Opaque`]).
+//!
+//! It reports every violation, in document order, each with the JSON pointer of the value
+//! at fault and the node's location `L` (nothing for JSON, a span for the macro). What it
+//! cannot decide because a value is opaque it lists as [`Deferred`], so that the macro
+//! knows the layout needs a check when it is built.
+
+use crate::pointer::join;
+use crate::schema::{
+    self, action_spec, block_spec, did_you_mean, list, Cross, Field, Kind, Nest, StrRule, StructSpec,
+    ACTIONS, BLOCKS, BLOCK_KEYS,
+};
+use crate::violation::{Rule, Violation};
+
+/// A tree the checker can walk.
+pub trait Node {
+    /// Where a node is in its source: `()` for JSON, a span for the macro.
+    type Loc: Clone;
+    fn loc(&self) -> Self::Loc;
+    fn shape(&self) -> Shape<'_, Self>;
+}
+
+/// What a node is.
+pub enum Shape<'a, N: Node + ?Sized> {
+    Null,
+    Bool(bool),
+    /// A number, with its value when it is a non-negative integer.
+    Number(Option<u64>),
+    Str(&'a str),
+    Array,
+    Object(Vec<Entry<'a, N>>),
+    /// A value computed at run time. Its Rust type is checked by the compiler; what it
+    /// holds is not known to the checker.
+    Opaque,
+}
+
+/// How many times an entry of an object will be there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    One,
+    /// Zero or one time (under an `if`).
+    Optional,
+    /// Any number of times (one per item of a loop).
+    Many,
+}
+
+/// One member of an object.
+pub struct Entry<'a, N: Node + ?Sized> {
+    /// The key, or `None` when it is computed at run time.
+    pub key: Option<&'a str>,
+    pub key_loc: N::Loc,
+    pub value: &'a N,
+    pub count: Count,
+}
+
+/// A check that could not be made because a value is only known at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deferred<L> {
+    pub pointer: String,
+    pub loc: L,
+    pub why: &'static str,
+}
+
+/// The result of a check.
+#[derive(Clone, Debug)]
+pub struct Report<L> {
+    pub violations: Vec<Violation<L>>,
+    pub deferred: Vec<Deferred<L>>,
+}
+
+/// Checks a whole LayoutDto.
+pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
+    let mut c = Checker {
+        violations: Vec::new(),
+        deferred: Vec::new(),
+    };
+    c.object(root, "", &crate::layout::LayoutDto::SPEC, &[]);
+    Report {
+        violations: c.violations,
+        deferred: c.deferred,
+    }
+}
+
+/// The violation for a block type that does not exist.
+pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
+    let names = BLOCKS.iter().map(|b| b.name);
+    let help = match did_you_mean(ty, names.clone()) {
+        Some(d) => d,
+        None => format!("block types: {}", list(names)),
+    };
+    Violation::at(
+        ptr,
+        Rule::UnknownBlockType,
+        format!("unknown block type `{ty}`"),
+        loc,
+    )
+    .with_help(help)
+}
+
+/// The violation for an action type that does not exist.
+pub fn unknown_action<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
+    let names = ACTIONS.iter().map(|a| a.name);
+    let help = match did_you_mean(ty, names.clone()) {
+        Some(d) => d,
+        None => format!("action types: {}", list(names)),
+    };
+    Violation::at(
+        ptr,
+        Rule::UnknownActionType,
+        format!("unknown action type `{ty}`"),
+        loc,
+    )
+    .with_help(help)
+}
+
+/// The violation for a key of a ContentBlockDto other than type, visible, properties.
+pub fn unknown_block_key<L>(ptr: &str, key: &str, loc: L) -> Violation<L> {
+    let help = match did_you_mean(key, BLOCK_KEYS.iter().copied()) {
+        Some(d) => d,
+        None => format!(
+            "a block has only `type`, `visible` and `properties`; put `{key}` inside `properties` if the block type has it"
+        ),
+    };
+    Violation::at(
+        ptr,
+        Rule::UnknownProperty,
+        format!("unknown key `{key}` of a block"),
+        loc,
+    )
+    .with_help(help)
+}
+
+fn shape_name<N: Node + ?Sized>(shape: &Shape<'_, N>) -> &'static str {
+    match shape {
+        Shape::Null => "null",
+        Shape::Bool(_) => "a boolean",
+        Shape::Number(_) => "a number",
+        Shape::Str(_) => "a string",
+        Shape::Array => "an array",
+        Shape::Object(_) => "an object",
+        Shape::Opaque => "a value",
+    }
+}
+
+struct Checker<L> {
+    violations: Vec<Violation<L>>,
+    deferred: Vec<Deferred<L>>,
+}
+
+impl<L: Clone> Checker<L> {
+    fn push(&mut self, v: Violation, loc: &L) {
+        self.violations.push(v.relocate(loc.clone()));
+    }
+
+    fn defer(&mut self, ptr: &str, loc: &L, why: &'static str) {
+        self.deferred.push(Deferred {
+            pointer: ptr.to_owned(),
+            loc: loc.clone(),
+            why,
+        });
+    }
+
+    fn wrong_type<N: Node<Loc = L> + ?Sized>(
+        &mut self,
+        ptr: &str,
+        expected: &str,
+        node: &N,
+        shape: &Shape<'_, N>,
+    ) {
+        let mut v = Violation::new(
+            ptr,
+            Rule::WrongType,
+            format!("expected {expected}, found {}", shape_name(shape)),
+        );
+        if matches!(shape, Shape::Null) {
+            v = v.with_help("leave the property out instead of writing null");
+        }
+        self.push(v, &node.loc());
+    }
+
+    /// Checks an object against `spec`, ignoring the keys in `skip`. Returns its entries.
+    fn object<'n, N: Node<Loc = L> + ?Sized>(
+        &mut self,
+        node: &'n N,
+        ptr: &str,
+        spec: &'static StructSpec,
+        skip: &[&str],
+    ) {
+        let entries = match node.shape() {
+            Shape::Object(entries) => entries,
+            Shape::Opaque => return,
+            other => {
+                let expected = format!("an object ({})", spec.what());
+                return self.wrong_type(ptr, &expected, node, &other);
+            }
+        };
+        let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+        for e in &entries {
+            let Some(key) = e.key else {
+                self.defer(ptr, &e.key_loc, "a property name computed at run time");
+                continue;
+            };
+            if skip.contains(&key) {
+                continue;
+            }
+            let at = join(ptr, key);
+            if seen.contains(&key) {
+                self.push(
+                    Violation::new(&at, Rule::DuplicateKey, format!("property `{key}` is set twice"))
+                        .with_help("keep one of them"),
+                    &e.key_loc,
+                );
+                continue;
+            }
+            seen.push(key);
+            match spec.field(key) {
+                Some(field) => self.value(e.value, &at, field, &e.key_loc),
+                None => self.push(spec.unknown_field(&at, key), &e.key_loc),
+            }
+        }
+        for field in spec.fields.iter().filter(|f| f.required) {
+            if !seen.contains(&field.name) {
+                let v = Violation::new(
+                    join(ptr, field.name),
+                    Rule::MissingRequired,
+                    format!("{} needs `{}`", spec.what(), field.name),
+                )
+                .with_help(format!("add `{}`: {}", field.name, describe(field)));
+                self.push(v, &node.loc());
+            }
+        }
+        for cross in spec.cross {
+            self.cross(cross, &entries, ptr, node);
+        }
+    }
+
+    fn cross<N: Node<Loc = L> + ?Sized>(
+        &mut self,
+        cross: &Cross,
+        entries: &[Entry<'_, N>],
+        ptr: &str,
+        node: &N,
+    ) {
+        let get = |name: &str| entries.iter().find(|e| e.key == Some(name));
+        match *cross {
+            Cross::NeedsTrue { field, flag } => {
+                let Some(f) = get(field) else { return };
+                let at = join(ptr, field);
+                match get(flag).map(|e| (e, e.value.shape())) {
+                    Some((_, Shape::Bool(true))) => {}
+                    Some((e, Shape::Opaque)) => self.defer(&at, &e.key_loc, "a flag known at run time"),
+                    Some((_, Shape::Bool(false))) | None => self.push(
+                        Violation::new(
+                            &at,
+                            Rule::TitleWidthWithoutInline,
+                            format!("`{field}` applies only when `{flag}` is true"),
+                        )
+                        .with_help(format!("set `{flag}: true`, or remove `{field}`")),
+                        &f.key_loc,
+                    ),
+                    Some(_) => {} // wrong type, reported already
+                }
+            }
+            Cross::KeyOf { field, map } => {
+                let Some(f) = get(field) else { return };
+                let at = join(ptr, field);
+                let Some(m) = get(map) else { return };
+                let (Shape::Str(selected), Shape::Object(options)) = (f.value.shape(), m.value.shape())
+                else {
+                    if matches!(f.value.shape(), Shape::Opaque) || matches!(m.value.shape(), Shape::Opaque) {
+                        self.defer(&at, &f.key_loc, "a selected value known at run time");
+                    }
+                    return;
+                };
+                if options.iter().any(|o| o.key.is_none()) {
+                    return self.defer(&at, &f.key_loc, "option codes computed at run time");
+                }
+                if !options.is_empty() && !options.iter().any(|o| o.key == Some(selected)) {
+                    let codes: Vec<&str> = options.iter().filter_map(|o| o.key).collect();
+                    let help = match did_you_mean(selected, codes.iter().copied()) {
+                        Some(d) => format!(
+                            "{d}; the codes of `{map}`: {}",
+                            list(
+                                codes
+                                    .iter()
+                                    .map(|c| quoted(c))
+                                    .collect::<Vec<_>>()
+                                    .iter()
+                                    .map(String::as_str)
+                            )
+                        ),
+                        None => format!(
+                            "use one of the codes of `{map}`: {}",
+                            list(
+                                codes
+                                    .iter()
+                                    .map(|c| quoted(c))
+                                    .collect::<Vec<_>>()
+                                    .iter()
+                                    .map(String::as_str)
+                            )
+                        ),
+                    };
+                    self.push(
+                        Violation::new(
+                            &at,
+                            Rule::SelectedValueNotInValues,
+                            format!("`{field}` \"{selected}\" is not a key of `{map}`"),
+                        )
+                        .with_help(help),
+                        &f.value.loc(),
+                    );
+                }
+            }
+            Cross::Exclusive { a, b } => {
+                if let (Some(_), Some(eb)) = (get(a), get(b)) {
+                    self.push(
+                        Violation::new(
+                            ptr,
+                            Rule::ExclusiveProperties,
+                            format!("`{a}` and `{b}` cannot be used together"),
+                        )
+                        .with_help(format!("keep either `{a}` or `{b}`")),
+                        &eb.key_loc,
+                    );
+                }
+                let _ = node;
+            }
+        }
+    }
+
+    fn value<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, field: &Field, key_loc: &L) {
+        let shape = node.shape();
+        if let Shape::Opaque = shape {
+            match field.kind {
+                Kind::Str(StrRule::Any) | Kind::Bool | Kind::UInt | Kind::Enum(_) | Kind::Any => {}
+                _ => self.defer(ptr, &node.loc(), "a value known at run time"),
+            }
+            return;
+        }
+        match field.kind {
+            Kind::Str(rule) => match shape {
+                Shape::Str(s) => self.string(s, rule, ptr, node),
+                other => self.wrong_type(ptr, "a string", node, &other),
+            },
+            Kind::Bool => {
+                if !matches!(shape, Shape::Bool(_)) {
+                    self.wrong_type(ptr, "a boolean (true or false)", node, &shape);
+                }
+            }
+            Kind::UInt => match shape {
+                Shape::Number(Some(n)) if n <= u64::from(u32::MAX) => {}
+                other => self.wrong_type(ptr, "a whole number of pixels", node, &other),
+            },
+            Kind::Enum(spec) => match shape {
+                Shape::Str(s) if spec.contains(s) => {}
+                Shape::Str(s) => self.push(spec.violation(ptr, s), &node.loc()),
+                other => {
+                    let expected = format!("a string ({}: {})", spec.name, list(spec.values.iter().copied()));
+                    self.wrong_type(ptr, &expected, node, &other)
+                }
+            },
+            Kind::Any => {}
+            Kind::Object(spec) => self.object(node, ptr, spec, &[]),
+            Kind::Action => self.action(node, ptr),
+            Kind::Block(nest) => self.block(node, ptr, nest),
+            Kind::Blocks(nest) => self.blocks(node, ptr, nest, key_loc),
+            Kind::Values => self.values(node, ptr, shape, key_loc),
+        }
+    }
+
+    fn string<N: Node<Loc = L> + ?Sized>(&mut self, s: &str, rule: StrRule, ptr: &str, node: &N) {
+        match rule {
+            StrRule::Any => {}
+            StrRule::Uri => {
+                if s.trim().is_empty() {
+                    self.push(
+                        Violation::new(ptr, Rule::EmptyValue, "a redirect needs an address, found an empty string")
+                            .with_help("write a relative Bitrix24 path such as \"/crm/deal/details/1/\" or an https:// URL"),
+                        &node.loc(),
+                    );
+                } else if let Some(scheme) = schema::dangerous_scheme(s) {
+                    self.push(
+                        Violation::new(ptr, Rule::DangerousUri, format!("a redirect to a `{scheme}` URI is not allowed"))
+                            .with_help("redirect to an http(s) URL or a relative path; to run code on click, use a `layoutEvent` action and handle it in bindLayoutEventCallback"),
+                        &node.loc(),
+                    );
+                }
+            }
+            StrRule::HttpUrl => {
+                if !schema::is_http_url(s) {
+                    self.push(
+                        Violation::new(
+                            ptr,
+                            Rule::ImageSrcScheme,
+                            format!("`imageSrc` \"{s}\" is not an http(s) URL"),
+                        )
+                        .with_help(
+                            "write a full address starting with https:// (Bitrix24 drops any other image)",
+                        ),
+                        &node.loc(),
+                    );
+                }
+            }
+        }
+    }
+
+    fn values<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, shape: Shape<'_, N>, key_loc: &L) {
+        let Shape::Object(options) = shape else {
+            return self.wrong_type(ptr, "an object of option code to label", node, &shape);
+        };
+        if options.is_empty() {
+            self.push(
+                Violation::new(ptr, Rule::EmptyValues, "`values` has no option")
+                    .with_help("add at least one option: \"code\": \"label\""),
+                key_loc,
+            );
+        } else if options.iter().all(|o| o.count != Count::One) {
+            self.defer(ptr, key_loc, "options computed at run time");
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for o in &options {
+            let Some(code) = o.key else {
+                self.defer(ptr, &o.key_loc, "option codes computed at run time");
+                continue;
+            };
+            let at = join(ptr, code);
+            if seen.contains(&code) {
+                self.push(
+                    Violation::new(
+                        &at,
+                        Rule::DuplicateKey,
+                        format!("option `{code}` is listed twice"),
+                    ),
+                    &o.key_loc,
+                );
+            }
+            seen.push(code);
+            match o.value.shape() {
+                Shape::Str(_) | Shape::Opaque => {}
+                other => self.wrong_type(&at, "a string (the label)", o.value, &other),
+            }
+        }
+    }
+
+    fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str) {
+        let shape = node.shape();
+        let Shape::Object(entries) = &shape else {
+            return self.wrong_type(ptr, "an object (ActionDto)", node, &shape);
+        };
+        let at = join(ptr, "type");
+        let Some(ty) = entries.iter().find(|e| e.key == Some("type")) else {
+            let v = Violation::new(&at, Rule::MissingRequired, "an action needs a `type`")
+                .with_help(format!("action types: {}", list(ACTIONS.iter().map(|a| a.name))));
+            return self.push(v, &node.loc());
+        };
+        match ty.value.shape() {
+            Shape::Str(name) => match action_spec(name) {
+                Some(spec) => self.object(node, ptr, spec, &["type"]),
+                None => self.violations.push(unknown_action(&at, name, ty.value.loc())),
+            },
+            Shape::Opaque => self.defer(&at, &ty.value.loc(), "an action type known at run time"),
+            other => self.wrong_type(&at, "a string (the action type)", ty.value, &other),
+        }
+    }
+
+    fn block<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, nest: &Nest) {
+        let shape = node.shape();
+        let entries = match shape {
+            Shape::Object(entries) => entries,
+            Shape::Opaque => return self.defer(ptr, &node.loc(), "a block built at run time"),
+            other => return self.wrong_type(ptr, "an object (ContentBlockDto)", node, &other),
+        };
+        let mut ty = None;
+        let mut props = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for e in &entries {
+            let Some(key) = e.key else { continue };
+            let at = join(ptr, key);
+            if seen.contains(&key) {
+                self.push(
+                    Violation::new(&at, Rule::DuplicateKey, format!("key `{key}` is set twice")),
+                    &e.key_loc,
+                );
+                continue;
+            }
+            seen.push(key);
+            match key {
+                "type" => ty = Some(e),
+                "properties" => props = Some(e),
+                "visible" => match e.value.shape() {
+                    Shape::Bool(_) | Shape::Opaque => {}
+                    other => self.wrong_type(&at, "a boolean (true or false)", e.value, &other),
+                },
+                other => self
+                    .violations
+                    .push(unknown_block_key(&at, other, e.key_loc.clone())),
+            }
+        }
+        let at_type = join(ptr, "type");
+        let spec = match ty.map(|e| (e, e.value.shape())) {
+            None => {
+                let v = Violation::new(&at_type, Rule::MissingRequired, "a block needs a `type`")
+                    .with_help(format!("allowed here: {}", list(nest.allowed.iter().copied())));
+                self.push(v, &node.loc());
+                None
+            }
+            Some((e, Shape::Str(name))) => match block_spec(name) {
+                None => {
+                    self.violations
+                        .push(unknown_block_type(&at_type, name, e.value.loc()));
+                    None
+                }
+                Some(spec) => {
+                    if !nest.allows(name) {
+                        self.not_allowed(ptr, name, nest, &e.value.loc());
+                    }
+                    Some(spec)
+                }
+            },
+            Some((e, Shape::Opaque)) => {
+                self.defer(&at_type, &e.value.loc(), "a block type known at run time");
+                None
+            }
+            Some((e, other)) => {
+                self.wrong_type(&at_type, "a string (the block type)", e.value, &other);
+                None
+            }
+        };
+        let at_props = join(ptr, "properties");
+        match (props, spec) {
+            (None, _) => {
+                let v = Violation::new(&at_props, Rule::MissingRequired, "a block needs `properties`");
+                self.push(v, &node.loc());
+            }
+            (Some(p), Some(spec)) => self.object(p.value, &at_props, spec, &[]),
+            (Some(_), None) => {}
+        }
+    }
+
+    fn not_allowed(&mut self, ptr: &str, name: &str, nest: &Nest, loc: &L) {
+        let (message, mut help) = if nest.max == Some(1) && nest.min == 1 {
+            (
+                format!("`{name}` cannot be the block of a {}", nest.parent),
+                format!(
+                    "a {}'s block is one of: {}",
+                    nest.parent,
+                    list(nest.allowed.iter().copied())
+                ),
+            )
+        } else if nest.parent == "LayoutDto" {
+            (
+                format!("`{name}` is not allowed at the top level"),
+                format!("allowed: {}", list(nest.allowed.iter().copied())),
+            )
+        } else {
+            (
+                format!("`{name}` is not allowed inside a {}", nest.parent),
+                format!("a {} takes: {}", nest.parent, list(nest.allowed.iter().copied())),
+            )
+        };
+        if name == "section" {
+            if let Some(note) = nest.note {
+                help = format!("{note}; {help}");
+            }
+        }
+        self.push(
+            Violation::new(ptr, Rule::BlockNotAllowed, message).with_help(help),
+            loc,
+        );
+    }
+
+    fn blocks<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, nest: &Nest, key_loc: &L) {
+        let shape = node.shape();
+        let entries = match shape {
+            Shape::Object(entries) => entries,
+            Shape::Opaque => return self.defer(ptr, &node.loc(), "blocks built at run time"),
+            Shape::Array => {
+                let v = Violation::new(ptr, Rule::WrongType, "expected an object of block id to block, found an array")
+                    .with_help("`blocks` is keyed by block id: {\"header\": {\"type\": \"text\", ...}}; in PHP use string keys (an empty PHP array encodes as [])");
+                return self.push(v, &node.loc());
+            }
+            other => return self.wrong_type(ptr, "an object of block id to block", node, &other),
+        };
+        let mut definite = 0usize;
+        let mut uncertain = false;
+        let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+        let mut too_many_reported = false;
+        let total_definite = entries.iter().filter(|e| e.count == Count::One).count();
+        for e in &entries {
+            let id = e.key.unwrap_or("*");
+            let at = join(ptr, id);
+            match e.key {
+                Some(k) if seen.contains(&k) => {
+                    self.push(
+                        Violation::new(
+                            &at,
+                            Rule::DuplicateKey,
+                            format!("block id `{k}` is used twice in one {}", nest.parent),
+                        )
+                        .with_help("block ids of one map must differ"),
+                        &e.key_loc,
+                    );
+                }
+                Some(k) => seen.push(k),
+                None => {}
+            }
+            match e.count {
+                Count::One => definite += 1,
+                Count::Optional | Count::Many => uncertain = true,
+            }
+            if let Some(max) = nest.max {
+                if e.count == Count::One && definite > max && !too_many_reported {
+                    too_many_reported = true;
+                    let v = Violation::new(
+                        &at,
+                        Rule::TooManyBlocks,
+                        format!(
+                            "a {} holds at most {max} blocks; this is block {definite} of {total_definite}",
+                            nest.parent
+                        ),
+                    )
+                    .with_help(format!(
+                        "move blocks {definite}..{total_definite} into another {}",
+                        nest.parent
+                    ));
+                    self.push(v, &e.key_loc);
+                }
+            }
+            self.block(e.value, &at, nest);
+        }
+        if definite < nest.min {
+            if uncertain {
+                self.defer(ptr, key_loc, "a block count known at run time");
+            } else {
+                let what = if nest.parent == "LayoutDto" {
+                    "a layout".to_owned()
+                } else {
+                    format!("a {}", nest.parent)
+                };
+                let v = Violation::new(
+                    ptr,
+                    Rule::TooFewBlocks,
+                    format!("{what} needs at least {} block, found none", nest.min),
+                )
+                .with_help(format!("add a block: {}", list(nest.allowed.iter().copied())));
+                self.push(v, key_loc);
+            }
+        } else if uncertain && nest.max.is_some_and(|max| definite <= max) {
+            self.defer(ptr, key_loc, "a block count known at run time");
+        }
+        if entries.iter().any(|e| e.key.is_none()) {
+            self.defer(ptr, key_loc, "block ids computed at run time");
+        }
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{s}\"")
+}
+
+/// What a field holds, for "add `x`: ..." hints.
+fn describe(field: &Field) -> String {
+    match field.kind {
+        Kind::Str(_) => "a string".into(),
+        Kind::Bool => "true or false".into(),
+        Kind::UInt => "a number".into(),
+        Kind::Enum(e) => format!("one of {}", list(e.values.iter().copied())),
+        Kind::Any => "any value".into(),
+        Kind::Object(s) => format!("a {}", s.name),
+        Kind::Action => "an action {\"type\": \"redirect\" | \"layoutEvent\" | \"openRestApp\", ...}".into(),
+        Kind::Block(n) => format!("one block: {}", list(n.allowed.iter().copied())),
+        Kind::Blocks(n) => format!("blocks by id: {}", list(n.allowed.iter().copied())),
+        Kind::Values => "{\"code\": \"label\", ...}".into(),
+    }
+}
+
+impl Node for serde_json::Value {
+    type Loc = ();
+
+    fn loc(&self) {}
+
+    fn shape(&self) -> Shape<'_, Self> {
+        use serde_json::Value;
+        match self {
+            Value::Null => Shape::Null,
+            Value::Bool(b) => Shape::Bool(*b),
+            Value::Number(n) => Shape::Number(n.as_u64()),
+            Value::String(s) => Shape::Str(s),
+            Value::Array(_) => Shape::Array,
+            Value::Object(map) => Shape::Object(
+                map.iter()
+                    .map(|(k, v)| Entry {
+                        key: Some(k.as_str()),
+                        key_loc: (),
+                        value: v,
+                        count: Count::One,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}

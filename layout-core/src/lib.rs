@@ -1,0 +1,36 @@
+//! The typed model of the Bitrix24 CRM widget LayoutDto (the built-in interface of a
+//! `CRM_XXX_DETAIL_ACTIVITY` placement), and its rules.
+//!
+//! Bitrix24's renderer validates nothing: a block that breaks a rule is dropped without a
+//! word. Here every rule lives once, in [`schema`], and is enforced by
+//! [`LayoutDto::validate`] at run time and by the `layout!` macro at compile time.
+//!
+//! ```
+//! let layout = layout_core::LayoutDto::from_json(
+//!     r#"{"blocks":{"l":{"type":"lineOfBlocks","properties":{"blocks":{
+//!         "i":{"type":"input","properties":{}}}}}}}"#,
+//! );
+//! let err = layout.unwrap_err().to_string();
+//! assert!(err.contains("/blocks/l/properties/blocks/i: `input` is not allowed inside a lineOfBlocks"));
+//! ```
+
+pub mod action;
+pub mod blocks;
+pub mod check;
+pub mod enums;
+pub mod json;
+pub mod layout;
+pub mod pointer;
+pub mod schema;
+pub mod violation;
+pub mod wire;
+
+pub use action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
+pub use blocks::{
+    Block, Blocks, ContentBlockDto, DropdownMenu, Input, LineOfBlocks, Link, List, Section, Select, Text,
+    Textarea, Values, WithTitle,
+};
+pub use enums::{ButtonState, Color, ImageSize, SectionType, Size, TitleWidth};
+pub use json::ReadError;
+pub use layout::{ButtonDto, LayoutDto};
+pub use violation::{Rule, Violation, Violations};

@@ -1,0 +1,318 @@
+//! The machinery shared by every wire type: key order, conversion from JSON with a
+//! pointer to the value at fault, and the two declarative macros that generate a wire
+//! struct or enum *and* its entry in the rule table from one declaration.
+//!
+//! Every property a block, action or button can carry is declared exactly once, with its
+//! wire name, its Rust type and its [`Kind`](crate::schema::Kind) (what the checker
+//! enforces). The typed model and the rule table cannot drift apart.
+
+use serde_json::Value;
+
+use crate::pointer::join;
+use crate::violation::{Rule, Violation};
+
+/// The order in which the properties of an object were read or set.
+///
+/// Bitrix24 ignores the order of properties, but people read the JSON: printing a layout
+/// back keeps the order it was written in. Fields never set are printed after the
+/// recorded ones, in declaration order. Two objects that differ only in property order are
+/// equal, as two JSON objects are.
+#[derive(Clone, Default)]
+pub struct Order(Vec<&'static str>);
+
+impl Order {
+    /// Records `name` as set; a name already recorded keeps its place.
+    pub fn touch(&mut self, name: &'static str) {
+        if !self.0.contains(&name) {
+            self.0.push(name);
+        }
+    }
+
+    /// The recorded names, then every name of `all` not recorded, in `all`'s order.
+    pub fn with_rest<'a>(&'a self, all: &'a [&'static str]) -> impl Iterator<Item = &'static str> + 'a {
+        self.0
+            .iter()
+            .copied()
+            .chain(all.iter().copied().filter(|n| !self.0.contains(n)))
+    }
+}
+
+impl PartialEq for Order {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Order {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Order")
+    }
+}
+
+/// Conversion of a JSON value into a wire type, naming the JSON pointer of the first
+/// value that does not fit. The rule checker reports *every* problem; this conversion
+/// runs after it (or on its own through `Deserialize`) and stops at the first.
+pub trait FromWire: Sized {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation>;
+}
+
+/// The JSON type of a value, as error messages name it.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn wrong_type(ptr: &str, expected: &str, value: &Value) -> Violation {
+    Violation::new(
+        ptr,
+        Rule::WrongType,
+        format!("expected {expected}, found {}", json_type(value)),
+    )
+}
+
+pub(crate) fn expect_object<'v>(
+    value: &'v Value,
+    ptr: &str,
+) -> Result<&'v serde_json::Map<String, Value>, Violation> {
+    value
+        .as_object()
+        .ok_or_else(|| wrong_type(ptr, "an object", value))
+}
+
+impl FromWire for String {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| wrong_type(ptr, "a string", value))
+    }
+}
+
+impl FromWire for bool {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        value.as_bool().ok_or_else(|| wrong_type(ptr, "a boolean", value))
+    }
+}
+
+impl FromWire for u32 {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| wrong_type(ptr, "a whole number of pixels (0 to 4294967295)", value))
+    }
+}
+
+impl FromWire for Value {
+    fn from_wire(value: &Value, _: &str) -> Result<Self, Violation> {
+        Ok(value.clone())
+    }
+}
+
+impl<T: FromWire> FromWire for Box<T> {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        T::from_wire(value, ptr).map(Box::new)
+    }
+}
+
+impl FromWire for indexmap::IndexMap<String, String> {
+    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+        expect_object(value, ptr)?
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), String::from_wire(v, &join(ptr, k))?)))
+            .collect()
+    }
+}
+
+/// Implements `Deserialize` through [`FromWire`], so that serde users get the JSON
+/// pointer of the value at fault in the message.
+macro_rules! deserialize_via_wire {
+    ($name:ty) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(d)?;
+                <$name as $crate::wire::FromWire>::from_wire(&value, "")
+                    .map_err(<D::Error as serde::de::Error>::custom)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_via_wire;
+
+/// Declares an enumerated wire value: the Rust enum (variants spelled as on the wire),
+/// its list of allowed values for the rule table, and its conversions.
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
+
+        impl $name {
+            /// Every value allowed on the wire, in the order the docs list them.
+            pub const VALUES: &'static [&'static str] = &[$(stringify!($variant)),*];
+            /// The entry of this enumeration in the rule table.
+            pub const SPEC: $crate::schema::EnumSpec =
+                $crate::schema::EnumSpec { name: $what, values: Self::VALUES };
+
+            /// The value as spelled on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Self::$variant => stringify!($variant), )* }
+            }
+
+            /// The value spelled `s` on the wire, if there is one.
+            pub fn from_wire_str(s: &str) -> Option<Self> {
+                match s { $( stringify!($variant) => Some(Self::$variant), )* _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::wire::FromWire for $name {
+            fn from_wire(
+                value: &serde_json::Value,
+                ptr: &str,
+            ) -> Result<Self, $crate::violation::Violation> {
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| $crate::wire::wrong_type(ptr, "a string", value))?;
+                Self::from_wire_str(s).ok_or_else(|| Self::SPEC.violation(ptr, s))
+            }
+        }
+
+        $crate::wire::deserialize_via_wire!($name);
+    };
+}
+pub(crate) use wire_enum;
+
+/// Declares a wire object: a struct whose every field is optional (what is required is a
+/// rule of the table, checked by `validate()`), builder-style setters that record the
+/// order, `Serialize` in that order, [`FromWire`], and the table entry
+/// [`StructSpec`](crate::schema::StructSpec) under `SPEC`.
+macro_rules! wire_struct {
+    (
+        $(#[$meta:meta])*
+        $name:ident ($what:literal) {
+            $(
+                $(#[$fmeta:meta])*
+                $wire:literal $field:ident : $ty:ty = $kind:expr $(=> $req:ident)?;
+            )*
+        }
+        cross: [$($cross:expr),* $(,)?]
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[allow(non_snake_case)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: Option<$ty>, )*
+            /// The order properties were set or read in (see [`Order`](crate::wire::Order)).
+            #[doc(hidden)]
+            pub _order: $crate::wire::Order,
+        }
+
+        #[allow(non_snake_case)]
+        impl $name {
+            /// Wire names of the fields, in declaration order.
+            pub const FIELD_NAMES: &'static [&'static str] = &[$($wire),*];
+            /// The entry of this object in the rule table.
+            pub const SPEC: $crate::schema::StructSpec = $crate::schema::StructSpec {
+                name: $what,
+                fields: &[$(
+                    $crate::schema::Field {
+                        name: $wire,
+                        kind: $kind,
+                        required: wire_struct!(@req $($req)?),
+                    }
+                ),*],
+                cross: &[$($cross),*],
+            };
+
+            $(
+                $(#[$fmeta])*
+                #[must_use]
+                pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+                    self.$field = Some(value.into());
+                    self._order.touch($wire);
+                    self
+                }
+            )*
+        }
+
+        impl $name {
+            /// Writes the set fields into `map`, in order.
+            #[doc(hidden)]
+            pub fn serialize_fields<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                for name in self._order.with_rest(Self::FIELD_NAMES) {
+                    match name {
+                        $( $wire => if let Some(v) = &self.$field {
+                            map.serialize_entry($wire, v)?;
+                        }, )*
+                        _ => {}
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                self.serialize_fields(&mut map)?;
+                map.end()
+            }
+        }
+
+        impl $crate::wire::FromWire for $name {
+            fn from_wire(
+                value: &serde_json::Value,
+                ptr: &str,
+            ) -> Result<Self, $crate::violation::Violation> {
+                let object = $crate::wire::expect_object(value, ptr)?;
+                let mut out = Self::default();
+                for (key, value) in object {
+                    let at = $crate::pointer::join(ptr, key);
+                    match key.as_str() {
+                        $( $wire => {
+                            out.$field = Some($crate::wire::FromWire::from_wire(value, &at)?);
+                            out._order.touch($wire);
+                        } )*
+                        _ => return Err(Self::SPEC.unknown_field(&at, key)),
+                    }
+                }
+                Ok(out)
+            }
+        }
+
+        $crate::wire::deserialize_via_wire!($name);
+    };
+    (@req required) => { true };
+    (@req) => { false };
+}
+pub(crate) use wire_struct;

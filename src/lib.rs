@@ -1,0 +1,17 @@
+//! Bitrix24 CRM widgets in Rust: the one dependency to add.
+//!
+//! It re-exports [`layout_core`]: the typed LayoutDto of the built-in timeline interface
+//! (`CRM_XXX_DETAIL_ACTIVITY` with `useBuiltInInterface = Y`), its rule table and
+//! `validate()`.
+//!
+//! ```
+//! use b24_widgets::{LayoutDto, Text, Color};
+//!
+//! let layout = LayoutDto::default().blocks([(
+//!     "hello".to_owned(),
+//!     Text::default().value("Hello!").color(Color::base_90).into(),
+//! )]);
+//! assert!(layout.validate().is_ok());
+//! ```
+
+pub use layout_core::*;
