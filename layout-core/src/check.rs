@@ -473,6 +473,23 @@ impl<L: Clone> Checker<L> {
             Shape::Opaque => return self.defer(ptr, &node.loc(), "a block built at run time"),
             other => return self.wrong_type(ptr, "an object (ContentBlockDto)", node, &other),
         };
+        if nest.max == Some(1)
+            && !entries.is_empty()
+            && entries
+                .iter()
+                .all(|e| e.key.is_some_and(|k| !BLOCK_KEYS.contains(&k)))
+        {
+            let v = Violation::new(
+                ptr,
+                Rule::WrongType,
+                format!("expected one block, found a map of {} id(s)", entries.len()),
+            )
+            .with_help(format!(
+                "a {}'s block is the block itself, without an id: {{\"type\": \"text\", \"properties\": {{...}}}}",
+                nest.parent
+            ));
+            return self.push(v, &node.loc());
+        }
         let mut ty = None;
         let mut props = None;
         let mut seen: Vec<&str> = Vec::new();

@@ -104,10 +104,15 @@ impl StructSpec {
 
     /// How messages name this object: "`text` block", "`redirect` action", "ButtonDto".
     pub fn what(&self) -> String {
+        let a = if self.name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         if BLOCKS.iter().any(|b| b.name == self.name) {
-            format!("a `{}` block", self.name)
-        } else if ACTIONS.iter().any(|a| a.name == self.name) {
-            format!("a `{}` action", self.name)
+            format!("{a} `{}` block", self.name)
+        } else if ACTIONS.iter().any(|x| x.name == self.name) {
+            format!("{a} `{}` action", self.name)
         } else {
             self.name.to_owned()
         }
