@@ -1,1 +1,213 @@
-fn main() {}
+//! `b24-layout`: check and format Bitrix24 LayoutDto JSON written in any language.
+//!
+//! Exit codes: 0 every file is a valid layout, 1 some file breaks a rule, 2 some file
+//! cannot be read or is not JSON.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use layout_core::json::{check_json, ReadError};
+use layout_core::LayoutDto;
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(
+    name = "b24-layout",
+    version,
+    about = "Check and format Bitrix24 CRM widget layouts (LayoutDto JSON)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check that every FILE is a valid LayoutDto; print every broken rule with its JSON pointer.
+    Check {
+        /// JSON files to check; `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// How to print the errors.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Read FILE into the typed model and print it back as JSON, key order kept.
+    Fmt {
+        /// The JSON file; `-` reads standard input.
+        file: String,
+        /// Print on one line, as `setLayout` sends it.
+        #[arg(long)]
+        compact: bool,
+        /// How to print the errors when the layout is not valid.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The outcome for one file.
+enum Outcome {
+    Valid(Value),
+    Invalid(Vec<Value>),
+    Unreadable(Value),
+}
+
+fn read(file: &str) -> Result<String, std::io::Error> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file)
+    }
+}
+
+fn check_file(file: &str) -> Outcome {
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Outcome::Unreadable(json!({
+                "file": file, "rule": "unreadable", "message": format!("cannot read the file: {e}"),
+            }))
+        }
+    };
+    match check_json(&text) {
+        Ok(value) => Outcome::Valid(value),
+        Err(ReadError::Syntax(e)) => Outcome::Unreadable(json!({
+            "file": file, "rule": "not-json", "message": format!("not valid JSON: {e}"),
+            "line": e.line(), "column": e.column(),
+        })),
+        Err(ReadError::Invalid(violations)) => Outcome::Invalid(
+            violations
+                .iter()
+                .map(|v| {
+                    let mut o = json!({"file": file, "pointer": v.pointer, "rule": v.rule.code(), "message": v.message});
+                    if let Some(h) = &v.help {
+                        o["help"] = h.clone().into();
+                    }
+                    o
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn print_text(out: &mut impl Write, error: &Value) -> std::io::Result<()> {
+    let file = error["file"].as_str().unwrap_or_default();
+    let message = error["message"].as_str().unwrap_or_default();
+    match error.get("pointer").and_then(Value::as_str) {
+        Some(p) => {
+            let p = if p.is_empty() { "(root)" } else { p };
+            writeln!(
+                out,
+                "{file}: {p}: {message} [{}]",
+                error["rule"].as_str().unwrap_or_default()
+            )?;
+        }
+        None => writeln!(out, "{file}: {message}")?,
+    }
+    if let Some(help) = error.get("help").and_then(Value::as_str) {
+        writeln!(out, "  help: {help}")?;
+    }
+    Ok(())
+}
+
+fn report(errors: &[Value], format: Format) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(errors).unwrap_or_default()
+        ),
+        Format::Text => errors.iter().try_for_each(|e| print_text(&mut out, e)),
+    }
+}
+
+fn run(cli: Cli) -> std::io::Result<u8> {
+    match cli.command {
+        Command::Check { files, format } => {
+            let mut errors = Vec::new();
+            let mut code = 0;
+            for file in &files {
+                match check_file(file) {
+                    Outcome::Valid(_) => {}
+                    Outcome::Invalid(e) => {
+                        code = code.max(1);
+                        errors.extend(e);
+                    }
+                    Outcome::Unreadable(e) => {
+                        code = 2;
+                        errors.push(e);
+                    }
+                }
+            }
+            report(&errors, format)?;
+            if format == Format::Text {
+                let invalid = errors
+                    .iter()
+                    .filter_map(|e| e["file"].as_str())
+                    .collect::<std::collections::BTreeSet<_>>();
+                eprintln!(
+                    "{} file{} checked, {} with errors",
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" },
+                    invalid.len()
+                );
+            }
+            Ok(code)
+        }
+        Command::Fmt {
+            file,
+            compact,
+            format,
+        } => match check_file(&file) {
+            Outcome::Valid(value) => match serde_json::from_value::<LayoutDto>(value) {
+                Ok(layout) => {
+                    let text = if compact {
+                        layout.to_json()
+                    } else {
+                        layout.to_json_pretty()
+                    };
+                    writeln!(std::io::stdout().lock(), "{text}")?;
+                    Ok(0)
+                }
+                Err(e) => {
+                    report(
+                        &[json!({"file": file, "rule": "model", "message": e.to_string()})],
+                        format,
+                    )?;
+                    Ok(1)
+                }
+            },
+            Outcome::Invalid(errors) => {
+                report(&errors, format)?;
+                Ok(1)
+            }
+            Outcome::Unreadable(error) => {
+                report(&[error], format)?;
+                Ok(2)
+            }
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        // stdout closed early (piped into `head`): nothing more to say
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(0),
+        Err(e) => {
+            eprintln!("b24-layout: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! `b24-layout` as CI pipelines run it: exit codes, pointers, JSON output, fmt round trip.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_b24-layout"))
+}
+
+fn docs(name: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/docs/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn temp(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("b24-layout-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+const INVALID: &str = r#"{"blocks":{"s":{"type":"section","properties":{"blocks":{
+    "line":{"type":"lineOfBlocks","properties":{"blocks":{"inner":{"type":"input","properties":{}}}}}}}}},
+    "primaryButton":{"title":"Go","state":"hiden"}}"#;
+
+#[test]
+fn check_valid_files_exits_0() {
+    let o = run(&["check", &docs("example1"), &docs("example2"), &docs("example3")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn check_invalid_file_exits_1_with_every_error() {
+    let f = temp("invalid.json", INVALID);
+    let o = run(&["check", &docs("example1"), &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains(&format!(
+        "{f}: /blocks/s/properties/blocks/line/properties/blocks/inner: `input` is not allowed inside a lineOfBlocks [block-not-allowed]\n  help: a lineOfBlocks takes: text, link\n"
+    )), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{f}: /primaryButton/state: `hiden` is not a button state [invalid-value]"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_json_format_lists_errors() {
+    let f = temp("invalid2.json", INVALID);
+    let o = run(&["check", "--format", "json", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let errors: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pointers: Vec<_> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/blocks/s/properties/blocks/line/properties/blocks/inner",
+            "/primaryButton/state"
+        ]
+    );
+    assert_eq!(errors[0]["rule"], "block-not-allowed");
+    assert_eq!(errors[0]["file"], f.as_str());
+    let o = run(&["check", "--format", "json", &docs("example1")]);
+    assert_eq!((o.status.code(), stdout(&o).trim()), (Some(0), "[]"));
+}
+
+#[test]
+fn unreadable_or_non_json_exits_2() {
+    let broken = temp("broken.json", "{\"blocks\": {");
+    let invalid = temp("invalid3.json", INVALID);
+    let o = run(&["check", &invalid, &broken]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("not valid JSON"));
+    let o = run(&["check", "/nonexistent/layout.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["check", "--format", "json", &broken]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(errors[0]["rule"], "not-json");
+    assert_eq!(errors[0]["line"], 1);
+}
+
+#[test]
+fn check_reads_stdin() {
+    let mut child = bin()
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"blocks":{}}"#)
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("-: /blocks: a layout needs at least 1 block"));
+}
+
+#[test]
+fn fmt_prints_the_doc_examples_back_unchanged() {
+    for name in ["example1", "example2", "example3"] {
+        let original = std::fs::read_to_string(docs(name)).unwrap();
+        let o = run(&["fmt", "--compact", &docs(name)]);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(stdout(&o), original, "{name}");
+        let pretty = run(&["fmt", &docs(name)]);
+        let a: serde_json::Value = serde_json::from_slice(&pretty.stdout).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&original).unwrap();
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+    }
+}
+
+#[test]
+fn fmt_keeps_an_unusual_key_order() {
+    let f = temp(
+        "order.json",
+        r#"{"secondaryButton":{"state":"disabled","title":"No"},"blocks":{"z":{"properties":{"color":"danger","value":"v"},"visible":false,"type":"text"},"a":{"type":"link","properties":{"action":{"value":"/x","type":"redirect"},"text":"t"}}}}"#,
+    );
+    let o = run(&["fmt", "--compact", &f]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o).trim(),
+        r#"{"secondaryButton":{"state":"disabled","title":"No"},"blocks":{"z":{"type":"text","properties":{"color":"danger","value":"v"},"visible":false},"a":{"type":"link","properties":{"action":{"type":"redirect","value":"/x"},"text":"t"}}}}"#
+    );
+}
+
+#[test]
+fn fmt_exit_codes_follow_check() {
+    let f = temp("invalid4.json", INVALID);
+    assert_eq!(run(&["fmt", &f]).status.code(), Some(1));
+    let f = temp("broken2.json", "nope");
+    assert_eq!(run(&["fmt", &f]).status.code(), Some(2));
+}
