@@ -1,1 +1,64 @@
-fn main() {}
+//! Validate, serialize and parse a 1,000-block layout, next to serde_json doing the same
+//! work on an untyped `Value` with no checks (the baseline, measured in the same run).
+//!
+//! `cargo bench -p layout-core --bench layout`
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use layout_core::{ActionDto, Blocks, Color, LayoutDto, Link, Section, Select, Text};
+
+/// 50 sections of 19 blocks each: 1,000 blocks in all.
+pub fn thousand_blocks() -> LayoutDto {
+    let sections: Blocks = (0..50)
+        .map(|s| {
+            let children: Blocks = (0..19)
+                .map(|i| {
+                    let block = match i % 3 {
+                        0 => Text::default()
+                            .value(format!("Line {s}.{i}"))
+                            .color(Color::base_70)
+                            .into(),
+                        1 => Link::default()
+                            .text("Open deal")
+                            .action(ActionDto::redirect_to(format!("/crm/deal/details/{i}/")))
+                            .into(),
+                        _ => Select::default()
+                            .title("City")
+                            .values([
+                                ("nyc".to_owned(), "New York".to_owned()),
+                                ("la".to_owned(), "LA".to_owned()),
+                            ])
+                            .selectedValue("la")
+                            .into(),
+                    };
+                    (format!("b{i}"), block)
+                })
+                .collect();
+            (format!("s{s}"), Section::default().blocks(children).into())
+        })
+        .collect();
+    LayoutDto::default().blocks(sections)
+}
+
+fn bench(c: &mut Criterion) {
+    let layout = thousand_blocks();
+    let json = layout.to_json();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(layout.validate().is_ok());
+
+    let mut g = c.benchmark_group("1000 blocks");
+    g.bench_function("validate", |b| b.iter(|| black_box(&layout).validate()));
+    g.bench_function("serialize LayoutDto", |b| b.iter(|| black_box(&layout).to_json()));
+    g.bench_function("baseline: serialize serde_json::Value", |b| {
+        b.iter(|| serde_json::to_string(black_box(&value)).unwrap())
+    });
+    g.bench_function("parse + validate into LayoutDto", |b| {
+        b.iter(|| LayoutDto::from_json(black_box(&json)))
+    });
+    g.bench_function("baseline: parse serde_json::Value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&json)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -180,17 +180,17 @@ impl<L: Clone> Checker<L> {
         self.push(v, &node.loc());
     }
 
-    /// Checks an object against `spec`, ignoring the keys in `skip`. Returns its entries.
-    fn object<'n, N: Node<Loc = L> + ?Sized>(
+    /// Checks an object against `spec`, ignoring the keys in `skip`.
+    fn object<N: Node<Loc = L> + ?Sized>(
         &mut self,
-        node: &'n N,
+        node: &N,
         ptr: &str,
         spec: &'static StructSpec,
         skip: &[&str],
     ) {
         let entries = match node.shape() {
             Shape::Object(entries) => entries,
-            Shape::Opaque => return,
+            Shape::Opaque => return self.defer(ptr, &node.loc(), "an object built at run time"),
             other => {
                 let expected = format!("an object ({})", spec.what());
                 return self.wrong_type(ptr, &expected, node, &other);
@@ -332,11 +332,18 @@ impl<L: Clone> Checker<L> {
     }
 
     fn value<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, field: &Field, key_loc: &L) {
+        // containers look at their own shape (once: an object's shape lists its entries)
+        match field.kind {
+            Kind::Object(spec) => return self.object(node, ptr, spec, &[]),
+            Kind::Action => return self.action(node, ptr),
+            Kind::Block(nest) => return self.block(node, ptr, nest),
+            Kind::Blocks(nest) => return self.blocks(node, ptr, nest, key_loc),
+            _ => {}
+        }
         let shape = node.shape();
         if let Shape::Opaque = shape {
-            match field.kind {
-                Kind::Str(StrRule::Any) | Kind::Bool | Kind::UInt | Kind::Enum(_) | Kind::Any => {}
-                _ => self.defer(ptr, &node.loc(), "a value known at run time"),
+            if let Kind::Str(StrRule::Uri | StrRule::HttpUrl) | Kind::Values = field.kind {
+                self.defer(ptr, &node.loc(), "a value known at run time");
             }
             return;
         }
@@ -362,11 +369,7 @@ impl<L: Clone> Checker<L> {
                     self.wrong_type(ptr, &expected, node, &other)
                 }
             },
-            Kind::Any => {}
-            Kind::Object(spec) => self.object(node, ptr, spec, &[]),
-            Kind::Action => self.action(node, ptr),
-            Kind::Block(nest) => self.block(node, ptr, nest),
-            Kind::Blocks(nest) => self.blocks(node, ptr, nest, key_loc),
+            Kind::Any | Kind::Object(_) | Kind::Action | Kind::Block(_) | Kind::Blocks(_) => {}
             Kind::Values => self.values(node, ptr, shape, key_loc),
         }
     }
@@ -447,8 +450,10 @@ impl<L: Clone> Checker<L> {
 
     fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str) {
         let shape = node.shape();
-        let Shape::Object(entries) = &shape else {
-            return self.wrong_type(ptr, "an object (ActionDto)", node, &shape);
+        let entries = match &shape {
+            Shape::Object(entries) => entries,
+            Shape::Opaque => return self.defer(ptr, &node.loc(), "an action built at run time"),
+            _ => return self.wrong_type(ptr, "an object (ActionDto)", node, &shape),
         };
         let at = join(ptr, "type");
         let Some(ty) = entries.iter().find(|e| e.key == Some("type")) else {
