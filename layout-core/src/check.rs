@@ -608,15 +608,15 @@ impl<L: Clone> Checker<L> {
         };
         let mut definite = 0usize;
         let mut uncertain = false;
-        let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+        let mut seen: Vec<(&str, Count)> = Vec::with_capacity(entries.len());
         let mut too_many_reported = false;
         let total_definite = entries.iter().filter(|e| e.count == Count::One).count();
         for e in &entries {
             let id = e.key.unwrap_or("*");
             let at = join(ptr, id);
-            match e.key {
-                Some(k) if seen.contains(&k) => {
-                    self.push(
+            if let Some(k) = e.key {
+                match seen.iter().find(|(s, _)| *s == k) {
+                    Some((_, Count::One)) if e.count == Count::One => self.push(
                         Violation::new(
                             &at,
                             Rule::DuplicateKey,
@@ -624,10 +624,11 @@ impl<L: Clone> Checker<L> {
                         )
                         .with_help("block ids of one map must differ"),
                         &e.key_loc,
-                    );
+                    ),
+                    // in two branches of an `if`, or under a loop: only the run can tell
+                    Some(_) => self.defer(&at, &e.key_loc, "an id that may repeat at run time"),
+                    None => seen.push((k, e.count)),
                 }
-                Some(k) => seen.push(k),
-                None => {}
             }
             match e.count {
                 Count::One => definite += 1,

@@ -16,6 +16,7 @@
 
 pub mod action;
 pub mod blocks;
+pub mod build;
 pub mod check;
 pub mod enums;
 pub mod json;

@@ -66,6 +66,8 @@ pub enum Cross {
 pub struct StructSpec {
     /// The block or action type, or the DTO name for other objects.
     pub name: &'static str,
+    /// The Rust type of the model that holds it.
+    pub rust: &'static str,
     pub fields: &'static [Field],
     pub cross: &'static [Cross],
 }
@@ -124,6 +126,8 @@ impl StructSpec {
 pub struct EnumSpec {
     /// What the values are (e.g. "text size"), for messages.
     pub name: &'static str,
+    /// The Rust enum of the model.
+    pub rust: &'static str,
     pub values: &'static [&'static str],
 }
 

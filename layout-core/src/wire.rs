@@ -166,7 +166,7 @@ macro_rules! wire_enum {
             pub const VALUES: &'static [&'static str] = &[$(stringify!($variant)),*];
             /// The entry of this enumeration in the rule table.
             pub const SPEC: $crate::schema::EnumSpec =
-                $crate::schema::EnumSpec { name: $what, values: Self::VALUES };
+                $crate::schema::EnumSpec { name: $what, rust: stringify!($name), values: Self::VALUES };
 
             /// The value as spelled on the wire.
             pub fn as_str(self) -> &'static str {
@@ -240,6 +240,7 @@ macro_rules! wire_struct {
             /// The entry of this object in the rule table.
             pub const SPEC: $crate::schema::StructSpec = $crate::schema::StructSpec {
                 name: $what,
+                rust: stringify!($name),
                 fields: &[$(
                     $crate::schema::Field {
                         name: $wire,
