@@ -15,3 +15,10 @@
 //! ```
 
 pub use layout_core::*;
+
+pub use layout_macros::{layout, layout_json};
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json;
+}

@@ -1,0 +1,295 @@
+//! The Rust code `layout!` expands to: builder calls on the typed model of `layout-core`,
+//! in the order the layout is written, so that the JSON keeps that order.
+
+use layout_core::schema::{Field, Kind, StructSpec};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{Ident, LitStr};
+
+use crate::ast::{BlockAst, BlocksAst, Item, Key, Obj, Val};
+
+/// The path of the crate users depend on, as seen from their code.
+fn krate() -> TokenStream {
+    quote!(::b24_widgets)
+}
+
+fn private(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+fn setter(wire: &str, span: Span) -> Ident {
+    if syn::parse_str::<Ident>(wire).is_ok() {
+        Ident::new(wire, span)
+    } else {
+        Ident::new_raw(wire, span)
+    }
+}
+
+fn rust_type(spec: &StructSpec) -> TokenStream {
+    let k = krate();
+    let ty = Ident::new(spec.rust, Span::call_site());
+    quote!(#k::#ty)
+}
+
+/// One segment of the JSON pointer of a place, known at compile time or held in a
+/// variable of the generated code (an id computed in a loop).
+#[derive(Clone)]
+enum Seg {
+    Static(String),
+    Var(Ident),
+}
+
+/// Expands to the code that builds the layout: a `LayoutDto`, or with `dynamic` a
+/// `Result<LayoutDto, Violations>` that checks at run time what the compiler could not.
+pub fn layout(root: &Obj, dynamic: bool) -> TokenStream {
+    let k = krate();
+    let mut gen = Gen { dynamic, ids: 0 };
+    let chain = gen.object(root, &layout_core::LayoutDto::SPEC, &[]);
+    if dynamic {
+        let errors = private("__b24_errors");
+        quote! {{
+            #[allow(unused_mut)]
+            let mut #errors: ::std::vec::Vec<#k::Violation> = ::std::vec::Vec::new();
+            let layout = #chain;
+            #k::build::finish(layout, #errors)
+        }}
+    } else {
+        quote! {{ #chain }}
+    }
+}
+
+struct Gen {
+    dynamic: bool,
+    ids: usize,
+}
+
+impl Gen {
+    fn object(&mut self, obj: &Obj, spec: &StructSpec, ptr: &[Seg]) -> TokenStream {
+        let mut chain = if spec.name == "LayoutDto" {
+            let k = krate();
+            quote!(#k::LayoutDto::default())
+        } else {
+            let ty = rust_type(spec);
+            quote!(#ty::default())
+        };
+        for f in &obj.fields {
+            let Some(field) = spec.field(&f.key) else { continue };
+            let name = setter(field.name, f.key_span);
+            let mut at = ptr.to_vec();
+            at.push(Seg::Static(f.key.clone()));
+            let value = self.value(&f.value, field, &at);
+            chain = quote!(#chain.#name(#value));
+        }
+        chain
+    }
+
+    fn value(&mut self, val: &Val, field: &Field, ptr: &[Seg]) -> TokenStream {
+        let k = krate();
+        match (val, field.kind) {
+            (Val::Expr(e), _) => quote!((#e)),
+            (Val::Str { value, span }, Kind::Str(_)) => LitStr::new(value, *span).into_token_stream(),
+            (Val::Str { value, .. } | Val::Enum { value, .. }, Kind::Enum(spec)) => {
+                self.enum_value(spec.rust, value, val.span())
+            }
+            (Val::Bool(b, span), _) => quote_spanned!(*span=> #b),
+            (Val::Num { value, span }, Kind::UInt) => {
+                let n = value.as_u64().unwrap_or_default() as u32;
+                quote_spanned!(*span=> #n)
+            }
+            (v, Kind::Any) => json(v),
+            (Val::Obj(o), Kind::Object(spec)) => self.object(o, spec, ptr),
+            (Val::Obj(o), Kind::Values) => {
+                let values = private("__b24_values");
+                let inserts = o.fields.iter().map(|f| {
+                    let key = LitStr::new(&f.key, f.key_span);
+                    let label = match &f.value {
+                        Val::Str { value, span } => LitStr::new(value, *span).into_token_stream(),
+                        Val::Expr(e) => quote!((#e)),
+                        _ => quote!(""),
+                    };
+                    quote!(#values.insert(::std::string::String::from(#key), ::core::convert::Into::<::std::string::String>::into(#label));)
+                });
+                quote! {{
+                    let mut #values = #k::Values::new();
+                    #(#inserts)*
+                    #values
+                }}
+            }
+            (Val::Action(a), Kind::Action) => match a.spec {
+                Some(spec) => {
+                    let obj = Obj { fields: Vec::new(), span: a.ty.span() };
+                    let mut chain = self.object(&obj, spec, ptr);
+                    for f in &a.fields {
+                        let Some(field) = spec.field(&f.key) else { continue };
+                        let name = setter(field.name, f.key_span);
+                        let mut at = ptr.to_vec();
+                        at.push(Seg::Static(f.key.clone()));
+                        let value = self.value(&f.value, field, &at);
+                        chain = quote!(#chain.#name(#value));
+                    }
+                    quote!(#k::ActionDto::from(#chain))
+                }
+                None => quote!(::core::unreachable!()),
+            },
+            (Val::Block(b), Kind::Block(_)) => self.block(b, ptr),
+            (Val::Blocks(b), Kind::Blocks(_)) => self.blocks(b, ptr),
+            // anything else was reported by the checker; no code is emitted then
+            _ => quote!(::core::unreachable!()),
+        }
+    }
+
+    fn enum_value(&self, rust: &str, value: &str, span: Span) -> TokenStream {
+        let k = krate();
+        let ty = Ident::new(rust, Span::call_site());
+        let variant = Ident::new(value, span);
+        quote!(#k::#ty::#variant)
+    }
+
+    fn block(&mut self, b: &BlockAst, ptr: &[Seg]) -> TokenStream {
+        let k = krate();
+        let (Some(spec), Val::Obj(props)) = (b.spec, &b.props) else { return quote!(::core::unreachable!()) };
+        let mut at = ptr.to_vec();
+        at.push(Seg::Static("properties".into()));
+        let props = self.object(props, spec, &at);
+        let mut out = quote!(#k::ContentBlockDto::new(#props));
+        if let Some((span, v)) = &b.visible {
+            let v = match v {
+                Val::Bool(b, s) => quote_spanned!(*s=> #b),
+                Val::Expr(e) => quote!((#e)),
+                _ => quote!(true),
+            };
+            let name = Ident::new("visible", *span);
+            out = quote!(#out.#name(#v));
+        }
+        out
+    }
+
+    fn blocks(&mut self, b: &BlocksAst, ptr: &[Seg]) -> TokenStream {
+        let k = krate();
+        let map = private("__b24_map");
+        let checked = self.dynamic && !b.is_static();
+        let items = self.items(&b.items, ptr, &map, checked);
+        quote! {{
+            #[allow(unused_mut)]
+            let mut #map = #k::Blocks::new();
+            #(#items)*
+            #map
+        }}
+    }
+
+    fn items(&mut self, items: &[Item], ptr: &[Seg], map: &Ident, checked: bool) -> Vec<TokenStream> {
+        let k = krate();
+        let errors = private("__b24_errors");
+        items
+            .iter()
+            .map(|item| match item {
+                Item::Entry { key, value, .. } => {
+                    let (id_setup, id_expr, seg) = match key {
+                        Key::Static(s) => (quote!(), quote!(::std::string::String::from(#s)), Seg::Static(s.clone())),
+                        Key::Dynamic(e) => {
+                            self.ids += 1;
+                            let var = Ident::new(&format!("__b24_id{}", self.ids), Span::mixed_site());
+                            (
+                                quote!(let #var: ::std::string::String = ::std::string::ToString::to_string(&(#e));),
+                                quote!(::std::clone::Clone::clone(&#var)),
+                                Seg::Var(var),
+                            )
+                        }
+                    };
+                    let mut at = ptr.to_vec();
+                    at.push(seg);
+                    let block = match value {
+                        Val::Block(b) => self.block(b, &at),
+                        Val::Expr(e) => quote!(::core::convert::Into::<#k::ContentBlockDto>::into(#e)),
+                        _ => quote!(::core::unreachable!()),
+                    };
+                    let block_var = private("__b24_block");
+                    if checked {
+                        let parent = pointer(ptr);
+                        quote! {{
+                            #id_setup
+                            let #block_var = #block;
+                            #k::build::insert_block(&mut #map, #id_expr, #block_var, &mut #errors, || #parent);
+                        }}
+                    } else {
+                        quote! {{
+                            #id_setup
+                            let #block_var = #block;
+                            #map.insert(#id_expr, #block_var);
+                        }}
+                    }
+                }
+                Item::If { cond, then, els } => {
+                    let then = self.items(then, ptr, map, checked);
+                    let els = els.as_ref().map(|e| {
+                        let e = self.items(e, ptr, map, checked);
+                        quote!(else { #(#e)* })
+                    });
+                    quote!(if #cond { #(#then)* } #els)
+                }
+                Item::For { pat, expr, body } => {
+                    let body = self.items(body, ptr, map, checked);
+                    quote!(for #pat in #expr { #(#body)* })
+                }
+            })
+            .collect()
+    }
+}
+
+/// Code computing the JSON pointer of a place (only run when an error is reported).
+fn pointer(ptr: &[Seg]) -> TokenStream {
+    let k = krate();
+    let mut out = quote!(::std::string::String::new());
+    for seg in ptr {
+        out = match seg {
+            Seg::Static(s) => quote!(#k::pointer::join(&#out, #s)),
+            Seg::Var(v) => quote!(#k::pointer::join(&#out, &#v)),
+        };
+    }
+    out
+}
+
+/// A JSON-like value (openRestApp's `value`) as a `serde_json::Value`.
+fn json(val: &Val) -> TokenStream {
+    let k = krate();
+    let v = quote!(#k::__private::serde_json::Value);
+    match val {
+        Val::Str { value, .. } | Val::Enum { value, .. } => {
+            let lit = LitStr::new(value, val.span());
+            quote!(#v::from(#lit))
+        }
+        Val::Bool(b, _) => quote!(#v::Bool(#b)),
+        Val::Null(_) => quote!(#v::Null),
+        Val::Num { value, .. } => {
+            if let Some(u) = value.as_u64() {
+                quote!(#v::from(#u))
+            } else if let Some(i) = value.as_i64() {
+                quote!(#v::from(#i))
+            } else {
+                let f = value.as_f64().unwrap_or_default();
+                quote!(#v::from(#f))
+            }
+        }
+        Val::Expr(e) => quote!(#v::from(#e)),
+        Val::Arr(items, _) => {
+            let items = items.iter().map(json);
+            quote!(#v::Array(::std::vec![#(#items),*]))
+        }
+        Val::Obj(o) => {
+            let m = private("__b24_json");
+            let inserts = o.fields.iter().map(|f| {
+                let key = LitStr::new(&f.key, f.key_span);
+                let value = json(&f.value);
+                quote!(#m.insert(::std::string::String::from(#key), #value);)
+            });
+            quote! {{
+                let mut #m = #k::__private::serde_json::Map::new();
+                #(#inserts)*
+                #v::Object(#m)
+            }}
+        }
+        _ => quote!(::core::unreachable!()),
+    }
+}
+
+use quote::ToTokens;

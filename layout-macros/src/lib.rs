@@ -1,0 +1,67 @@
+//! `layout!`: a Bitrix24 CRM widget layout (LayoutDto) written in Rust and checked at
+//! compile time against the rule table of `layout-core`, the same table `validate()`
+//! enforces at run time. Use it through the `b24-widgets` crate, which re-exports it.
+
+mod ast;
+mod codegen;
+mod node;
+mod static_json;
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+use ast::{Diag, Val};
+
+/// Builds a `LayoutDto`, checked at compile time.
+///
+/// It evaluates to a `LayoutDto` when every rule could be checked by the compiler, and to
+/// a `Result<LayoutDto, Violations>` when one depends on a value only the run knows (a
+/// block count under `for`, an id computed from an item, a redirect address held in a
+/// variable). See the `b24-widgets` crate for the syntax.
+#[proc_macro]
+pub fn layout(input: TokenStream) -> TokenStream {
+    let (root, diag, dynamic) = analyse(input.into());
+    if !diag.errors.is_empty() {
+        return errors(diag.errors).into();
+    }
+    let Val::Obj(obj) = &root else { unreachable!("the root is always an object") };
+    codegen::layout(obj, dynamic).into()
+}
+
+/// The compact JSON of a layout known entirely at compile time, as a `&'static str`:
+/// byte for byte what `layout!{...}.to_json()` prints.
+#[proc_macro]
+pub fn layout_json(input: TokenStream) -> TokenStream {
+    let (root, diag, _) = analyse(input.into());
+    if !diag.errors.is_empty() {
+        return errors(diag.errors).into();
+    }
+    match static_json::expand(&root) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => errors(e).into(),
+    }
+}
+
+/// Parses and checks; returns the tree, every error, and whether checks remain for the run.
+fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
+    let mut diag = Diag::default();
+    let root = Val::Obj(ast::parse_layout(input, &mut diag));
+    let report = layout_core::check::check_layout(&root);
+    for v in report.violations {
+        let message = match &v.help {
+            Some(help) => format!("{}\n\nhelp: {help}", v.message),
+            None => v.message.clone(),
+        };
+        diag.push(syn::Error::new(v.loc, message));
+    }
+    diag.errors.sort_by_key(|e| {
+        let start = e.span().start();
+        (start.line, start.column)
+    });
+    (root, diag, !report.deferred.is_empty())
+}
+
+fn errors(errors: Vec<syn::Error>) -> proc_macro2::TokenStream {
+    let errors = errors.into_iter().map(|e| e.to_compile_error());
+    quote!({ #(#errors)* ::core::unreachable!() })
+}
