@@ -408,7 +408,7 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
             return Err(syn::Error::new(
                 ident.span(),
                 format!(
-                    "expected an action such as `{ident}(\"...\")`\n\nhelp: actions are written `redirect(\"/crm/deal/details/1/\")`, `layoutEvent(\"clicked\")`, `openRestApp(\"howto\")`, or as a Rust expression in parentheses"
+                    "expected an action such as `{ident}(\"...\")`\nhelp: actions are written `redirect(\"/crm/deal/details/1/\")`, `layoutEvent(\"clicked\")`, `openRestApp(\"howto\")`, or as a Rust expression in parentheses"
                 ),
             ));
         }
@@ -462,7 +462,7 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         } else {
             "a block is written `type { properties }`, e.g. `text { value: \"Hello\" }`".to_owned()
         };
-        return Err(syn::Error::new(ty.span(), format!("expected `{{` after `{name}`\n\nhelp: {hint}")));
+        return Err(syn::Error::new(ty.span(), format!("expected `{{` after `{name}`\nhelp: {hint}")));
     }
     let spec = schema::block_spec(&name);
     let content;
@@ -531,7 +531,7 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
                 if in_loop {
                     diag.push(syn::Error::new(
                         span,
-                        format!("block id `{k}` would repeat on every item of the loop\n\nhelp: compute the id from the item: `(format!(\"{k}{{}}\", item.id)): text {{ ... }}`"),
+                        format!("block id `{k}` would repeat on every item of the loop\nhelp: compute the id from the item: `(format!(\"{k}{{}}\", item.id)): text {{ ... }}`"),
                     ));
                 }
                 (Key::Static(k), span)

@@ -48,8 +48,17 @@ fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
     let root = Val::Obj(ast::parse_layout(input, &mut diag));
     let report = layout_core::check::check_layout(&root);
     for v in report.violations {
-        let message = match &v.help {
-            Some(help) => format!("{}\n\nhelp: {help}", v.message),
+        let mut help = v.help.clone();
+        if v.rule == layout_core::Rule::InvalidValue {
+            let field = v.pointer.rsplit('/').next().unwrap_or("value");
+            let hint = format!("a Rust value goes in parentheses: `{field}: (my_{})`", field.to_lowercase());
+            help = Some(match help {
+                Some(h) => format!("{h}\n      {hint}"),
+                None => hint,
+            });
+        }
+        let message = match help {
+            Some(help) => format!("{}\nhelp: {help}", v.message),
             None => v.message.clone(),
         };
         diag.push(syn::Error::new(v.loc, message));

@@ -88,7 +88,7 @@ pub fn expand(root: &Val) -> Result<TokenStream, Vec<syn::Error>> {
             .map(|(span, what)| {
                 syn::Error::new(
                     span,
-                    format!("`layout_json!` needs a layout known at compile time; this is {what}\n\nhelp: build it with `layout!` and call `.to_json()` on the result"),
+                    format!("`layout_json!` needs a layout known at compile time; this is {what}\nhelp: build it with `layout!` and call `.to_json()` on the result"),
                 )
             })
             .collect());
