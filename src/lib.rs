@@ -21,4 +21,9 @@ pub use layout_macros::{layout, layout_json};
 #[doc(hidden)]
 pub mod __private {
     pub use serde_json;
+
+    /// Stands for the value of a `layout!` that did not compile, beside its errors.
+    pub const fn never<T>() -> T {
+        panic!("a layout! with errors")
+    }
 }

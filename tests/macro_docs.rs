@@ -23,7 +23,11 @@ fn each_doc_example_built_with_the_macro_equals_the_docs_json() {
 
 #[test]
 fn the_static_json_equals_the_serialized_layout() {
-    for (layout, json) in [doc_examples::example1(), doc_examples::example2(), doc_examples::example3()] {
+    for (layout, json) in [
+        doc_examples::example1(),
+        doc_examples::example2(),
+        doc_examples::example3(),
+    ] {
         assert_eq!(json, layout.to_json());
     }
 }

@@ -1,6 +1,8 @@
 //! What `layout!` accepts: every block type and property, Rust expressions, `if` and `for`.
 
-use b24_widgets::{layout, layout_json, ActionDto, Color, ContentBlockDto, LayoutDto, Rule, Size, Text, Violations};
+use b24_widgets::{
+    layout, layout_json, ActionDto, Color, ContentBlockDto, LayoutDto, Rule, Size, Text, Violations,
+};
 use serde_json::json;
 
 fn value(layout: &LayoutDto) -> serde_json::Value {
@@ -43,17 +45,39 @@ fn every_block_type_and_property() {
         v["blocks"]["t"],
         json!({"type": "text", "visible": false, "properties": {"value": "Hi\nthere", "multiline": true, "bold": true, "size": "lg", "color": "base_90", "title": "tip"}})
     );
-    assert_eq!(v["blocks"]["l"]["properties"]["action"], json!({"type": "redirect", "value": "/crm/deal/details/1/"}));
+    assert_eq!(
+        v["blocks"]["l"]["properties"]["action"],
+        json!({"type": "redirect", "value": "/crm/deal/details/1/"})
+    );
     assert_eq!(
         v["blocks"]["items"]["properties"]["blocks"]["li2"]["properties"]["action"],
         json!({"type": "openRestApp", "value": {"myId": 123, "tags": ["a", null, -1, 2.5, true]}, "sliderParams": {"title": "Slider", "width": 700}})
     );
     assert_eq!(v["blocks"]["s"]["properties"]["type"], "withBorder");
-    assert_eq!(v["blocks"]["menu"]["properties"]["values"], json!({"": "- not selected -", "vendor": "vendor", "client": "client"}));
+    assert_eq!(
+        v["blocks"]["menu"]["properties"]["values"],
+        json!({"": "- not selected -", "vendor": "vendor", "client": "client"})
+    );
     assert_eq!(v["secondaryButton"], json!({"title": "Cancel"}));
     assert_eq!(v["primaryButton"], json!({"title": "Save", "state": "loading"}));
     let ids: Vec<_> = v["blocks"].as_object().unwrap().keys().cloned().collect();
-    assert_eq!(ids, ["t", "l", "w", "w2", "line", "menu", "email", "notes", "city", "items", "s", "id with spaces"]);
+    assert_eq!(
+        ids,
+        [
+            "t",
+            "l",
+            "w",
+            "w2",
+            "line",
+            "menu",
+            "email",
+            "notes",
+            "city",
+            "items",
+            "s",
+            "id with spaces"
+        ]
+    );
 }
 
 #[test]
@@ -66,8 +90,14 @@ fn actions_in_long_form() {
         },
     };
     let v = value(&l);
-    assert_eq!(v["blocks"]["b"]["properties"]["action"], json!({"type": "openRestApp", "value": "howto", "sliderParams": {"leftBoundary": 100}}));
-    assert_eq!(v["blocks"]["c"]["properties"]["action"], json!({"type": "openRestApp"}));
+    assert_eq!(
+        v["blocks"]["b"]["properties"]["action"],
+        json!({"type": "openRestApp", "value": "howto", "sliderParams": {"leftBoundary": 100}})
+    );
+    assert_eq!(
+        v["blocks"]["c"]["properties"]["action"],
+        json!({"type": "openRestApp"})
+    );
 }
 
 #[test]
@@ -85,9 +115,15 @@ fn rust_expressions_stand_for_values() {
         primaryButton: { title: name.clone() },
     });
     let v = value(&l);
-    assert_eq!(v["blocks"]["hello"], json!({"type": "text", "visible": false, "properties": {"value": "Hello, Ann!", "size": "xl", "color": "danger", "bold": true}}));
+    assert_eq!(
+        v["blocks"]["hello"],
+        json!({"type": "text", "visible": false, "properties": {"value": "Hello, Ann!", "size": "xl", "color": "danger", "bold": true}})
+    );
     assert_eq!(v["blocks"]["plain"]["properties"]["value"], "Ann");
-    assert_eq!(v["blocks"]["slider"]["properties"]["action"]["value"], json!({"dealId": 7}));
+    assert_eq!(
+        v["blocks"]["slider"]["properties"]["action"]["value"],
+        json!({"dealId": 7})
+    );
     assert_eq!(v["primaryButton"]["title"], "Ann");
 }
 
@@ -162,7 +198,13 @@ struct Deal {
 
 #[test]
 fn for_makes_one_block_per_item_with_ids_from_the_item() {
-    let deals = [Deal { id: 7, title: "Seven" }, Deal { id: 9, title: "Nine" }];
+    let deals = [
+        Deal {
+            id: 7,
+            title: "Seven",
+        },
+        Deal { id: 9, title: "Nine" },
+    ];
     let l = is_result(layout! {
         blocks: {
             deals: list {
@@ -178,7 +220,10 @@ fn for_makes_one_block_per_item_with_ids_from_the_item() {
     let v = value(&l);
     let items = v["blocks"]["deals"]["properties"]["blocks"].as_object().unwrap();
     assert_eq!(items.keys().collect::<Vec<_>>(), ["deal7", "deal9"]);
-    assert_eq!(items["deal9"]["properties"]["action"]["value"], "/crm/deal/details/9/");
+    assert_eq!(
+        items["deal9"]["properties"]["action"]["value"],
+        "/crm/deal/details/9/"
+    );
 }
 
 #[test]
@@ -227,5 +272,8 @@ fn the_static_json_is_a_constant() {
     const JSON: &str = layout_json! { blocks: { hi: text { value: "Hi \"you\" </script>", size: sm } } };
     let built = layout! { blocks: { hi: text { value: "Hi \"you\" </script>", size: sm } } };
     assert_eq!(JSON, built.to_json());
-    assert_eq!(JSON, r#"{"blocks":{"hi":{"type":"text","properties":{"value":"Hi \"you\" </script>","size":"sm"}}}}"#);
+    assert_eq!(
+        JSON,
+        r#"{"blocks":{"hi":{"type":"text","properties":{"value":"Hi \"you\" </script>","size":"sm"}}}}"#
+    );
 }

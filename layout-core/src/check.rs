@@ -197,6 +197,7 @@ impl<L: Clone> Checker<L> {
             }
         };
         let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+        let mut unknown: Vec<&str> = Vec::new();
         for e in &entries {
             let Some(key) = e.key else {
                 self.defer(ptr, &e.key_loc, "a property name computed at run time");
@@ -217,11 +218,16 @@ impl<L: Clone> Checker<L> {
             seen.push(key);
             match spec.field(key) {
                 Some(field) => self.value(e.value, &at, field, &e.key_loc),
-                None => self.push(spec.unknown_field(&at, key), &e.key_loc),
+                None => {
+                    unknown.push(key);
+                    self.push(spec.unknown_field(&at, key), &e.key_loc)
+                }
             }
         }
         for field in spec.fields.iter().filter(|f| f.required) {
-            if !seen.contains(&field.name) {
+            // a misspelt `vlaue` was said already: no second error for the missing `value`
+            let misspelt = unknown.iter().any(|k| did_you_mean(k, [field.name]).is_some());
+            if !seen.contains(&field.name) && !misspelt {
                 let v = Violation::new(
                     join(ptr, field.name),
                     Rule::MissingRequired,
@@ -620,9 +626,11 @@ impl<L: Clone> Checker<L> {
                         Violation::new(
                             &at,
                             Rule::DuplicateKey,
-                            format!("block id `{k}` is used twice in one {}", nest.parent),
+                            format!("block id `{k}` is used twice in the same `blocks`"),
                         )
-                        .with_help("block ids of one map must differ"),
+                        .with_help(
+                            "block ids of one map must differ: the second block would replace the first",
+                        ),
                         &e.key_loc,
                     ),
                     // in two branches of an `if`, or under a loop: only the run can tell
@@ -645,10 +653,14 @@ impl<L: Clone> Checker<L> {
                             nest.parent
                         ),
                     )
-                    .with_help(format!(
-                        "move blocks {definite}..{total_definite} into another {}",
-                        nest.parent
-                    ));
+                    .with_help(if definite == total_definite {
+                        format!("move this block into another {}", nest.parent)
+                    } else {
+                        format!(
+                            "move blocks {definite} to {total_definite} into another {}",
+                            nest.parent
+                        )
+                    });
                     self.push(v, &e.key_loc);
                 }
             }

@@ -26,11 +26,20 @@ impl Diag {
 
 /// A value in the layout.
 pub enum Val {
-    Str { value: String, span: Span },
+    Str {
+        value: String,
+        span: Span,
+    },
     /// A bare identifier in an enumerated slot (`xl`, `base_90`, `withBorder`).
-    Enum { ident: Ident, value: String },
+    Enum {
+        ident: Ident,
+        value: String,
+    },
     Bool(bool, Span),
-    Num { value: serde_json::Number, span: Span },
+    Num {
+        value: serde_json::Number,
+        span: Span,
+    },
     Null(Span),
     /// A Rust expression: its value is only known at run time.
     Expr(Box<Expr>),
@@ -101,14 +110,34 @@ pub enum Key {
 }
 
 pub enum Item {
-    Entry { key: Key, key_span: Span, value: Val },
-    If { cond: Box<Expr>, then: Vec<Item>, els: Option<Vec<Item>> },
-    For { pat: Box<Pat>, expr: Box<Expr>, body: Vec<Item> },
+    Entry {
+        key: Key,
+        key_span: Span,
+        value: Val,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Vec<Item>,
+        els: Option<Vec<Item>>,
+    },
+    For {
+        pat: Box<Pat>,
+        expr: Box<Expr>,
+        body: Vec<Item>,
+    },
 }
 
 impl BlocksAst {
     pub fn is_static(&self) -> bool {
-        self.items.iter().all(|i| matches!(i, Item::Entry { key: Key::Static(_), .. }))
+        self.items.iter().all(|i| {
+            matches!(
+                i,
+                Item::Entry {
+                    key: Key::Static(_),
+                    ..
+                }
+            )
+        })
     }
 }
 
@@ -116,13 +145,19 @@ impl BlocksAst {
 pub fn parse_layout(tokens: proc_macro2::TokenStream, diag: &mut Diag) -> Obj {
     let mut out = None;
     let parser = |input: ParseStream| {
-        out = Some(Obj { fields: parse_fields(input, Some(&layout_core::LayoutDto::SPEC), false, diag), span: Span::call_site() });
+        out = Some(Obj {
+            fields: parse_fields(input, Some(&layout_core::LayoutDto::SPEC), false, diag),
+            span: Span::call_site(),
+        });
         Ok(())
     };
     if let Err(e) = parser.parse2(tokens) {
         diag.push(e);
     }
-    out.unwrap_or(Obj { fields: Vec::new(), span: Span::call_site() })
+    out.unwrap_or(Obj {
+        fields: Vec::new(),
+        span: Span::call_site(),
+    })
 }
 
 fn skip_to_comma(input: ParseStream) {
@@ -164,32 +199,51 @@ fn colon(input: ParseStream, key: &str) -> syn::Result<()> {
         input.parse::<Token![:]>()?;
         Ok(())
     } else {
-        Err(input.error(format!("expected `:` after `{key}`")))
+        Err(input.error(format!(
+            "expected `:` after `{key}`\nhelp: a property is written `{key}: value`"
+        )))
     }
 }
 
 /// `key: value, ...` of an object described by `spec` (unknown keys are kept, with an
 /// unparsed value, for the checker to name). With `block`, `visible` is accepted too.
-fn parse_fields(input: ParseStream, spec: Option<&'static StructSpec>, block: bool, diag: &mut Diag) -> Vec<FieldAst> {
+fn parse_fields(
+    input: ParseStream,
+    spec: Option<&'static StructSpec>,
+    block: bool,
+    diag: &mut Diag,
+) -> Vec<FieldAst> {
     let mut fields = Vec::new();
     while !input.is_empty() {
-        let field = (|| {
-            let (key, key_span) = parse_key(input)?;
+        let (key, key_span) = match parse_key(input) {
+            Ok(k) => k,
+            Err(e) => {
+                diag.push(e);
+                skip_to_comma(input);
+                continue;
+            }
+        };
+        let value = (|| {
             colon(input, &key)?;
             let kind = match spec {
                 _ if block && key == "visible" => Some(Kind::Bool),
                 Some(spec) => spec.field(&key).map(|f| f.kind),
                 None => None,
             };
-            let value = parse_value(input, kind, diag)?;
-            Ok(FieldAst { key, key_span, value })
+            parse_value(input, kind, diag)
         })();
-        match field {
-            Ok(f) => {
-                fields.push(f);
+        match value {
+            Ok(value) => {
+                fields.push(FieldAst { key, key_span, value });
                 separator(input, "property", diag);
             }
             Err(e) => {
+                // keep the key, so that it does not also count as missing
+                fields.push(FieldAst {
+                    key,
+                    key_span,
+                    value: Val::Invalid(key_span),
+                });
                 diag.push(e);
                 skip_to_comma(input);
             }
@@ -234,19 +288,16 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
     if input.peek(token::Paren) && !matches!(kind, Kind::Any) {
         return paren_expr(input);
     }
+    // a literal is a value whatever the slot: the checker says when it is of the wrong type
+    let literal = input.peek(Lit) || (input.peek(Token![-]) && input.peek2(Lit));
+    let button_title = input.peek(LitStr) && matches!(kind, Kind::Object(spec) if spec.name == "ButtonDto");
+    if literal && !button_title && !matches!(kind, Kind::Str(_) | Kind::Bool | Kind::Enum(_)) {
+        return parse_json(input, diag);
+    }
     match kind {
-        Kind::Str(_) => {
-            if input.peek(LitStr) {
-                let s: LitStr = input.parse()?;
-                Ok(Val::Str { value: s.value(), span: s.span() })
-            } else {
-                expr(input)
-            }
-        }
-        Kind::Bool => {
-            if input.peek(syn::LitBool) {
-                let b: syn::LitBool = input.parse()?;
-                Ok(Val::Bool(b.value, b.span))
+        Kind::Str(_) | Kind::Bool => {
+            if literal {
+                parse_json(input, diag)
             } else {
                 expr(input)
             }
@@ -259,12 +310,14 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
             }
         }
         Kind::Enum(_) => {
-            if input.peek(LitStr) {
-                let s: LitStr = input.parse()?;
-                Ok(Val::Str { value: s.value(), span: s.span() })
+            if literal {
+                parse_json(input, diag)
             } else if lone_ident(input) {
                 let ident = Ident::parse_any(input)?;
-                Ok(Val::Enum { value: ident.unraw().to_string(), ident })
+                Ok(Val::Enum {
+                    value: ident.unraw().to_string(),
+                    ident,
+                })
             } else {
                 expr(input)
             }
@@ -274,12 +327,25 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
             if input.peek(token::Brace) {
                 let content;
                 let brace = braced!(content in input);
-                Ok(Val::Obj(Obj { fields: parse_fields(&content, Some(spec), false, diag), span: brace.span.join() }))
-            } else if input.peek(LitStr) && spec.field("title").is_some_and(|f| f.required) {
+                Ok(Val::Obj(Obj {
+                    fields: parse_fields(&content, Some(spec), false, diag),
+                    span: brace.span.join(),
+                }))
+            } else if button_title {
                 // a button's short form: `primaryButton: "Save"`
                 let s: LitStr = input.parse()?;
-                let title = FieldAst { key: "title".into(), key_span: s.span(), value: Val::Str { value: s.value(), span: s.span() } };
-                Ok(Val::Obj(Obj { fields: vec![title], span: s.span() }))
+                let title = FieldAst {
+                    key: "title".into(),
+                    key_span: s.span(),
+                    value: Val::Str {
+                        value: s.value(),
+                        span: s.span(),
+                    },
+                };
+                Ok(Val::Obj(Obj {
+                    fields: vec![title],
+                    span: s.span(),
+                }))
             } else {
                 expr(input)
             }
@@ -291,7 +357,10 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 let content;
                 let brace = braced!(content in input);
                 let items = parse_items(&content, false, diag);
-                Ok(Val::Blocks(BlocksAst { items, span: brace.span.join() }))
+                Ok(Val::Blocks(BlocksAst {
+                    items,
+                    span: brace.span.join(),
+                }))
             } else {
                 expr(input)
             }
@@ -319,7 +388,10 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                         }
                     }
                 }
-                Ok(Val::Obj(Obj { fields, span: brace.span.join() }))
+                Ok(Val::Obj(Obj {
+                    fields,
+                    span: brace.span.join(),
+                }))
             } else {
                 expr(input)
             }
@@ -340,7 +412,11 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
             let field = (|| {
                 let (key, key_span) = parse_key(&content)?;
                 colon(&content, &key)?;
-                Ok(FieldAst { key, key_span, value: parse_json(&content, diag)? })
+                Ok(FieldAst {
+                    key,
+                    key_span,
+                    value: parse_json(&content, diag)?,
+                })
             })();
             match field {
                 Ok(f) => {
@@ -353,7 +429,10 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
                 }
             }
         }
-        return Ok(Val::Obj(Obj { fields, span: brace.span.join() }));
+        return Ok(Val::Obj(Obj {
+            fields,
+            span: brace.span.join(),
+        }));
     }
     if input.peek(token::Bracket) {
         let content;
@@ -365,18 +444,28 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         }
         return Ok(Val::Arr(items, bracket.span.join()));
     }
-    if input.peek(Ident::peek_any) && input.fork().call(Ident::parse_any).is_ok_and(|i| i == "null") && !input.peek2(Token![.]) {
+    if input.peek(Ident::peek_any)
+        && input.fork().call(Ident::parse_any).is_ok_and(|i| i == "null")
+        && !input.peek2(Token![.])
+    {
         let i = Ident::parse_any(input)?;
         return Ok(Val::Null(i.span()));
     }
     let negative = input.peek(Token![-]) && input.peek2(Lit);
-    let minus = if negative { Some(input.parse::<Token![-]>()?) } else { None };
+    let minus = if negative {
+        Some(input.parse::<Token![-]>()?)
+    } else {
+        None
+    };
     if input.peek(Lit) {
         let lit: Lit = input.parse()?;
         let span = minus.map_or(lit.span(), |m| m.span.join(lit.span()).unwrap_or(lit.span()));
         let sign = if negative { "-" } else { "" };
         return Ok(match lit {
-            Lit::Str(s) if !negative => Val::Str { value: s.value(), span },
+            Lit::Str(s) if !negative => Val::Str {
+                value: s.value(),
+                span,
+            },
             Lit::Bool(b) if !negative => Val::Bool(b.value, span),
             Lit::Int(i) => {
                 let text = format!("{sign}{}", i.base10_digits());
@@ -395,7 +484,12 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
                     .ok_or_else(|| syn::Error::new(span, "not a finite number"))?;
                 Val::Num { value, span }
             }
-            other => return Err(syn::Error::new(other.span(), "expected a string, number, true, false or null")),
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected a string, number, true, false or null",
+                ))
+            }
         });
     }
     expr(input)
@@ -417,19 +511,28 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     let ty = Ident::parse_any(input)?;
     let name = ty.unraw().to_string();
     let spec = schema::action_spec(&name);
-    let ty_val = Val::Enum { ident: ty.clone(), value: name };
+    let ty_val = Val::Enum {
+        ident: ty.clone(),
+        value: name,
+    };
     let fields = if input.peek(token::Paren) {
         let content;
         parenthesized!(content in input);
         let mut fields = Vec::new();
-        if !content.is_empty() && !(content.peek(Ident::peek_any) && content.peek2(Token![:]) && !content.peek2(Token![::])) {
+        if !content.is_empty()
+            && !(content.peek(Ident::peek_any) && content.peek2(Token![:]) && !content.peek2(Token![::]))
+        {
             let span = content.span();
             let kind = spec.map(|s| s.field("value").map(|f| f.kind));
             let value = match kind {
                 Some(k) => parse_value(&content, k, diag)?,
                 None => parse_value(&content, None, diag)?,
             };
-            fields.push(FieldAst { key: "value".into(), key_span: span, value });
+            fields.push(FieldAst {
+                key: "value".into(),
+                key_span: span,
+                value,
+            });
             separator(&content, "action's value", diag);
         }
         fields.extend(parse_fields(&content, spec, false, diag));
@@ -439,7 +542,12 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         braced!(content in input);
         parse_fields(&content, spec, false, diag)
     };
-    Ok(Val::Action(Box::new(ActionAst { ty, ty_val, spec, fields })))
+    Ok(Val::Action(Box::new(ActionAst {
+        ty,
+        ty_val,
+        spec,
+        fields,
+    })))
 }
 
 fn lone_ident_then_group(input: ParseStream) -> bool {
@@ -452,7 +560,9 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         return paren_expr(input);
     }
     if !input.peek(Ident::peek_any) {
-        return Err(input.error("expected a block: `text { value: \"...\" }`, or a Rust expression in parentheses"));
+        return Err(
+            input.error("expected a block: `text { value: \"...\" }`, or a Rust expression in parentheses")
+        );
     }
     let ty = Ident::parse_any(input)?;
     let name = ty.unraw().to_string();
@@ -462,7 +572,10 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         } else {
             "a block is written `type { properties }`, e.g. `text { value: \"Hello\" }`".to_owned()
         };
-        return Err(syn::Error::new(ty.span(), format!("expected `{{` after `{name}`\nhelp: {hint}")));
+        return Err(syn::Error::new(
+            ty.span(),
+            format!("expected `{{` after `{name}`\nhelp: {hint}"),
+        ));
     }
     let spec = schema::block_spec(&name);
     let content;
@@ -479,8 +592,20 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         let f = fields.remove(i);
         (f.key_span, f.value)
     });
-    let ty_val = Val::Enum { ident: ty.clone(), value: name };
-    Ok(Val::Block(Box::new(BlockAst { props: Val::Obj(Obj { fields, span: ty.span() }), ty, ty_val, spec, visible })))
+    let ty_val = Val::Enum {
+        ident: ty.clone(),
+        value: name,
+    };
+    Ok(Val::Block(Box::new(BlockAst {
+        props: Val::Obj(Obj {
+            fields,
+            span: ty.span(),
+        }),
+        ty,
+        ty_val,
+        spec,
+        visible,
+    })))
 }
 
 /// The entries of a blocks map.
@@ -507,7 +632,11 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
                 let content;
                 braced!(content in input);
                 let body = parse_items(&content, true, diag);
-                Ok(Item::For { pat: Box::new(pat), expr: Box::new(expr), body })
+                Ok(Item::For {
+                    pat: Box::new(pat),
+                    expr: Box::new(expr),
+                    body,
+                })
             })();
             match item {
                 Ok(item) => items.push(item),
@@ -519,37 +648,47 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
             let _ = input.parse::<Option<Token![,]>>();
             continue;
         }
-        let entry = (|| {
-            let (key, key_span) = if input.peek(token::Paren) {
+        let head = (|| {
+            if input.peek(token::Paren) {
                 let content;
                 let paren = parenthesized!(content in input);
-                (Key::Dynamic(Box::new(content.parse()?)), paren.span.join())
-            } else {
-                let (k, span) = parse_key(input).map_err(|_| {
-                    input.error("expected a block id (a name, a \"string\", or a Rust expression in parentheses), `if` or `for`")
-                })?;
-                if in_loop {
-                    diag.push(syn::Error::new(
-                        span,
-                        format!("block id `{k}` would repeat on every item of the loop\nhelp: compute the id from the item: `(format!(\"{k}{{}}\", item.id)): text {{ ... }}`"),
-                    ));
-                }
-                (Key::Static(k), span)
-            };
-            let key_name = match &key {
-                Key::Static(k) => k.clone(),
-                Key::Dynamic(_) => "id".into(),
-            };
-            colon(input, &key_name)?;
-            let value = parse_block(input, diag)?;
-            Ok(Item::Entry { key, key_span, value })
+                return Ok((Key::Dynamic(Box::new(content.parse()?)), paren.span.join()));
+            }
+            let (k, span) = parse_key(input).map_err(|_| {
+                input.error("expected a block id (a name, a \"string\", or a Rust expression in parentheses), `if` or `for`")
+            })?;
+            if in_loop {
+                diag.push(syn::Error::new(
+                    span,
+                    format!("block id `{k}` would repeat on every item of the loop\nhelp: compute the id from the item: `(format!(\"{k}{{}}\", item.id)): text {{ ... }}`"),
+                ));
+            }
+            Ok((Key::Static(k), span))
         })();
-        match entry {
-            Ok(item) => {
-                items.push(item);
+        let (key, key_span) = match head {
+            Ok(h) => h,
+            Err(e) => {
+                diag.push(e);
+                skip_to_comma(input);
+                continue;
+            }
+        };
+        let key_name = match &key {
+            Key::Static(k) => k.clone(),
+            Key::Dynamic(_) => "id".into(),
+        };
+        match colon(input, &key_name).and_then(|()| parse_block(input, diag)) {
+            Ok(value) => {
+                items.push(Item::Entry { key, key_span, value });
                 separator(input, "block", diag);
             }
             Err(e) => {
+                // keep the entry, so that the map does not also look empty
+                items.push(Item::Entry {
+                    key,
+                    key_span,
+                    value: Val::Invalid(key_span),
+                });
                 diag.push(e);
                 skip_to_comma(input);
             }
@@ -576,5 +715,9 @@ fn parse_if(input: ParseStream, in_loop: bool, diag: &mut Diag) -> syn::Result<I
     } else {
         None
     };
-    Ok(Item::If { cond: Box::new(cond), then, els })
+    Ok(Item::If {
+        cond: Box::new(cond),
+        then,
+        els,
+    })
 }

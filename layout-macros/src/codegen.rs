@@ -86,7 +86,7 @@ impl Gen {
     fn value(&mut self, val: &Val, field: &Field, ptr: &[Seg]) -> TokenStream {
         let k = krate();
         match (val, field.kind) {
-            (Val::Expr(e), _) => quote!((#e)),
+            (Val::Expr(e), _) => e.to_token_stream(),
             (Val::Str { value, span }, Kind::Str(_)) => LitStr::new(value, *span).into_token_stream(),
             (Val::Str { value, .. } | Val::Enum { value, .. }, Kind::Enum(spec)) => {
                 self.enum_value(spec.rust, value, val.span())
@@ -104,7 +104,7 @@ impl Gen {
                     let key = LitStr::new(&f.key, f.key_span);
                     let label = match &f.value {
                         Val::Str { value, span } => LitStr::new(value, *span).into_token_stream(),
-                        Val::Expr(e) => quote!((#e)),
+                        Val::Expr(e) => e.to_token_stream(),
                         _ => quote!(""),
                     };
                     quote!(#values.insert(::std::string::String::from(#key), ::core::convert::Into::<::std::string::String>::into(#label));)
@@ -117,7 +117,10 @@ impl Gen {
             }
             (Val::Action(a), Kind::Action) => match a.spec {
                 Some(spec) => {
-                    let obj = Obj { fields: Vec::new(), span: a.ty.span() };
+                    let obj = Obj {
+                        fields: Vec::new(),
+                        span: a.ty.span(),
+                    };
                     let mut chain = self.object(&obj, spec, ptr);
                     for f in &a.fields {
                         let Some(field) = spec.field(&f.key) else { continue };
@@ -147,7 +150,9 @@ impl Gen {
 
     fn block(&mut self, b: &BlockAst, ptr: &[Seg]) -> TokenStream {
         let k = krate();
-        let (Some(spec), Val::Obj(props)) = (b.spec, &b.props) else { return quote!(::core::unreachable!()) };
+        let (Some(spec), Val::Obj(props)) = (b.spec, &b.props) else {
+            return quote!(::core::unreachable!());
+        };
         let mut at = ptr.to_vec();
         at.push(Seg::Static("properties".into()));
         let props = self.object(props, spec, &at);
@@ -155,7 +160,7 @@ impl Gen {
         if let Some((span, v)) = &b.visible {
             let v = match v {
                 Val::Bool(b, s) => quote_spanned!(*s=> #b),
-                Val::Expr(e) => quote!((#e)),
+                Val::Expr(e) => e.to_token_stream(),
                 _ => quote!(true),
             };
             let name = Ident::new("visible", *span);

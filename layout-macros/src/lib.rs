@@ -22,9 +22,16 @@ use ast::{Diag, Val};
 pub fn layout(input: TokenStream) -> TokenStream {
     let (root, diag, dynamic) = analyse(input.into());
     if !diag.errors.is_empty() {
-        return errors(diag.errors).into();
+        let ty = if dynamic {
+            quote!(::core::result::Result<::b24_widgets::LayoutDto, ::b24_widgets::Violations>)
+        } else {
+            quote!(::b24_widgets::LayoutDto)
+        };
+        return errors(diag.errors, ty).into();
     }
-    let Val::Obj(obj) = &root else { unreachable!("the root is always an object") };
+    let Val::Obj(obj) = &root else {
+        unreachable!("the root is always an object")
+    };
     codegen::layout(obj, dynamic).into()
 }
 
@@ -33,12 +40,13 @@ pub fn layout(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn layout_json(input: TokenStream) -> TokenStream {
     let (root, diag, _) = analyse(input.into());
+    let ty = quote!(&'static str);
     if !diag.errors.is_empty() {
-        return errors(diag.errors).into();
+        return errors(diag.errors, ty).into();
     }
     match static_json::expand(&root) {
         Ok(tokens) => tokens.into(),
-        Err(e) => errors(e).into(),
+        Err(e) => errors(e, ty).into(),
     }
 }
 
@@ -51,7 +59,10 @@ fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
         let mut help = v.help.clone();
         if v.rule == layout_core::Rule::InvalidValue {
             let field = v.pointer.rsplit('/').next().unwrap_or("value");
-            let hint = format!("a Rust value goes in parentheses: `{field}: (my_{})`", field.to_lowercase());
+            let hint = format!(
+                "a Rust value goes in parentheses: `{field}: (my_{})`",
+                field.to_lowercase()
+            );
             help = Some(match help {
                 Some(h) => format!("{h}\n      {hint}"),
                 None => hint,
@@ -70,7 +81,9 @@ fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
     (root, diag, !report.deferred.is_empty())
 }
 
-fn errors(errors: Vec<syn::Error>) -> proc_macro2::TokenStream {
+/// The errors, in an expression of the type the macro would have had, so that the
+/// compiler adds no error of its own about the missing value.
+fn errors(errors: Vec<syn::Error>, ty: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let errors = errors.into_iter().map(|e| e.to_compile_error());
-    quote!({ #(#errors)* ::core::unreachable!() })
+    quote!({ #(#errors)* ::b24_widgets::__private::never::<#ty>() })
 }

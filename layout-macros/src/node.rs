@@ -7,7 +7,12 @@ use proc_macro2::Span;
 use crate::ast::{FieldAst, Item, Key, Val};
 
 fn fields(fields: &[FieldAst]) -> impl Iterator<Item = Entry<'_, Val>> {
-    fields.iter().map(|f| Entry { key: Some(f.key.as_str()), key_loc: f.key_span, value: &f.value, count: Count::One })
+    fields.iter().map(|f| Entry {
+        key: Some(f.key.as_str()),
+        key_loc: f.key_span,
+        value: &f.value,
+        count: Count::One,
+    })
 }
 
 fn flatten<'a>(items: &'a [Item], count: Count, out: &mut Vec<Entry<'a, Val>>) {
@@ -23,7 +28,11 @@ fn flatten<'a>(items: &'a [Item], count: Count, out: &mut Vec<Entry<'a, Val>>) {
                 count,
             }),
             Item::If { then, els, .. } => {
-                let c = if count == Count::Many { Count::Many } else { Count::Optional };
+                let c = if count == Count::Many {
+                    Count::Many
+                } else {
+                    Count::Optional
+                };
                 flatten(then, c, out);
                 if let Some(els) = els {
                     flatten(els, c, out);
@@ -51,17 +60,35 @@ impl Node for Val {
             Val::Arr(..) => Shape::Array,
             Val::Obj(o) => Shape::Object(fields(&o.fields).collect()),
             Val::Block(b) => {
-                let mut entries =
-                    vec![Entry { key: Some("type"), key_loc: b.ty.span(), value: &b.ty_val, count: Count::One }];
+                let mut entries = vec![Entry {
+                    key: Some("type"),
+                    key_loc: b.ty.span(),
+                    value: &b.ty_val,
+                    count: Count::One,
+                }];
                 if let Some((span, v)) = &b.visible {
-                    entries.push(Entry { key: Some("visible"), key_loc: *span, value: v, count: Count::One });
+                    entries.push(Entry {
+                        key: Some("visible"),
+                        key_loc: *span,
+                        value: v,
+                        count: Count::One,
+                    });
                 }
-                entries.push(Entry { key: Some("properties"), key_loc: b.ty.span(), value: &b.props, count: Count::One });
+                entries.push(Entry {
+                    key: Some("properties"),
+                    key_loc: b.ty.span(),
+                    value: &b.props,
+                    count: Count::One,
+                });
                 Shape::Object(entries)
             }
             Val::Action(a) => {
-                let mut entries =
-                    vec![Entry { key: Some("type"), key_loc: a.ty.span(), value: &a.ty_val, count: Count::One }];
+                let mut entries = vec![Entry {
+                    key: Some("type"),
+                    key_loc: a.ty.span(),
+                    value: &a.ty_val,
+                    count: Count::One,
+                }];
                 entries.extend(fields(&a.fields));
                 Shape::Object(entries)
             }

@@ -46,7 +46,12 @@ fn to_value(val: &Val) -> Value {
         Val::Str { value, .. } | Val::Enum { value, .. } => Value::String(value.clone()),
         Val::Bool(b, _) => Value::Bool(*b),
         Val::Num { value, .. } => Value::Number(value.clone()),
-        Val::Obj(o) => Value::Object(o.fields.iter().map(|f| (f.key.clone(), to_value(&f.value))).collect()),
+        Val::Obj(o) => Value::Object(
+            o.fields
+                .iter()
+                .map(|f| (f.key.clone(), to_value(&f.value)))
+                .collect(),
+        ),
         Val::Arr(items, _) => Value::Array(items.iter().map(to_value).collect()),
         Val::Block(b) => {
             let mut m = Map::new();
@@ -69,7 +74,11 @@ fn to_value(val: &Val) -> Value {
             b.items
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Entry { key: Key::Static(k), value, .. } => Some((k.clone(), to_value(value))),
+                    Item::Entry {
+                        key: Key::Static(k),
+                        value,
+                        ..
+                    } => Some((k.clone(), to_value(value))),
                     _ => None,
                 })
                 .collect(),
@@ -93,8 +102,11 @@ pub fn expand(root: &Val) -> Result<TokenStream, Vec<syn::Error>> {
             })
             .collect());
     }
-    let layout = layout_core::LayoutDto::from_value(&to_value(root))
-        .map_err(|v| v.iter().map(|v| syn::Error::new(Span::call_site(), v.to_string())).collect::<Vec<_>>())?;
+    let layout = layout_core::LayoutDto::from_value(&to_value(root)).map_err(|v| {
+        v.iter()
+            .map(|v| syn::Error::new(Span::call_site(), v.to_string()))
+            .collect::<Vec<_>>()
+    })?;
     let json = layout.to_json();
     Ok(quote!(#json))
 }

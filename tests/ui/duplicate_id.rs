@@ -1,0 +1,10 @@
+use b24_widgets::layout;
+
+fn main() {
+    let _ = layout! {
+        blocks: {
+            a: text { value: "first" },
+            a: text { value: "second" },
+        },
+    };
+}

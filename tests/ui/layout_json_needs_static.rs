@@ -1,0 +1,8 @@
+use b24_widgets::layout_json;
+
+fn main() {
+    let name = "Ann";
+    let _ = layout_json! {
+        blocks: { a: text { value: name } },
+    };
+}

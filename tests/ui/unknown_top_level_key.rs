@@ -1,0 +1,8 @@
+use b24_widgets::layout;
+
+fn main() {
+    let _ = layout! {
+        blocks: { a: text { value: "a" } },
+        primaryButon: "Save",
+    };
+}
