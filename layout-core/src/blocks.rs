@@ -208,6 +208,9 @@ block_enum! {
     section(Section),
 }
 
+/// The keys of a block besides `type`, which is always printed first.
+const ENVELOPE: &[&str] = &["visible", "properties"];
+
 /// A content block: `{"type": ..., "visible": ..., "properties": {...}}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContentBlockDto {
@@ -232,7 +235,7 @@ impl ContentBlockDto {
     #[must_use]
     pub fn visible(mut self, visible: bool) -> Self {
         self.visible = Some(visible);
-        self._order.touch("visible");
+        self._order.touch(ENVELOPE, "visible");
         self
     }
 
@@ -253,7 +256,7 @@ impl serde::Serialize for ContentBlockDto {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("type", self.block.type_name())?;
-        for key in self._order.with_rest(&["visible", "properties"]) {
+        for key in self._order.with_rest(ENVELOPE) {
             match key {
                 "visible" => {
                     if let Some(v) = self.visible {
@@ -277,9 +280,9 @@ impl FromWire for ContentBlockDto {
                 "type" => {}
                 "visible" => {
                     visible = Some(bool::from_wire(v, &join(ptr, "visible"))?);
-                    order.touch("visible");
+                    order.touch(ENVELOPE, "visible");
                 }
-                "properties" => order.touch("properties"),
+                "properties" => order.touch(ENVELOPE, "properties"),
                 other => return Err(crate::check::unknown_block_key(&join(ptr, other), other, ())),
             }
         }

@@ -17,23 +17,40 @@ use crate::violation::{Rule, Violation};
 /// back keeps the order it was written in. Fields never set are printed after the
 /// recorded ones, in declaration order. Two objects that differ only in property order are
 /// equal, as two JSON objects are.
-#[derive(Clone, Default)]
-pub struct Order(Vec<&'static str>);
+#[derive(Clone, Copy, Default)]
+pub struct Order {
+    len: u8,
+    /// Indices into the object's list of field names; no object has more than 15 fields,
+    /// so the order lives inline, without an allocation.
+    idx: [u8; 15],
+}
 
 impl Order {
-    /// Records `name` as set; a name already recorded keeps its place.
-    pub fn touch(&mut self, name: &'static str) {
-        if !self.0.contains(&name) {
-            self.0.push(name);
+    /// Records `name`, one of `all`, as set; a name already recorded keeps its place.
+    pub fn touch(&mut self, all: &[&'static str], name: &str) {
+        let Some(i) = all.iter().position(|n| *n == name) else {
+            return;
+        };
+        let i = i as u8;
+        let len = usize::from(self.len);
+        if !self.idx[..len].contains(&i) && len < self.idx.len() {
+            self.idx[len] = i;
+            self.len += 1;
         }
     }
 
     /// The recorded names, then every name of `all` not recorded, in `all`'s order.
     pub fn with_rest<'a>(&'a self, all: &'a [&'static str]) -> impl Iterator<Item = &'static str> + 'a {
-        self.0
+        let recorded = &self.idx[..usize::from(self.len)];
+        recorded
             .iter()
-            .copied()
-            .chain(all.iter().copied().filter(|n| !self.0.contains(n)))
+            .filter_map(|&i| all.get(usize::from(i)).copied())
+            .chain(
+                all.iter()
+                    .enumerate()
+                    .filter(|(i, _)| !recorded.contains(&(*i as u8)))
+                    .map(|(_, n)| *n),
+            )
     }
 }
 
@@ -256,7 +273,7 @@ macro_rules! wire_struct {
                 #[must_use]
                 pub fn $field(mut self, value: impl Into<$ty>) -> Self {
                     self.$field = Some(value.into());
-                    self._order.touch($wire);
+                    self._order.touch(Self::FIELD_NAMES, $wire);
                     self
                 }
             )*
@@ -302,7 +319,7 @@ macro_rules! wire_struct {
                     match key.as_str() {
                         $( $wire => {
                             out.$field = Some($crate::wire::FromWire::from_wire(value, &at)?);
-                            out._order.touch($wire);
+                            out._order.touch(Self::FIELD_NAMES, $wire);
                         } )*
                         _ => return Err(Self::SPEC.unknown_field(&at, key)),
                     }
