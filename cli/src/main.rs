@@ -78,7 +78,9 @@ fn check_file(file: &str) -> Outcome {
             }))
         }
     };
-    match check_json(&text) {
+    // editors on Windows may start UTF-8 files with a byte order mark; JSON has none
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match check_json(text) {
         Ok(value) => Outcome::Valid(value),
         Err(ReadError::Syntax(e)) => Outcome::Unreadable(json!({
             "file": file, "rule": "not-json", "message": format!("not valid JSON: {e}"),

@@ -156,3 +156,24 @@ fn fmt_exit_codes_follow_check() {
     let f = temp("broken2.json", "nope");
     assert_eq!(run(&["fmt", &f]).status.code(), Some(2));
 }
+
+#[test]
+fn a_byte_order_mark_is_not_an_error() {
+    let f = temp(
+        "bom.json",
+        "\u{feff}{\"blocks\":{\"a\":{\"type\":\"text\",\"properties\":{\"value\":\"x\"}}}}",
+    );
+    assert_eq!(run(&["check", &f]).status.code(), Some(0));
+}
+
+#[test]
+fn a_layout_that_is_not_an_object_breaks_a_rule() {
+    let f = temp("array.json", "[1, 2]");
+    let o = run(&["check", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(": (root): expected an object (LayoutDto), found an array [wrong-type]"),
+        "{}",
+        stdout(&o)
+    );
+}

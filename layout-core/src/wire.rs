@@ -25,18 +25,49 @@ pub struct Order {
     idx: [u8; 15],
 }
 
+/// The position of `name` in `all`, computed at compile time by the setters.
+pub const fn index_of(all: &[&str], name: &str) -> u8 {
+    let mut i = 0;
+    while i < all.len() {
+        let (a, b) = (all[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a field name")
+}
+
 impl Order {
     /// Records `name`, one of `all`, as set; a name already recorded keeps its place.
     pub fn touch(&mut self, all: &[&'static str], name: &str) {
-        let Some(i) = all.iter().position(|n| *n == name) else {
-            return;
-        };
-        let i = i as u8;
+        if let Some(i) = all.iter().position(|n| *n == name) {
+            self.touch_index(i as u8);
+        }
+    }
+
+    /// Records the field at index `i` as set.
+    pub fn touch_index(&mut self, i: u8) {
         let len = usize::from(self.len);
         if !self.idx[..len].contains(&i) && len < self.idx.len() {
             self.idx[len] = i;
             self.len += 1;
         }
+    }
+
+    /// The recorded indices, then every index below `n` not recorded.
+    pub fn indices(&self, n: usize) -> impl Iterator<Item = usize> + '_ {
+        let recorded = &self.idx[..usize::from(self.len)];
+        recorded
+            .iter()
+            .map(|&i| usize::from(i))
+            .chain((0..n).filter(move |i| !recorded.contains(&(*i as u8))))
     }
 
     /// The recorded names, then every name of `all` not recorded, in `all`'s order.
@@ -273,7 +304,8 @@ macro_rules! wire_struct {
                 #[must_use]
                 pub fn $field(mut self, value: impl Into<$ty>) -> Self {
                     self.$field = Some(value.into());
-                    self._order.touch(Self::FIELD_NAMES, $wire);
+                    const INDEX: u8 = $crate::wire::index_of($name::FIELD_NAMES, $wire);
+                    self._order.touch_index(INDEX);
                     self
                 }
             )*
@@ -286,13 +318,18 @@ macro_rules! wire_struct {
                 &self,
                 map: &mut M,
             ) -> Result<(), M::Error> {
-                for name in self._order.with_rest(Self::FIELD_NAMES) {
-                    match name {
-                        $( $wire => if let Some(v) = &self.$field {
-                            map.serialize_entry($wire, v)?;
-                        }, )*
-                        _ => {}
-                    }
+                for index in self._order.indices(Self::FIELD_NAMES.len()) {
+                    let mut field = 0;
+                    $(
+                        if field == index {
+                            if let Some(v) = &self.$field {
+                                map.serialize_entry($wire, v)?;
+                            }
+                            continue;
+                        }
+                        field += 1;
+                    )*
+                    let _ = field;
                 }
                 Ok(())
             }

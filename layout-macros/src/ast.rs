@@ -519,9 +519,9 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         let content;
         parenthesized!(content in input);
         let mut fields = Vec::new();
-        if !content.is_empty()
-            && !(content.peek(Ident::peek_any) && content.peek2(Token![:]) && !content.peek2(Token![::]))
-        {
+        let named_field =
+            content.peek(Ident::peek_any) && content.peek2(Token![:]) && !content.peek2(Token![::]);
+        if !content.is_empty() && !named_field {
             let span = content.span();
             let kind = spec.map(|s| s.field("value").map(|f| f.kind));
             let value = match kind {

@@ -109,8 +109,9 @@ impl Gen {
                     };
                     quote!(#values.insert(::std::string::String::from(#key), ::core::convert::Into::<::std::string::String>::into(#label));)
                 });
+                let capacity = o.fields.len();
                 quote! {{
-                    let mut #values = #k::Values::new();
+                    let mut #values = #k::Values::with_capacity(#capacity);
                     #(#inserts)*
                     #values
                 }}
@@ -174,9 +175,10 @@ impl Gen {
         let map = private("__b24_map");
         let checked = self.dynamic && !b.is_static();
         let items = self.items(&b.items, ptr, &map, checked);
+        let capacity = b.items.len();
         quote! {{
             #[allow(unused_mut)]
-            let mut #map = #k::Blocks::new();
+            let mut #map = #k::Blocks::with_capacity(#capacity);
             #(#items)*
             #map
         }}
@@ -244,14 +246,14 @@ impl Gen {
 /// Code computing the JSON pointer of a place (only run when an error is reported).
 fn pointer(ptr: &[Seg]) -> TokenStream {
     let k = krate();
-    let mut out = quote!(::std::string::String::new());
+    let mut out = quote!("");
     for seg in ptr {
         out = match seg {
             Seg::Static(s) => quote!(#k::pointer::join(&#out, #s)),
             Seg::Var(v) => quote!(#k::pointer::join(&#out, &#v)),
         };
     }
-    out
+    quote!(::std::string::String::from(#out))
 }
 
 /// A JSON-like value (openRestApp's `value`) as a `serde_json::Value`.

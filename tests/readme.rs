@@ -1,0 +1,127 @@
+//! The examples of README.md, kept true.
+
+use b24_widgets::{layout, layout_json};
+
+#[test]
+fn the_dsl_example_prints_the_json_shown() {
+    let layout = layout! {
+        blocks: {
+            errorMessage: text {
+                value: "Use all the capabilities of mobile SMS marketing",
+                size: sm,
+                color: base_70,
+                multiline: true,
+            },
+            section1: section {
+                type: danger,
+                blocks: {
+                    errorMessage: text { value: "An error occurred. Please try again", color: danger },
+                    more: link { text: "Learn more", action: redirect("/crm/") },
+                },
+            },
+        },
+        primaryButton: { title: "Enable", state: disabled },
+        secondaryButton: "Cancel",
+    };
+    let readme = include_str!("../README.md");
+    let json = layout.to_json();
+    assert!(
+        readme.contains(&format!("```json\n{json}\n```")),
+        "README shows another JSON than {json}"
+    );
+}
+
+struct Deal {
+    id: u32,
+    title: String,
+}
+
+fn deals_layout(deals: &[Deal]) -> Result<b24_widgets::LayoutDto, b24_widgets::Violations> {
+    let layout = layout! {
+        blocks: {
+            title: text { value: "Open deals", bold: true },
+            if deals.is_empty() {
+                empty: text { value: "Nothing to do", color: base_60 },
+            } else {
+                deals: list {
+                    blocks: {
+                        for deal in deals {
+                            (format!("deal{}", deal.id)): link {
+                                text: deal.title.clone(),
+                                action: redirect(format!("/crm/deal/details/{}/", deal.id)),
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }?;
+    Ok(layout)
+}
+
+#[test]
+fn the_if_and_for_example_works() {
+    let empty = deals_layout(&[]).unwrap();
+    assert_eq!(
+        empty.blocks.unwrap().keys().collect::<Vec<_>>(),
+        ["title", "empty"]
+    );
+    let two = deals_layout(&[
+        Deal {
+            id: 1,
+            title: "A".into(),
+        },
+        Deal {
+            id: 2,
+            title: "B".into(),
+        },
+    ])
+    .unwrap();
+    let v = two.to_value();
+    assert_eq!(
+        v["blocks"]["deals"]["properties"]["blocks"]["deal2"]["properties"]["text"],
+        "B"
+    );
+}
+
+#[test]
+fn the_layout_json_example_is_a_constant() {
+    const LAYOUT: &str = layout_json! {
+        blocks: { hello: text { value: "Hello!" } },
+    };
+    assert_eq!(
+        LAYOUT,
+        r#"{"blocks":{"hello":{"type":"text","properties":{"value":"Hello!"}}}}"#
+    );
+}
+
+#[test]
+fn the_typed_model_example_prints_the_json_shown() {
+    use b24_widgets::{ActionDto, ButtonDto, LayoutDto, Link, Section, SectionType, Size, Text};
+    let layout = LayoutDto::default()
+        .blocks([(
+            "main".to_owned(),
+            Section::default()
+                .r#type(SectionType::primary)
+                .blocks([
+                    (
+                        "hello".to_owned(),
+                        Text::default().value("Hello!").size(Size::lg).into(),
+                    ),
+                    (
+                        "more".to_owned(),
+                        Link::default()
+                            .text("Learn more")
+                            .action(ActionDto::redirect_to("/crm/"))
+                            .into(),
+                    ),
+                ])
+                .into(),
+        )])
+        .primaryButton(ButtonDto::new("Save"));
+    layout.validate().unwrap();
+    assert_eq!(
+        layout.to_json(),
+        r#"{"blocks":{"main":{"type":"section","properties":{"type":"primary","blocks":{"hello":{"type":"text","properties":{"value":"Hello!","size":"lg"}},"more":{"type":"link","properties":{"text":"Learn more","action":{"type":"redirect","value":"/crm/"}}}}}}},"primaryButton":{"title":"Save"}}"#
+    );
+}
