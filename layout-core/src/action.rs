@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::pointer::join;
+use crate::pointer::Ptr;
 use crate::schema::{Cross, Kind, StrRule};
 use crate::violation::{Rule, Violation};
 use crate::wire::{deserialize_via_wire, expect_object, wire_struct, FromWire};
@@ -121,21 +121,18 @@ impl serde::Serialize for ActionDto {
 }
 
 impl FromWire for ActionDto {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         let object = expect_object(value, ptr)?;
-        let at = join(ptr, "type");
+        let at = ptr.key("type");
         let ty = object
             .get("type")
-            .ok_or_else(|| Violation::new(&at, Rule::MissingRequired, "an action needs a `type`"))?;
+            .ok_or_else(|| Violation::new(at.render(), Rule::MissingRequired, "an action needs a `type`"))?;
         let ty = String::from_wire(ty, &at)?;
-        let mut fields = object.clone();
-        fields.shift_remove("type");
-        let fields = Value::Object(fields);
         Ok(match ty.as_str() {
-            "redirect" => ActionDto::redirect(Redirect::from_wire(&fields, ptr)?),
-            "layoutEvent" => ActionDto::layoutEvent(LayoutEvent::from_wire(&fields, ptr)?),
-            "openRestApp" => ActionDto::openRestApp(OpenRestApp::from_wire(&fields, ptr)?),
-            other => return Err(crate::check::unknown_action(&at, other, ())),
+            "redirect" => ActionDto::redirect(Redirect::from_wire_skipping(value, ptr, "type")?),
+            "layoutEvent" => ActionDto::layoutEvent(LayoutEvent::from_wire_skipping(value, ptr, "type")?),
+            "openRestApp" => ActionDto::openRestApp(OpenRestApp::from_wire_skipping(value, ptr, "type")?),
+            other => return Err(crate::check::unknown_action(&at.render(), other, ())),
         })
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::action::ActionDto;
 use crate::enums::{Color, ImageSize, SectionType, Size, TitleWidth};
-use crate::pointer::join;
+use crate::pointer::Ptr;
 use crate::schema::{self, Cross, Kind, StrRule};
 use crate::violation::{Rule, Violation};
 use crate::wire::{deserialize_via_wire, expect_object, wire_struct, FromWire, Order};
@@ -167,7 +167,7 @@ macro_rules! block_enum {
                 match self { $( Block::$variant(p) => map.serialize_entry("properties", p), )* }
             }
 
-            fn from_properties(ty: &str, props: &Value, ptr: &str) -> Option<Result<Self, Violation>> {
+            fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
                 Some(match ty {
                     $( stringify!($variant) => $ty::from_wire(props, ptr).map(Block::$variant), )*
                     _ => return None,
@@ -271,7 +271,7 @@ impl serde::Serialize for ContentBlockDto {
 }
 
 impl FromWire for ContentBlockDto {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         let object = expect_object(value, ptr)?;
         let mut order = Order::default();
         let mut visible = None;
@@ -279,24 +279,35 @@ impl FromWire for ContentBlockDto {
             match key.as_str() {
                 "type" => {}
                 "visible" => {
-                    visible = Some(bool::from_wire(v, &join(ptr, "visible"))?);
+                    visible = Some(bool::from_wire(v, &ptr.key("visible"))?);
                     order.touch(ENVELOPE, "visible");
                 }
                 "properties" => order.touch(ENVELOPE, "properties"),
-                other => return Err(crate::check::unknown_block_key(&join(ptr, other), other, ())),
+                other => {
+                    return Err(crate::check::unknown_block_key(
+                        &ptr.key(other).render(),
+                        other,
+                        (),
+                    ))
+                }
             }
         }
-        let at = join(ptr, "type");
+        let at = ptr.key("type");
         let ty = object
             .get("type")
-            .ok_or_else(|| Violation::new(&at, Rule::MissingRequired, "a block needs a `type`"))?;
+            .ok_or_else(|| Violation::new(at.render(), Rule::MissingRequired, "a block needs a `type`"))?;
         let ty = String::from_wire(ty, &at)?;
-        let at = join(ptr, "properties");
-        let props = object
-            .get("properties")
-            .ok_or_else(|| Violation::new(&at, Rule::MissingRequired, "a block needs `properties`"))?;
-        let block = Block::from_properties(&ty, props, &at)
-            .unwrap_or_else(|| Err(crate::check::unknown_block_type(&join(ptr, "type"), &ty, ())))?;
+        let at = ptr.key("properties");
+        let props = object.get("properties").ok_or_else(|| {
+            Violation::new(at.render(), Rule::MissingRequired, "a block needs `properties`")
+        })?;
+        let block = Block::from_properties(&ty, props, &at).unwrap_or_else(|| {
+            Err(crate::check::unknown_block_type(
+                &ptr.key("type").render(),
+                &ty,
+                (),
+            ))
+        })?;
         Ok(ContentBlockDto {
             visible,
             block,
@@ -308,10 +319,10 @@ impl FromWire for ContentBlockDto {
 deserialize_via_wire!(ContentBlockDto);
 
 impl FromWire for Blocks {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         expect_object(value, ptr)?
             .iter()
-            .map(|(id, v)| Ok((id.clone(), ContentBlockDto::from_wire(v, &join(ptr, id))?)))
+            .map(|(id, v)| Ok((id.clone(), ContentBlockDto::from_wire(v, &ptr.key(id))?)))
             .collect()
     }
 }

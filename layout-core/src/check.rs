@@ -238,17 +238,11 @@ impl<L: Clone> Checker<L> {
             }
         }
         for cross in spec.cross {
-            self.cross(cross, &entries, ptr, node);
+            self.cross(cross, &entries, ptr);
         }
     }
 
-    fn cross<N: Node<Loc = L> + ?Sized>(
-        &mut self,
-        cross: &Cross,
-        entries: &[Entry<'_, N>],
-        ptr: &str,
-        node: &N,
-    ) {
+    fn cross<N: Node<Loc = L> + ?Sized>(&mut self, cross: &Cross, entries: &[Entry<'_, N>], ptr: &str) {
         let get = |name: &str| entries.iter().find(|e| e.key == Some(name));
         match *cross {
             Cross::NeedsTrue { field, flag } => {
@@ -332,7 +326,6 @@ impl<L: Clone> Checker<L> {
                         &eb.key_loc,
                     );
                 }
-                let _ = node;
             }
         }
     }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::check::check_layout;
 use crate::layout::LayoutDto;
-use crate::pointer::join;
+use crate::pointer::Ptr;
 use crate::violation::{Rule, Violation, Violations};
 use crate::wire::FromWire;
 
@@ -45,7 +45,7 @@ pub fn parse_json(text: &str) -> Result<(Value, Vec<Violation>), serde_json::Err
     let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Seed {
-        ptr: String::new(),
+        ptr: &Ptr::Root,
         duplicates: &duplicates,
     }
     .deserialize(&mut de)?;
@@ -95,18 +95,18 @@ impl LayoutDto {
     /// Reads and validates a layout from JSON text.
     pub fn from_json(text: &str) -> Result<LayoutDto, ReadError> {
         let value = check_json(text)?;
-        Ok(LayoutDto::from_wire(&value, "").map_err(|v| Violations(vec![v]))?)
+        Ok(LayoutDto::from_wire(&value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))?)
     }
 
     /// Validates a JSON value and reads it into the typed model.
     pub fn from_value(value: &Value) -> Result<LayoutDto, Violations> {
         check_value(value)?;
-        LayoutDto::from_wire(value, "").map_err(|v| Violations(vec![v]))
+        LayoutDto::from_wire(value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))
     }
 }
 
 struct Seed<'a> {
-    ptr: String,
+    ptr: &'a Ptr<'a>,
     duplicates: &'a RefCell<Vec<Violation>>,
 }
 
@@ -152,26 +152,33 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Seed {
-            ptr: join(&self.ptr, &out.len().to_string()),
-            duplicates: self.duplicates,
-        })? {
-            out.push(v);
+        loop {
+            let index = out.len().to_string();
+            let ptr = self.ptr.key(&index);
+            match seq.next_element_seed(Seed {
+                ptr: &ptr,
+                duplicates: self.duplicates,
+            })? {
+                Some(v) => out.push(v),
+                None => break,
+            }
         }
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let ptr = join(&self.ptr, &key);
-            let value = map.next_value_seed(Seed {
-                ptr: ptr.clone(),
-                duplicates: self.duplicates,
-            })?;
+            let value = {
+                let ptr = self.ptr.key(&key);
+                map.next_value_seed(Seed {
+                    ptr: &ptr,
+                    duplicates: self.duplicates,
+                })?
+            };
             if out.contains_key(&key) {
                 self.duplicates.borrow_mut().push(
                     Violation::new(
-                        ptr,
+                        self.ptr.key(&key).render(),
                         Rule::DuplicateKey,
                         format!("key `{key}` appears twice in one object"),
                     )

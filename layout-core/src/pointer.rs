@@ -15,6 +15,29 @@ pub fn join(ptr: &str, token: &str) -> String {
     out
 }
 
+/// A JSON pointer under construction, kept as a chain of borrowed tokens: reading a
+/// document builds one per value, and only an error turns it into a string.
+#[derive(Clone, Copy, Debug)]
+pub enum Ptr<'a> {
+    Root,
+    Key(&'a Ptr<'a>, &'a str),
+}
+
+impl<'a> Ptr<'a> {
+    /// The pointer one level down, at `token`.
+    pub fn key(&'a self, token: &'a str) -> Ptr<'a> {
+        Ptr::Key(self, token)
+    }
+
+    /// The pointer as RFC 6901 text.
+    pub fn render(&self) -> String {
+        match self {
+            Ptr::Root => String::new(),
+            Ptr::Key(parent, token) => join(&parent.render(), token),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -22,5 +45,13 @@ mod tests {
         assert_eq!(super::join("", "blocks"), "/blocks");
         assert_eq!(super::join("/blocks", "a/b~c"), "/blocks/a~1b~0c");
         assert_eq!(super::join("/blocks", ""), "/blocks/");
+    }
+
+    #[test]
+    fn lazy_pointers_render_like_join() {
+        let root = super::Ptr::Root;
+        let blocks = root.key("blocks");
+        assert_eq!(blocks.key("a/b").render(), "/blocks/a~1b");
+        assert_eq!(root.render(), "");
     }
 }

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::pointer::join;
+use crate::pointer::Ptr;
 use crate::violation::{Rule, Violation};
 
 /// The order in which the properties of an object were read or set.
@@ -101,7 +101,7 @@ impl std::fmt::Debug for Order {
 /// value that does not fit. The rule checker reports *every* problem; this conversion
 /// runs after it (or on its own through `Deserialize`) and stops at the first.
 pub trait FromWire: Sized {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation>;
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation>;
 }
 
 /// The JSON type of a value, as error messages name it.
@@ -116,9 +116,9 @@ pub fn json_type(value: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn wrong_type(ptr: &str, expected: &str, value: &Value) -> Violation {
+pub(crate) fn wrong_type(ptr: &Ptr, expected: &str, value: &Value) -> Violation {
     Violation::new(
-        ptr,
+        ptr.render(),
         Rule::WrongType,
         format!("expected {expected}, found {}", json_type(value)),
     )
@@ -126,7 +126,7 @@ pub(crate) fn wrong_type(ptr: &str, expected: &str, value: &Value) -> Violation 
 
 pub(crate) fn expect_object<'v>(
     value: &'v Value,
-    ptr: &str,
+    ptr: &Ptr,
 ) -> Result<&'v serde_json::Map<String, Value>, Violation> {
     value
         .as_object()
@@ -134,7 +134,7 @@ pub(crate) fn expect_object<'v>(
 }
 
 impl FromWire for String {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         value
             .as_str()
             .map(str::to_owned)
@@ -143,13 +143,13 @@ impl FromWire for String {
 }
 
 impl FromWire for bool {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         value.as_bool().ok_or_else(|| wrong_type(ptr, "a boolean", value))
     }
 }
 
 impl FromWire for u32 {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         value
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
@@ -158,22 +158,22 @@ impl FromWire for u32 {
 }
 
 impl FromWire for Value {
-    fn from_wire(value: &Value, _: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, _: &Ptr) -> Result<Self, Violation> {
         Ok(value.clone())
     }
 }
 
 impl<T: FromWire> FromWire for Box<T> {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         T::from_wire(value, ptr).map(Box::new)
     }
 }
 
 impl FromWire for indexmap::IndexMap<String, String> {
-    fn from_wire(value: &Value, ptr: &str) -> Result<Self, Violation> {
+    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         expect_object(value, ptr)?
             .iter()
-            .map(|(k, v)| Ok((k.clone(), String::from_wire(v, &join(ptr, k))?)))
+            .map(|(k, v)| Ok((k.clone(), String::from_wire(v, &ptr.key(k))?)))
             .collect()
     }
 }
@@ -185,7 +185,7 @@ macro_rules! deserialize_via_wire {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(d)?;
-                <$name as $crate::wire::FromWire>::from_wire(&value, "")
+                <$name as $crate::wire::FromWire>::from_wire(&value, &$crate::pointer::Ptr::Root)
                     .map_err(<D::Error as serde::de::Error>::custom)
             }
         }
@@ -242,12 +242,12 @@ macro_rules! wire_enum {
         impl $crate::wire::FromWire for $name {
             fn from_wire(
                 value: &serde_json::Value,
-                ptr: &str,
+                ptr: &$crate::pointer::Ptr,
             ) -> Result<Self, $crate::violation::Violation> {
                 let s = value
                     .as_str()
                     .ok_or_else(|| $crate::wire::wrong_type(ptr, "a string", value))?;
-                Self::from_wire_str(s).ok_or_else(|| Self::SPEC.violation(ptr, s))
+                Self::from_wire_str(s).ok_or_else(|| Self::SPEC.violation(&ptr.render(), s))
             }
         }
 
@@ -344,24 +344,38 @@ macro_rules! wire_struct {
             }
         }
 
-        impl $crate::wire::FromWire for $name {
-            fn from_wire(
+        impl $name {
+            /// Reads the fields from `value`, leaving out the key `skip` (an action's
+            /// `type`, read by its caller).
+            #[doc(hidden)]
+            pub fn from_wire_skipping(
                 value: &serde_json::Value,
-                ptr: &str,
+                ptr: &$crate::pointer::Ptr,
+                skip: &str,
             ) -> Result<Self, $crate::violation::Violation> {
                 let object = $crate::wire::expect_object(value, ptr)?;
                 let mut out = Self::default();
                 for (key, value) in object {
-                    let at = $crate::pointer::join(ptr, key);
+                    let at = ptr.key(key);
                     match key.as_str() {
                         $( $wire => {
                             out.$field = Some($crate::wire::FromWire::from_wire(value, &at)?);
                             out._order.touch(Self::FIELD_NAMES, $wire);
                         } )*
-                        _ => return Err(Self::SPEC.unknown_field(&at, key)),
+                        k if k == skip => {}
+                        _ => return Err(Self::SPEC.unknown_field(&at.render(), key)),
                     }
                 }
                 Ok(out)
+            }
+        }
+
+        impl $crate::wire::FromWire for $name {
+            fn from_wire(
+                value: &serde_json::Value,
+                ptr: &$crate::pointer::Ptr,
+            ) -> Result<Self, $crate::violation::Violation> {
+                Self::from_wire_skipping(value, ptr, "")
             }
         }
 
