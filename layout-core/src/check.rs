@@ -7,7 +7,7 @@
 //! cannot decide because a value is opaque it lists as [`Deferred`], so that the macro
 //! knows the layout needs a check when it is built.
 
-use crate::pointer::join;
+use crate::pointer::Ptr;
 use crate::schema::{
     self, action_spec, block_spec, did_you_mean, list, Cross, Field, Kind, Nest, StrRule, StructSpec,
     ACTIONS, BLOCKS, BLOCK_KEYS,
@@ -76,7 +76,7 @@ pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
         violations: Vec::new(),
         deferred: Vec::new(),
     };
-    c.object(root, "", &crate::layout::LayoutDto::SPEC, &[]);
+    c.object(root, &Ptr::Root, &crate::layout::LayoutDto::SPEC, &[]);
     Report {
         violations: c.violations,
         deferred: c.deferred,
@@ -154,9 +154,9 @@ impl<L: Clone> Checker<L> {
         self.violations.push(v.relocate(loc.clone()));
     }
 
-    fn defer(&mut self, ptr: &str, loc: &L, why: &'static str) {
+    fn defer(&mut self, ptr: &Ptr, loc: &L, why: &'static str) {
         self.deferred.push(Deferred {
-            pointer: ptr.to_owned(),
+            pointer: ptr.render(),
             loc: loc.clone(),
             why,
         });
@@ -164,7 +164,7 @@ impl<L: Clone> Checker<L> {
 
     fn wrong_type<N: Node<Loc = L> + ?Sized>(
         &mut self,
-        ptr: &str,
+        ptr: &Ptr,
         expected: &str,
         node: &N,
         shape: &Shape<'_, N>,
@@ -184,7 +184,7 @@ impl<L: Clone> Checker<L> {
     fn object<N: Node<Loc = L> + ?Sized>(
         &mut self,
         node: &N,
-        ptr: &str,
+        ptr: &Ptr,
         spec: &'static StructSpec,
         skip: &[&str],
     ) {
@@ -206,10 +206,10 @@ impl<L: Clone> Checker<L> {
             if skip.contains(&key) {
                 continue;
             }
-            let at = join(ptr, key);
+            let at = ptr.key(key);
             if seen.contains(&key) {
                 self.push(
-                    Violation::new(&at, Rule::DuplicateKey, format!("property `{key}` is set twice"))
+                    Violation::new(at, Rule::DuplicateKey, format!("property `{key}` is set twice"))
                         .with_help("keep one of them"),
                     &e.key_loc,
                 );
@@ -220,7 +220,7 @@ impl<L: Clone> Checker<L> {
                 Some(field) => self.value(e.value, &at, field, &e.key_loc),
                 None => {
                     unknown.push(key);
-                    self.push(spec.unknown_field(&at, key), &e.key_loc)
+                    self.push(spec.unknown_field(&at.render(), key), &e.key_loc)
                 }
             }
         }
@@ -229,7 +229,7 @@ impl<L: Clone> Checker<L> {
             let misspelt = unknown.iter().any(|k| did_you_mean(k, [field.name]).is_some());
             if !seen.contains(&field.name) && !misspelt {
                 let v = Violation::new(
-                    join(ptr, field.name),
+                    ptr.key(field.name),
                     Rule::MissingRequired,
                     format!("{} needs `{}`", spec.what(), field.name),
                 )
@@ -242,18 +242,18 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn cross<N: Node<Loc = L> + ?Sized>(&mut self, cross: &Cross, entries: &[Entry<'_, N>], ptr: &str) {
+    fn cross<N: Node<Loc = L> + ?Sized>(&mut self, cross: &Cross, entries: &[Entry<'_, N>], ptr: &Ptr) {
         let get = |name: &str| entries.iter().find(|e| e.key == Some(name));
         match *cross {
             Cross::NeedsTrue { field, flag } => {
                 let Some(f) = get(field) else { return };
-                let at = join(ptr, field);
+                let at = ptr.key(field);
                 match get(flag).map(|e| (e, e.value.shape())) {
                     Some((_, Shape::Bool(true))) => {}
                     Some((e, Shape::Opaque)) => self.defer(&at, &e.key_loc, "a flag known at run time"),
                     Some((_, Shape::Bool(false))) | None => self.push(
                         Violation::new(
-                            &at,
+                            at,
                             Rule::TitleWidthWithoutInline,
                             format!("`{field}` applies only when `{flag}` is true"),
                         )
@@ -265,7 +265,7 @@ impl<L: Clone> Checker<L> {
             }
             Cross::KeyOf { field, map } => {
                 let Some(f) = get(field) else { return };
-                let at = join(ptr, field);
+                let at = ptr.key(field);
                 let Some(m) = get(map) else { return };
                 let (Shape::Str(selected), Shape::Object(options)) = (f.value.shape(), m.value.shape())
                 else {
@@ -305,7 +305,7 @@ impl<L: Clone> Checker<L> {
                     };
                     self.push(
                         Violation::new(
-                            &at,
+                            at,
                             Rule::SelectedValueNotInValues,
                             format!("`{field}` \"{selected}\" is not a key of `{map}`"),
                         )
@@ -330,7 +330,7 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn value<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, field: &Field, key_loc: &L) {
+    fn value<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, field: &Field, key_loc: &L) {
         // containers look at their own shape (once: an object's shape lists its entries)
         match field.kind {
             Kind::Object(spec) => return self.object(node, ptr, spec, &[]),
@@ -362,7 +362,7 @@ impl<L: Clone> Checker<L> {
             },
             Kind::Enum(spec) => match shape {
                 Shape::Str(s) if spec.contains(s) => {}
-                Shape::Str(s) => self.push(spec.violation(ptr, s), &node.loc()),
+                Shape::Str(s) => self.push(spec.violation(&ptr.render(), s), &node.loc()),
                 other => {
                     let expected = format!("a string ({}: {})", spec.name, list(spec.values.iter().copied()));
                     self.wrong_type(ptr, &expected, node, &other)
@@ -373,7 +373,7 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn string<N: Node<Loc = L> + ?Sized>(&mut self, s: &str, rule: StrRule, ptr: &str, node: &N) {
+    fn string<N: Node<Loc = L> + ?Sized>(&mut self, s: &str, rule: StrRule, ptr: &Ptr, node: &N) {
         match rule {
             StrRule::Any => {}
             StrRule::Uri => {
@@ -409,7 +409,7 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn values<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, shape: Shape<'_, N>, key_loc: &L) {
+    fn values<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, shape: Shape<'_, N>, key_loc: &L) {
         let Shape::Object(options) = shape else {
             return self.wrong_type(ptr, "an object of option code to label", node, &shape);
         };
@@ -428,14 +428,10 @@ impl<L: Clone> Checker<L> {
                 self.defer(ptr, &o.key_loc, "option codes computed at run time");
                 continue;
             };
-            let at = join(ptr, code);
+            let at = ptr.key(code);
             if seen.contains(&code) {
                 self.push(
-                    Violation::new(
-                        &at,
-                        Rule::DuplicateKey,
-                        format!("option `{code}` is listed twice"),
-                    ),
+                    Violation::new(at, Rule::DuplicateKey, format!("option `{code}` is listed twice")),
                     &o.key_loc,
                 );
             }
@@ -447,30 +443,32 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str) {
+    fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr) {
         let shape = node.shape();
         let entries = match &shape {
             Shape::Object(entries) => entries,
             Shape::Opaque => return self.defer(ptr, &node.loc(), "an action built at run time"),
             _ => return self.wrong_type(ptr, "an object (ActionDto)", node, &shape),
         };
-        let at = join(ptr, "type");
+        let at = ptr.key("type");
         let Some(ty) = entries.iter().find(|e| e.key == Some("type")) else {
-            let v = Violation::new(&at, Rule::MissingRequired, "an action needs a `type`")
+            let v = Violation::new(at, Rule::MissingRequired, "an action needs a `type`")
                 .with_help(format!("action types: {}", list(ACTIONS.iter().map(|a| a.name))));
             return self.push(v, &node.loc());
         };
         match ty.value.shape() {
             Shape::Str(name) => match action_spec(name) {
                 Some(spec) => self.object(node, ptr, spec, &["type"]),
-                None => self.violations.push(unknown_action(&at, name, ty.value.loc())),
+                None => self
+                    .violations
+                    .push(unknown_action(&at.render(), name, ty.value.loc())),
             },
             Shape::Opaque => self.defer(&at, &ty.value.loc(), "an action type known at run time"),
             other => self.wrong_type(&at, "a string (the action type)", ty.value, &other),
         }
     }
 
-    fn block<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, nest: &Nest) {
+    fn block<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, nest: &Nest) {
         let shape = node.shape();
         let entries = match shape {
             Shape::Object(entries) => entries,
@@ -499,10 +497,10 @@ impl<L: Clone> Checker<L> {
         let mut seen: Vec<&str> = Vec::new();
         for e in &entries {
             let Some(key) = e.key else { continue };
-            let at = join(ptr, key);
+            let at = ptr.key(key);
             if seen.contains(&key) {
                 self.push(
-                    Violation::new(&at, Rule::DuplicateKey, format!("key `{key}` is set twice")),
+                    Violation::new(at, Rule::DuplicateKey, format!("key `{key}` is set twice")),
                     &e.key_loc,
                 );
                 continue;
@@ -517,13 +515,13 @@ impl<L: Clone> Checker<L> {
                 },
                 other => self
                     .violations
-                    .push(unknown_block_key(&at, other, e.key_loc.clone())),
+                    .push(unknown_block_key(&at.render(), other, e.key_loc.clone())),
             }
         }
-        let at_type = join(ptr, "type");
+        let at_type = ptr.key("type");
         let spec = match ty.map(|e| (e, e.value.shape())) {
             None => {
-                let v = Violation::new(&at_type, Rule::MissingRequired, "a block needs a `type`")
+                let v = Violation::new(at_type, Rule::MissingRequired, "a block needs a `type`")
                     .with_help(format!("allowed here: {}", list(nest.allowed.iter().copied())));
                 self.push(v, &node.loc());
                 None
@@ -531,7 +529,7 @@ impl<L: Clone> Checker<L> {
             Some((e, Shape::Str(name))) => match block_spec(name) {
                 None => {
                     self.violations
-                        .push(unknown_block_type(&at_type, name, e.value.loc()));
+                        .push(unknown_block_type(&at_type.render(), name, e.value.loc()));
                     None
                 }
                 Some(spec) => {
@@ -550,10 +548,10 @@ impl<L: Clone> Checker<L> {
                 None
             }
         };
-        let at_props = join(ptr, "properties");
+        let at_props = ptr.key("properties");
         match (props, spec) {
             (None, _) => {
-                let v = Violation::new(&at_props, Rule::MissingRequired, "a block needs `properties`");
+                let v = Violation::new(at_props, Rule::MissingRequired, "a block needs `properties`");
                 self.push(v, &node.loc());
             }
             (Some(p), Some(spec)) => self.object(p.value, &at_props, spec, &[]),
@@ -561,7 +559,7 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn not_allowed(&mut self, ptr: &str, name: &str, nest: &Nest, loc: &L) {
+    fn not_allowed(&mut self, ptr: &Ptr, name: &str, nest: &Nest, loc: &L) {
         let (message, mut help) = if nest.max == Some(1) && nest.min == 1 {
             (
                 format!("`{name}` cannot be the block of a {}", nest.parent),
@@ -593,7 +591,7 @@ impl<L: Clone> Checker<L> {
         );
     }
 
-    fn blocks<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &str, nest: &Nest, key_loc: &L) {
+    fn blocks<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, nest: &Nest, key_loc: &L) {
         let shape = node.shape();
         let entries = match shape {
             Shape::Object(entries) => entries,
@@ -612,12 +610,12 @@ impl<L: Clone> Checker<L> {
         let total_definite = entries.iter().filter(|e| e.count == Count::One).count();
         for e in &entries {
             let id = e.key.unwrap_or("*");
-            let at = join(ptr, id);
+            let at = ptr.key(id);
             if let Some(k) = e.key {
                 match seen.iter().find(|(s, _)| *s == k) {
                     Some((_, Count::One)) if e.count == Count::One => self.push(
                         Violation::new(
-                            &at,
+                            at,
                             Rule::DuplicateKey,
                             format!("block id `{k}` is used twice in the same `blocks`"),
                         )
@@ -639,7 +637,7 @@ impl<L: Clone> Checker<L> {
                 if e.count == Count::One && definite > max && !too_many_reported {
                     too_many_reported = true;
                     let v = Violation::new(
-                        &at,
+                        at,
                         Rule::TooManyBlocks,
                         format!(
                             "a {} holds at most {max} blocks; this is block {definite} of {total_definite}",

@@ -38,6 +38,18 @@ impl<'a> Ptr<'a> {
     }
 }
 
+impl From<&Ptr<'_>> for String {
+    fn from(ptr: &Ptr<'_>) -> String {
+        ptr.render()
+    }
+}
+
+impl From<Ptr<'_>> for String {
+    fn from(ptr: Ptr<'_>) -> String {
+        ptr.render()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
