@@ -213,6 +213,24 @@ fn parse_fields(
     block: bool,
     diag: &mut Diag,
 ) -> Vec<FieldAst> {
+    parse_pairs(input, "property", diag, |input, key, diag| {
+        let kind = match spec {
+            _ if block && key == "visible" => Some(Kind::Bool),
+            Some(spec) => spec.field(key).map(|f| f.kind),
+            None => None,
+        };
+        parse_value(input, kind, diag)
+    })
+}
+
+/// `key: value, ...` with `value` read by `read`. A pair that fails to parse is reported
+/// and kept with an invalid value, so that its key does not also count as missing.
+fn parse_pairs(
+    input: ParseStream,
+    what: &str,
+    diag: &mut Diag,
+    mut read: impl FnMut(ParseStream, &str, &mut Diag) -> syn::Result<Val>,
+) -> Vec<FieldAst> {
     let mut fields = Vec::new();
     while !input.is_empty() {
         let (key, key_span) = match parse_key(input) {
@@ -223,22 +241,12 @@ fn parse_fields(
                 continue;
             }
         };
-        let value = (|| {
-            colon(input, &key)?;
-            let kind = match spec {
-                _ if block && key == "visible" => Some(Kind::Bool),
-                Some(spec) => spec.field(&key).map(|f| f.kind),
-                None => None,
-            };
-            parse_value(input, kind, diag)
-        })();
-        match value {
+        match colon(input, &key).and_then(|()| read(input, &key, diag)) {
             Ok(value) => {
                 fields.push(FieldAst { key, key_span, value });
-                separator(input, "property", diag);
+                separator(input, what, diag);
             }
             Err(e) => {
-                // keep the key, so that it does not also count as missing
                 fields.push(FieldAst {
                     key,
                     key_span,
@@ -369,25 +377,9 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
             if input.peek(token::Brace) {
                 let content;
                 let brace = braced!(content in input);
-                let mut fields = Vec::new();
-                while !content.is_empty() {
-                    let field = (|| {
-                        let (key, key_span) = parse_key(&content)?;
-                        colon(&content, &key)?;
-                        let value = parse_value(&content, Some(Kind::Str(schema::StrRule::Any)), diag)?;
-                        Ok(FieldAst { key, key_span, value })
-                    })();
-                    match field {
-                        Ok(f) => {
-                            fields.push(f);
-                            separator(&content, "option", diag);
-                        }
-                        Err(e) => {
-                            diag.push(e);
-                            skip_to_comma(&content);
-                        }
-                    }
-                }
+                let fields = parse_pairs(&content, "option", diag, |input, _, diag| {
+                    parse_value(input, Some(Kind::Str(schema::StrRule::Any)), diag)
+                });
                 Ok(Val::Obj(Obj {
                     fields,
                     span: brace.span.join(),
@@ -407,28 +399,7 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     if input.peek(token::Brace) {
         let content;
         let brace = braced!(content in input);
-        let mut fields = Vec::new();
-        while !content.is_empty() {
-            let field = (|| {
-                let (key, key_span) = parse_key(&content)?;
-                colon(&content, &key)?;
-                Ok(FieldAst {
-                    key,
-                    key_span,
-                    value: parse_json(&content, diag)?,
-                })
-            })();
-            match field {
-                Ok(f) => {
-                    fields.push(f);
-                    separator(&content, "value", diag);
-                }
-                Err(e) => {
-                    diag.push(e);
-                    skip_to_comma(&content);
-                }
-            }
-        }
+        let fields = parse_pairs(&content, "value", diag, |input, _, diag| parse_json(input, diag));
         return Ok(Val::Obj(Obj {
             fields,
             span: brace.span.join(),

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
 
-use crate::ast::{BlockAst, BlocksAst, Item, Key, Obj, Val};
+use crate::ast::{BlockAst, BlocksAst, FieldAst, Item, Key, Obj, Val};
 
 /// The path of the crate users depend on, as seen from their code.
 fn krate() -> TokenStream {
@@ -44,7 +44,7 @@ enum Seg {
 pub fn layout(root: &Obj, dynamic: bool) -> TokenStream {
     let k = krate();
     let mut gen = Gen { dynamic, ids: 0 };
-    let chain = gen.object(root, &layout_core::LayoutDto::SPEC, &[]);
+    let chain = gen.object(&root.fields, &layout_core::LayoutDto::SPEC, &[]);
     if dynamic {
         let errors = private("__b24_errors");
         quote! {{
@@ -64,7 +64,8 @@ struct Gen {
 }
 
 impl Gen {
-    fn object(&mut self, obj: &Obj, spec: &StructSpec, ptr: &[Seg]) -> TokenStream {
+    /// `Type::default().field(value)...` for the fields of an object, in order.
+    fn object(&mut self, fields: &[FieldAst], spec: &StructSpec, ptr: &[Seg]) -> TokenStream {
         let mut chain = if spec.name == "LayoutDto" {
             let k = krate();
             quote!(#k::LayoutDto::default())
@@ -72,7 +73,7 @@ impl Gen {
             let ty = rust_type(spec);
             quote!(#ty::default())
         };
-        for f in &obj.fields {
+        for f in fields {
             let Some(field) = spec.field(&f.key) else { continue };
             let name = setter(field.name, f.key_span);
             let mut at = ptr.to_vec();
@@ -97,7 +98,7 @@ impl Gen {
                 quote_spanned!(*span=> #n)
             }
             (v, Kind::Any) => json(v),
-            (Val::Obj(o), Kind::Object(spec)) => self.object(o, spec, ptr),
+            (Val::Obj(o), Kind::Object(spec)) => self.object(&o.fields, spec, ptr),
             (Val::Obj(o), Kind::Values) => {
                 let values = private("__b24_values");
                 let inserts = o.fields.iter().map(|f| {
@@ -118,19 +119,7 @@ impl Gen {
             }
             (Val::Action(a), Kind::Action) => match a.spec {
                 Some(spec) => {
-                    let obj = Obj {
-                        fields: Vec::new(),
-                        span: a.ty.span(),
-                    };
-                    let mut chain = self.object(&obj, spec, ptr);
-                    for f in &a.fields {
-                        let Some(field) = spec.field(&f.key) else { continue };
-                        let name = setter(field.name, f.key_span);
-                        let mut at = ptr.to_vec();
-                        at.push(Seg::Static(f.key.clone()));
-                        let value = self.value(&f.value, field, &at);
-                        chain = quote!(#chain.#name(#value));
-                    }
+                    let chain = self.object(&a.fields, spec, ptr);
                     quote!(#k::ActionDto::from(#chain))
                 }
                 None => quote!(::core::unreachable!()),
@@ -156,7 +145,7 @@ impl Gen {
         };
         let mut at = ptr.to_vec();
         at.push(Seg::Static("properties".into()));
-        let props = self.object(props, spec, &at);
+        let props = self.object(&props.fields, spec, &at);
         let mut out = quote!(#k::ContentBlockDto::new(#props));
         if let Some((span, v)) = &b.visible {
             let v = match v {
