@@ -318,7 +318,7 @@ impl<L: Clone> Checker<L> {
                 if let (Some(_), Some(eb)) = (get(a), get(b)) {
                     self.push(
                         Violation::new(
-                            ptr,
+                            ptr.key(b),
                             Rule::ExclusiveProperties,
                             format!("`{a}` and `{b}` cannot be used together"),
                         )

@@ -327,7 +327,7 @@ fn link_with(action: Value) -> Value {
 fn slider_width_and_left_boundary_are_exclusive() {
     only(
         link_with(json!({"type": "openRestApp", "sliderParams": {"width": 700, "leftBoundary": 100}})),
-        "/blocks/l/properties/action/sliderParams",
+        "/blocks/l/properties/action/sliderParams/leftBoundary",
         Rule::ExclusiveProperties,
     );
     assert!(violations(link_with(
