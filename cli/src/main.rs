@@ -44,6 +44,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Read a widget handler's POST body (form-encoded) and print where it was opened, for
+    /// which object, and the REST call that reads it, as one JSON object. Tokens are never printed.
+    Placement {
+        /// The POST body; `-` reads standard input.
+        file: String,
+        /// The query string of the handler URL (DOMAIN, PROTOCOL, LANG, APP_SID may come there).
+        #[arg(long)]
+        query: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,6 +175,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             }
             Ok(code)
         }
+        Command::Placement { file, query } => placement(&file, query.as_deref()),
         Command::Fmt {
             file,
             compact,
@@ -198,6 +208,27 @@ fn run(cli: Cli) -> std::io::Result<u8> {
                 Ok(2)
             }
         },
+    }
+}
+
+fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {
+    let body = match read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("b24-layout: {file}: cannot read the file: {e}");
+            return Ok(2);
+        }
+    };
+    match layout_core::request::HandlerRequest::parse(&body, query) {
+        Ok(request) => {
+            let summary = serde_json::to_string_pretty(&request.summary()).unwrap_or_default();
+            writeln!(std::io::stdout().lock(), "{summary}")?;
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("b24-layout: {file}: {e}");
+            Ok(1)
+        }
     }
 }
 

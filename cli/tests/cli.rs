@@ -177,3 +177,87 @@ fn a_layout_that_is_not_an_object_breaks_a_rule() {
         stdout(&o)
     );
 }
+
+fn placement_fixture(name: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/placements/{name}.form",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn placement_prints_the_request_summary() {
+    let o = run(&[
+        "placement",
+        &placement_fixture("31-CRM_DYNAMIC_183_DETAIL_ACTIVITY"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["placement"], "CRM_DYNAMIC_183_DETAIL_ACTIVITY");
+    assert_eq!(v["family"], "DETAIL_ACTIVITY");
+    assert_eq!(v["entity"], "DYNAMIC");
+    assert_eq!(v["entityTypeId"], 183);
+    assert_eq!(v["entityId"], 3);
+    assert_eq!(v["scope"], "crm");
+    assert_eq!(v["protocol"], "https");
+    assert_eq!(
+        v["read"],
+        serde_json::json!({"method": "crm.item.get", "params": {"entityTypeId": 183, "id": 3}})
+    );
+    let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "placement",
+            "family",
+            "entity",
+            "entityTypeId",
+            "entityId",
+            "scope",
+            "domain",
+            "protocol",
+            "lang",
+            "memberId",
+            "status",
+            "options",
+            "read"
+        ]
+    );
+}
+
+#[test]
+fn placement_never_prints_tokens() {
+    let body = std::fs::read_to_string(placement_fixture("01-CRM_LEAD_LIST_MENU")).unwrap();
+    let o = run(&["placement", &placement_fixture("01-CRM_LEAD_LIST_MENU")]);
+    let out = stdout(&o) + &String::from_utf8_lossy(&o.stderr);
+    for (k, v) in body.trim().split('&').filter_map(|p| p.split_once('=')) {
+        if k == "AUTH_ID" || k == "REFRESH_ID" {
+            assert!(!out.contains(v), "{k} leaked");
+        }
+    }
+}
+
+#[test]
+fn placement_reads_the_query_and_refuses_bad_fields() {
+    let f = temp(
+        "body.form",
+        "member_id=abc&PLACEMENT=CRM_NEW_PLACEMENT&AUTH_ID=tok-123456789",
+    );
+    let o = run(&["placement", "--query", "DOMAIN=x.bitrix24.com&PROTOCOL=0", &f]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["family"].clone(), v["domain"].clone(), v["protocol"].clone()),
+        (serde_json::Value::Null, "x.bitrix24.com".into(), "http".into())
+    );
+    let o = run(&["placement", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("DOMAIN: required"), "{err}");
+    let f = temp("bad-id.form", "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_DEAL_DETAIL_TAB&AUTH_ID=tok-123456789&PLACEMENT_OPTIONS=%7B%22ID%22%3A%22x%22%7D");
+    let o = run(&["placement", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("PLACEMENT_OPTIONS.ID"), "{err}");
+    assert!(!err.contains("tok-123456789"));
+}

@@ -15,13 +15,16 @@
 //! ```
 
 pub mod action;
+pub mod bind;
 pub mod blocks;
 pub mod build;
 pub mod check;
 pub mod enums;
 pub mod json;
 pub mod layout;
+pub mod placement;
 pub mod pointer;
+pub mod request;
 pub mod schema;
 pub mod violation;
 pub mod wire;

@@ -1,0 +1,502 @@
+//! Every CRM placement code: `CRM_<ENTITY>_<FAMILY>`, `CRM_DYNAMIC_<n>_<FAMILY>`, and the
+//! three single codes. Which entity may stand with which family is the table of the docs;
+//! a combination it does not list cannot be built. A code Bitrix24 sends that is not in the
+//! table is kept as [`Placement::Unknown`], so a handler never breaks on a new placement.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a placement is, without its entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum Family {
+    LIST_MENU,
+    LIST_TOOLBAR,
+    DETAIL_TAB,
+    DETAIL_ACTIVITY,
+    DETAIL_TOOLBAR,
+    ACTIVITY_TIMELINE_MENU,
+    DOCUMENTGENERATOR_BUTTON,
+    ROBOT_DESIGNER_TOOLBAR,
+    FUNNELS_TOOLBAR,
+    ANALYTICS_MENU,
+    ANALYTICS_TOOLBAR,
+}
+
+/// The kind of CRM object a placement is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum EntityKind {
+    LEAD,
+    CONTACT,
+    COMPANY,
+    DEAL,
+    INVOICE,
+    SMART_INVOICE,
+    QUOTE,
+    ACTIVITY,
+    DYNAMIC,
+}
+
+/// A CRM object type: a fixed one, or a custom (smart process) type with its entityTypeId.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum Entity {
+    LEAD,
+    CONTACT,
+    COMPANY,
+    DEAL,
+    /// The old invoice.
+    INVOICE,
+    SMART_INVOICE,
+    /// An estimate.
+    QUOTE,
+    ACTIVITY,
+    /// A custom type, by its numeric entityTypeId (`CRM_DYNAMIC_183_...`).
+    DYNAMIC(u32),
+}
+
+/// The REST scope an app needs for a placement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Crm,
+    Intranet,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Crm => "crm",
+            Scope::Intranet => "intranet",
+        }
+    }
+}
+
+/// What PLACEMENT_OPTIONS carries for a family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionsShape {
+    /// Nothing.
+    None,
+    /// `{"ID"}`.
+    Id,
+    /// `{"ENTITY_ID"}`.
+    EntityId,
+    /// `{"ID"}` or `{"ENTITY_ID"}`: the docs' samples use both.
+    IdOrEntityId,
+    /// `{"ENTITY_ID", "ASSOCIATED_ENTITY_ID", "ASSOCIATED_ENTITY_TYPE_ID"}` and, optionally,
+    /// `TYPE_ID`, `TYPE_CATEGORY_ID`, `TIMELINE_ITEM_ID`.
+    TimelineItem,
+}
+
+use EntityKind as K;
+
+impl Family {
+    pub const ALL: [Family; 11] = [
+        Family::LIST_MENU,
+        Family::LIST_TOOLBAR,
+        Family::DETAIL_TAB,
+        Family::DETAIL_ACTIVITY,
+        Family::DETAIL_TOOLBAR,
+        Family::ACTIVITY_TIMELINE_MENU,
+        Family::DOCUMENTGENERATOR_BUTTON,
+        Family::ROBOT_DESIGNER_TOOLBAR,
+        Family::FUNNELS_TOOLBAR,
+        Family::ANALYTICS_MENU,
+        Family::ANALYTICS_TOOLBAR,
+    ];
+
+    /// The family as in a code and in `b24-layout placement` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::LIST_MENU => "LIST_MENU",
+            Family::LIST_TOOLBAR => "LIST_TOOLBAR",
+            Family::DETAIL_TAB => "DETAIL_TAB",
+            Family::DETAIL_ACTIVITY => "DETAIL_ACTIVITY",
+            Family::DETAIL_TOOLBAR => "DETAIL_TOOLBAR",
+            Family::ACTIVITY_TIMELINE_MENU => "ACTIVITY_TIMELINE_MENU",
+            Family::DOCUMENTGENERATOR_BUTTON => "DOCUMENTGENERATOR_BUTTON",
+            Family::ROBOT_DESIGNER_TOOLBAR => "ROBOT_DESIGNER_TOOLBAR",
+            Family::FUNNELS_TOOLBAR => "FUNNELS_TOOLBAR",
+            Family::ANALYTICS_MENU => "ANALYTICS_MENU",
+            Family::ANALYTICS_TOOLBAR => "ANALYTICS_TOOLBAR",
+        }
+    }
+
+    /// The entities the docs list for this family; empty for the single codes.
+    pub fn entities(self) -> &'static [EntityKind] {
+        match self {
+            Family::LIST_MENU => &[
+                K::LEAD,
+                K::CONTACT,
+                K::COMPANY,
+                K::DEAL,
+                K::INVOICE,
+                K::SMART_INVOICE,
+                K::QUOTE,
+                K::ACTIVITY,
+                K::DYNAMIC,
+            ],
+            Family::LIST_TOOLBAR => &[
+                K::LEAD,
+                K::CONTACT,
+                K::COMPANY,
+                K::DEAL,
+                K::INVOICE,
+                K::SMART_INVOICE,
+                K::QUOTE,
+                K::DYNAMIC,
+            ],
+            Family::DETAIL_TAB | Family::DETAIL_ACTIVITY | Family::DETAIL_TOOLBAR => &[
+                K::LEAD,
+                K::CONTACT,
+                K::COMPANY,
+                K::DEAL,
+                K::QUOTE,
+                K::SMART_INVOICE,
+                K::DYNAMIC,
+            ],
+            Family::ACTIVITY_TIMELINE_MENU => &[K::LEAD, K::DEAL, K::QUOTE, K::SMART_INVOICE, K::DYNAMIC],
+            Family::DOCUMENTGENERATOR_BUTTON => &[
+                K::LEAD,
+                K::CONTACT,
+                K::COMPANY,
+                K::DEAL,
+                K::SMART_INVOICE,
+                K::QUOTE,
+                K::DYNAMIC,
+            ],
+            Family::ROBOT_DESIGNER_TOOLBAR => &[K::LEAD, K::DEAL, K::SMART_INVOICE, K::DYNAMIC],
+            Family::FUNNELS_TOOLBAR | Family::ANALYTICS_MENU | Family::ANALYTICS_TOOLBAR => &[],
+        }
+    }
+
+    /// Whether the family is a single code with no entity (`CRM_FUNNELS_TOOLBAR`, ...).
+    pub fn is_single(self) -> bool {
+        self.entities().is_empty()
+    }
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Family::DOCUMENTGENERATOR_BUTTON
+            | Family::ROBOT_DESIGNER_TOOLBAR
+            | Family::FUNNELS_TOOLBAR
+            | Family::ANALYTICS_TOOLBAR => Scope::Intranet,
+            _ => Scope::Crm,
+        }
+    }
+
+    pub fn options(self) -> OptionsShape {
+        match self {
+            Family::LIST_MENU | Family::DETAIL_TAB | Family::DETAIL_ACTIVITY => OptionsShape::Id,
+            Family::DETAIL_TOOLBAR => OptionsShape::IdOrEntityId,
+            Family::ACTIVITY_TIMELINE_MENU => OptionsShape::TimelineItem,
+            Family::DOCUMENTGENERATOR_BUTTON => OptionsShape::EntityId,
+            _ => OptionsShape::None,
+        }
+    }
+}
+
+impl Entity {
+    pub fn kind(self) -> EntityKind {
+        match self {
+            Entity::LEAD => K::LEAD,
+            Entity::CONTACT => K::CONTACT,
+            Entity::COMPANY => K::COMPANY,
+            Entity::DEAL => K::DEAL,
+            Entity::INVOICE => K::INVOICE,
+            Entity::SMART_INVOICE => K::SMART_INVOICE,
+            Entity::QUOTE => K::QUOTE,
+            Entity::ACTIVITY => K::ACTIVITY,
+            Entity::DYNAMIC(_) => K::DYNAMIC,
+        }
+    }
+
+    /// Bitrix24's entityTypeId: lead 1, deal 2, contact 3, company 4, old invoice 5,
+    /// activity 6, quote 7, smart invoice 31, a custom type its own number.
+    pub fn entity_type_id(self) -> u32 {
+        match self {
+            Entity::LEAD => 1,
+            Entity::DEAL => 2,
+            Entity::CONTACT => 3,
+            Entity::COMPANY => 4,
+            Entity::INVOICE => 5,
+            Entity::ACTIVITY => 6,
+            Entity::QUOTE => 7,
+            Entity::SMART_INVOICE => 31,
+            Entity::DYNAMIC(n) => n,
+        }
+    }
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            K::LEAD => "LEAD",
+            K::CONTACT => "CONTACT",
+            K::COMPANY => "COMPANY",
+            K::DEAL => "DEAL",
+            K::INVOICE => "INVOICE",
+            K::SMART_INVOICE => "SMART_INVOICE",
+            K::QUOTE => "QUOTE",
+            K::ACTIVITY => "ACTIVITY",
+            K::DYNAMIC => "DYNAMIC",
+        }
+    }
+}
+
+/// A placement the docs list: a family and, unless it is a single code, an entity the
+/// docs list for that family. Its fields are private: [`KnownPlacement::new`] refuses a
+/// combination the docs do not list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KnownPlacement {
+    family: Family,
+    entity: Option<Entity>,
+}
+
+/// A placement code as Bitrix24 sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Placement {
+    Known(KnownPlacement),
+    /// A code not in the table, kept as sent.
+    Unknown(String),
+}
+
+/// A family and entity the docs do not combine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlacementError(String);
+
+impl KnownPlacement {
+    /// The placement of `family` for `entity` (`None` for the single codes).
+    pub fn new(family: Family, entity: Option<Entity>) -> Result<Self, PlacementError> {
+        match entity {
+            None if family.is_single() => Ok(KnownPlacement { family, entity: None }),
+            None => Err(PlacementError(format!(
+                "{} needs an entity: one of {}",
+                family.as_str(),
+                family
+                    .entities()
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            Some(e) if family.entities().contains(&e.kind()) => {
+                if let Entity::DYNAMIC(0) = e {
+                    return Err(PlacementError(
+                        "a custom entity type id is a positive number".into(),
+                    ));
+                }
+                Ok(KnownPlacement {
+                    family,
+                    entity: Some(e),
+                })
+            }
+            Some(e) if family.is_single() => Err(PlacementError(format!(
+                "CRM_{} has no entity, not {}",
+                family.as_str(),
+                e.kind().as_str()
+            ))),
+            Some(e) => Err(PlacementError(format!(
+                "the docs list no {} placement for {}; {} is for: {}",
+                family.as_str(),
+                e.kind().as_str(),
+                family.as_str(),
+                family
+                    .entities()
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    pub fn entity(&self) -> Option<Entity> {
+        self.entity
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.family.scope()
+    }
+
+    pub fn options(&self) -> OptionsShape {
+        self.family.options()
+    }
+
+    /// Every placement of the table, with `dynamic` standing for the custom types.
+    pub fn all(dynamic: u32) -> impl Iterator<Item = KnownPlacement> {
+        Family::ALL.into_iter().flat_map(move |family| {
+            let entities: Vec<Option<Entity>> = if family.is_single() {
+                vec![None]
+            } else {
+                family
+                    .entities()
+                    .iter()
+                    .map(|k| {
+                        Some(match k {
+                            K::LEAD => Entity::LEAD,
+                            K::CONTACT => Entity::CONTACT,
+                            K::COMPANY => Entity::COMPANY,
+                            K::DEAL => Entity::DEAL,
+                            K::INVOICE => Entity::INVOICE,
+                            K::SMART_INVOICE => Entity::SMART_INVOICE,
+                            K::QUOTE => Entity::QUOTE,
+                            K::ACTIVITY => Entity::ACTIVITY,
+                            K::DYNAMIC => Entity::DYNAMIC(dynamic),
+                        })
+                    })
+                    .collect()
+            };
+            entities
+                .into_iter()
+                .filter_map(move |e| KnownPlacement::new(family, e).ok())
+        })
+    }
+}
+
+impl fmt::Display for KnownPlacement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.entity {
+            None => write!(f, "CRM_{}", self.family.as_str()),
+            Some(Entity::DYNAMIC(n)) => write!(f, "CRM_DYNAMIC_{n}_{}", self.family.as_str()),
+            Some(e) => write!(f, "CRM_{}_{}", e.kind().as_str(), self.family.as_str()),
+        }
+    }
+}
+
+impl fmt::Display for Placement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Placement::Known(p) => p.fmt(f),
+            Placement::Unknown(code) => f.write_str(code),
+        }
+    }
+}
+
+fn parse_entity(s: &str) -> Option<Entity> {
+    Some(match s {
+        "LEAD" => Entity::LEAD,
+        "CONTACT" => Entity::CONTACT,
+        "COMPANY" => Entity::COMPANY,
+        "DEAL" => Entity::DEAL,
+        "INVOICE" => Entity::INVOICE,
+        "SMART_INVOICE" => Entity::SMART_INVOICE,
+        "QUOTE" => Entity::QUOTE,
+        "ACTIVITY" => Entity::ACTIVITY,
+        _ => {
+            let digits = s.strip_prefix("DYNAMIC_")?;
+            // no sign, no leading zero: the code must print back as it came
+            if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Entity::DYNAMIC(digits.parse().ok()?)
+        }
+    })
+}
+
+impl KnownPlacement {
+    /// The placement a code names, if the table has it.
+    pub fn parse(code: &str) -> Option<KnownPlacement> {
+        let rest = code.strip_prefix("CRM_")?;
+        Family::ALL.into_iter().find_map(|family| {
+            if family.is_single() {
+                return (rest == family.as_str()).then_some(KnownPlacement { family, entity: None });
+            }
+            let entity = rest.strip_suffix(family.as_str())?.strip_suffix('_')?;
+            KnownPlacement::new(family, Some(parse_entity(entity)?)).ok()
+        })
+    }
+}
+
+impl Placement {
+    /// Reads a code; one not in the table is [`Placement::Unknown`], never an error.
+    pub fn parse(code: &str) -> Placement {
+        KnownPlacement::parse(code).map_or_else(|| Placement::Unknown(code.to_owned()), Placement::Known)
+    }
+
+    pub fn known(&self) -> Option<&KnownPlacement> {
+        match self {
+            Placement::Known(p) => Some(p),
+            Placement::Unknown(_) => None,
+        }
+    }
+}
+
+impl FromStr for Placement {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Placement::parse(s))
+    }
+}
+
+impl FromStr for KnownPlacement {
+    type Err = PlacementError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        KnownPlacement::parse(s)
+            .ok_or_else(|| PlacementError(format!("`{s}` is not a CRM placement code of the docs")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_parse_and_print() {
+        for code in [
+            "CRM_LEAD_LIST_MENU",
+            "CRM_ACTIVITY_LIST_MENU",
+            "CRM_SMART_INVOICE_DETAIL_ACTIVITY",
+            "CRM_DYNAMIC_183_DETAIL_TAB",
+            "CRM_DEAL_ACTIVITY_TIMELINE_MENU",
+            "CRM_FUNNELS_TOOLBAR",
+            "CRM_ANALYTICS_MENU",
+            "CRM_ANALYTICS_TOOLBAR",
+        ] {
+            let p = KnownPlacement::parse(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(p.to_string(), code);
+        }
+        let p = KnownPlacement::parse("CRM_DYNAMIC_183_DETAIL_TAB").unwrap();
+        assert_eq!(p.entity().unwrap().entity_type_id(), 183);
+        assert_eq!(p.scope(), Scope::Crm);
+    }
+
+    #[test]
+    fn combinations_the_docs_do_not_list_are_unknown_or_refused() {
+        for code in [
+            "CRM_ACTIVITY_DETAIL_TAB",
+            "CRM_CONTACT_ACTIVITY_TIMELINE_MENU",
+            "CRM_INVOICE_DETAIL_TAB",
+            "CRM_DYNAMIC_0_LIST_MENU",
+            "CRM_DYNAMIC_0183_LIST_MENU",
+            "CRM_DYNAMIC__LIST_MENU",
+            "CRM_DEAL_FUNNELS_TOOLBAR",
+            "CRM_LIST_MENU",
+            "TASK_VIEW_TAB",
+            "",
+        ] {
+            assert_eq!(
+                Placement::parse(code),
+                Placement::Unknown(code.to_owned()),
+                "{code}"
+            );
+        }
+        assert!(KnownPlacement::new(Family::DETAIL_TAB, Some(Entity::ACTIVITY)).is_err());
+        assert!(KnownPlacement::new(Family::DETAIL_TAB, None).is_err());
+        assert!(KnownPlacement::new(Family::FUNNELS_TOOLBAR, Some(Entity::DEAL)).is_err());
+    }
+
+    #[test]
+    fn the_table_has_every_code_of_the_notes() {
+        // 9 + 8 + 7 * 3 + 5 + 7 + 4 + 3 single codes
+        assert_eq!(KnownPlacement::all(183).count(), 9 + 8 + 21 + 5 + 7 + 4 + 3);
+        for p in KnownPlacement::all(183) {
+            assert_eq!(KnownPlacement::parse(&p.to_string()), Some(p));
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! What a widget's handler receives: a form-encoded POST (DOMAIN, PROTOCOL, LANG and
+//! APP_SID may come in the query string instead), read into a typed request. Tokens are
+//! kept in [`Secret`], which never prints them.
+
+use std::fmt;
+
+use serde_json::{json, Map, Value};
+
+use crate::placement::{Entity, Family, KnownPlacement, Placement};
+
+/// A token (AUTH_ID, REFRESH_ID): its Debug and Display never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(token: impl Into<String>) -> Self {
+        Secret(token.into())
+    }
+    /// The token itself, for the REST call that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// How the portal is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Http,
+    Https,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http => "http",
+            Protocol::Https => "https",
+        }
+    }
+}
+
+/// The kind of app that registered the handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppStatus {
+    /// `L`: a local app.
+    Local,
+    /// `F`: a free mass-market app.
+    Free,
+    /// Another letter: Bitrix24 has more than the docs list.
+    Other(String),
+}
+
+impl AppStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            AppStatus::Local => "L",
+            AppStatus::Free => "F",
+            AppStatus::Other(s) => s,
+        }
+    }
+}
+
+/// PLACEMENT_OPTIONS, read according to the placement's family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlacementOptions {
+    /// None sent (absent, empty, `undefined`, `{}`).
+    None,
+    /// `{"ID"}`: the object the widget was opened for.
+    Id { id: u64 },
+    /// `{"ENTITY_ID"}`.
+    EntityId { entity_id: u64 },
+    /// The built-in interface of DETAIL_ACTIVITY: `{entityTypeId, entityId, useBuiltInInterface}`.
+    BuiltInInterface {
+        entity_type_id: u64,
+        entity_id: u64,
+        use_built_in_interface: bool,
+    },
+    /// ACTIVITY_TIMELINE_MENU: the card's object and the timeline item's activity.
+    TimelineItem {
+        entity_id: u64,
+        associated_entity_id: u64,
+        associated_entity_type_id: u64,
+        type_id: Option<u64>,
+        type_category_id: Option<u64>,
+        timeline_item_id: Option<u64>,
+    },
+    /// The options of an unknown placement, or of one that carries none, as sent.
+    Other(Map<String, Value>),
+}
+
+impl PlacementOptions {
+    /// The id of the object the widget was opened for.
+    pub fn entity_id(&self) -> Option<u64> {
+        match *self {
+            PlacementOptions::Id { id } => Some(id),
+            PlacementOptions::EntityId { entity_id }
+            | PlacementOptions::BuiltInInterface { entity_id, .. }
+            | PlacementOptions::TimelineItem { entity_id, .. } => Some(entity_id),
+            PlacementOptions::None | PlacementOptions::Other(_) => None,
+        }
+    }
+
+    /// The options as JSON, with the wire names.
+    pub fn to_json(&self) -> Value {
+        let s = |n: u64| Value::String(n.to_string());
+        match self {
+            PlacementOptions::None => json!({}),
+            PlacementOptions::Id { id } => json!({ "ID": s(*id) }),
+            PlacementOptions::EntityId { entity_id } => json!({ "ENTITY_ID": s(*entity_id) }),
+            PlacementOptions::BuiltInInterface {
+                entity_type_id,
+                entity_id,
+                use_built_in_interface,
+            } => json!({
+                "entityTypeId": s(*entity_type_id),
+                "entityId": s(*entity_id),
+                "useBuiltInInterface": if *use_built_in_interface { "Y" } else { "N" },
+            }),
+            PlacementOptions::TimelineItem {
+                entity_id,
+                associated_entity_id,
+                associated_entity_type_id,
+                type_id,
+                type_category_id,
+                timeline_item_id,
+            } => {
+                let mut m = Map::new();
+                m.insert("ENTITY_ID".into(), s(*entity_id));
+                m.insert("ASSOCIATED_ENTITY_ID".into(), s(*associated_entity_id));
+                m.insert("ASSOCIATED_ENTITY_TYPE_ID".into(), s(*associated_entity_type_id));
+                for (k, v) in [
+                    ("TYPE_ID", type_id),
+                    ("TYPE_CATEGORY_ID", type_category_id),
+                    ("TIMELINE_ITEM_ID", timeline_item_id),
+                ] {
+                    if let Some(v) = v {
+                        m.insert(k.into(), s(*v));
+                    }
+                }
+                Value::Object(m)
+            }
+            PlacementOptions::Other(m) => Value::Object(m.clone()),
+        }
+    }
+}
+
+/// A field of the request that is missing or malformed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct RequestError {
+    /// The field, as sent (`DOMAIN`, `PLACEMENT_OPTIONS.ID`, ...).
+    pub field: String,
+    pub message: String,
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> RequestError {
+    RequestError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// The handler's request, typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandlerRequest {
+    /// The portal's host, optionally with a port.
+    pub domain: String,
+    pub protocol: Option<Protocol>,
+    pub lang: Option<String>,
+    pub app_sid: Option<String>,
+    pub auth_id: Option<Secret>,
+    /// Seconds until `auth_id` expires.
+    pub auth_expires: Option<u64>,
+    pub refresh_id: Option<Secret>,
+    pub member_id: String,
+    pub status: Option<AppStatus>,
+    pub placement: Placement,
+    pub options: PlacementOptions,
+}
+
+/// A REST call, ready to send: the method and its params.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestCall {
+    pub method: &'static str,
+    pub params: Value,
+}
+
+impl RestCall {
+    pub fn to_json(&self) -> Value {
+        json!({ "method": self.method, "params": self.params })
+    }
+}
+
+/// Whether `domain` is a host name (or IPv4 address), optionally with `:port`.
+pub fn is_valid_domain(domain: &str) -> bool {
+    let (host, port) = match domain.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (domain, None),
+    };
+    if let Some(p) = port {
+        if p.is_empty()
+            || p.len() > 5
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || p.parse::<u32>().map_or(true, |n| n == 0 || n > 65535)
+        {
+            return false;
+        }
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// An id: a string of digits (or a JSON whole number).
+fn id(value: &Value, field: &str) -> Result<u64, RequestError> {
+    match value {
+        Value::String(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
+            .parse()
+            .map_err(|_| err(field, "an id must be a string of digits")),
+        Value::Number(n) if n.is_u64() => Ok(n.as_u64().unwrap_or_default()),
+        other => Err(err(
+            field,
+            format!("an id must be a string of digits, found {other}"),
+        )),
+    }
+}
+
+fn opt_id(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, RequestError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() || s == "undefined" => Ok(None),
+        Some(v) => id(v, &format!("PLACEMENT_OPTIONS.{key}")).map(Some),
+    }
+}
+
+fn req_id(map: &Map<String, Value>, key: &str) -> Result<u64, RequestError> {
+    opt_id(map, key)?.ok_or_else(|| err(format!("PLACEMENT_OPTIONS.{key}"), "required for this placement"))
+}
+
+fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOptions, RequestError> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    if raw.is_empty() || raw == "undefined" || raw == "null" {
+        return Ok(PlacementOptions::None);
+    }
+    let value: Value =
+        serde_json::from_str(raw).map_err(|e| err("PLACEMENT_OPTIONS", format!("not a JSON object: {e}")))?;
+    let map = match value {
+        Value::Object(m) => m,
+        // PHP encodes an empty array as []
+        Value::Array(a) if a.is_empty() => Map::new(),
+        _ => return Err(err("PLACEMENT_OPTIONS", "not a JSON object")),
+    };
+    if map.is_empty() {
+        return Ok(PlacementOptions::None);
+    }
+    let Placement::Known(p) = placement else {
+        return Ok(PlacementOptions::Other(map));
+    };
+    let family = p.family();
+    if family == Family::DETAIL_ACTIVITY
+        && (map.contains_key("entityId") || map.contains_key("useBuiltInInterface"))
+    {
+        let flag = match map.get("useBuiltInInterface") {
+            None => false,
+            Some(Value::String(s)) if s == "Y" => true,
+            Some(Value::String(s)) if s == "N" => false,
+            Some(Value::Bool(b)) => *b,
+            Some(v) => {
+                return Err(err(
+                    "PLACEMENT_OPTIONS.useBuiltInInterface",
+                    format!("expected \"Y\" or \"N\", found {v}"),
+                ))
+            }
+        };
+        let entity_type_id = match map.get("entityTypeId") {
+            Some(v) => id(v, "PLACEMENT_OPTIONS.entityTypeId")?,
+            None => u64::from(p.entity().map_or(0, Entity::entity_type_id)),
+        };
+        let entity_id = id(
+            map.get("entityId").unwrap_or(&Value::Null),
+            "PLACEMENT_OPTIONS.entityId",
+        )?;
+        return Ok(PlacementOptions::BuiltInInterface {
+            entity_type_id,
+            entity_id,
+            use_built_in_interface: flag,
+        });
+    }
+    use crate::placement::OptionsShape as S;
+    Ok(match family.options() {
+        S::Id | S::IdOrEntityId if map.contains_key("ID") => PlacementOptions::Id {
+            id: req_id(&map, "ID")?,
+        },
+        S::EntityId | S::IdOrEntityId if map.contains_key("ENTITY_ID") => PlacementOptions::EntityId {
+            entity_id: req_id(&map, "ENTITY_ID")?,
+        },
+        S::Id => PlacementOptions::Id {
+            id: req_id(&map, "ID")?,
+        },
+        S::EntityId | S::IdOrEntityId => PlacementOptions::EntityId {
+            entity_id: req_id(&map, "ENTITY_ID")?,
+        },
+        S::TimelineItem => PlacementOptions::TimelineItem {
+            entity_id: req_id(&map, "ENTITY_ID")?,
+            associated_entity_id: req_id(&map, "ASSOCIATED_ENTITY_ID")?,
+            associated_entity_type_id: req_id(&map, "ASSOCIATED_ENTITY_TYPE_ID")?,
+            type_id: opt_id(&map, "TYPE_ID")?,
+            type_category_id: opt_id(&map, "TYPE_CATEGORY_ID")?,
+            timeline_item_id: opt_id(&map, "TIMELINE_ITEM_ID")?,
+        },
+        S::None => PlacementOptions::Other(map),
+    })
+}
+
+impl HandlerRequest {
+    /// Reads the POST body (form-encoded) and, when given, the query string of the
+    /// handler URL. A field in the body wins over the same field in the query.
+    pub fn parse(body: &str, query: Option<&str>) -> Result<HandlerRequest, RequestError> {
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let merge = |fields: &mut Vec<(String, String)>, text: &str| {
+            for (k, v) in form_urlencoded::parse(text.trim().trim_start_matches('?').as_bytes()) {
+                let (k, v) = (k.into_owned(), v.into_owned());
+                match fields.iter_mut().find(|(key, _)| *key == k) {
+                    Some(slot) => slot.1 = v,
+                    None => fields.push((k, v)),
+                }
+            }
+        };
+        if let Some(q) = query {
+            merge(&mut fields, q);
+        }
+        merge(&mut fields, body);
+        let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+        let non_empty = |k: &str| get(k).filter(|v| !v.is_empty());
+
+        let domain = non_empty("DOMAIN").ok_or_else(|| err("DOMAIN", "required: the portal's host name"))?;
+        if !is_valid_domain(domain) {
+            return Err(err(
+                "DOMAIN",
+                "expected a host name, optionally with a port (example.bitrix24.com)",
+            ));
+        }
+        let protocol = match non_empty("PROTOCOL") {
+            None => None,
+            Some("0") => Some(Protocol::Http),
+            Some("1") => Some(Protocol::Https),
+            Some(_) => return Err(err("PROTOCOL", "expected 0 (http) or 1 (https)")),
+        };
+        let member_id =
+            non_empty("member_id").ok_or_else(|| err("member_id", "required: the portal's id"))?;
+        let placement = Placement::parse(
+            non_empty("PLACEMENT").ok_or_else(|| err("PLACEMENT", "required: the placement code"))?,
+        );
+        let auth_expires = match non_empty("AUTH_EXPIRES") {
+            None => None,
+            Some(s) => Some(
+                s.parse::<u64>()
+                    .map_err(|_| err("AUTH_EXPIRES", "expected a number of seconds"))?,
+            ),
+        };
+        let status = non_empty("status").map(|s| match s {
+            "L" => AppStatus::Local,
+            "F" => AppStatus::Free,
+            other => AppStatus::Other(other.to_owned()),
+        });
+        let options = parse_options(get("PLACEMENT_OPTIONS"), &placement)?;
+        Ok(HandlerRequest {
+            domain: domain.to_owned(),
+            protocol,
+            lang: non_empty("LANG").map(str::to_owned),
+            app_sid: non_empty("APP_SID").map(str::to_owned),
+            auth_id: non_empty("AUTH_ID").map(Secret::new),
+            auth_expires,
+            refresh_id: non_empty("REFRESH_ID").map(Secret::new),
+            member_id: member_id.to_owned(),
+            status,
+            placement,
+            options,
+        })
+    }
+
+    /// The placement, when it is one of the table.
+    pub fn known(&self) -> Option<&KnownPlacement> {
+        self.placement.known()
+    }
+
+    /// The object the widget was opened for: its type and id.
+    pub fn entity(&self) -> Option<(Entity, u64)> {
+        Some((self.known()?.entity()?, self.options.entity_id()?))
+    }
+
+    /// The REST call that reads the object the widget was opened for.
+    pub fn read_call(&self) -> Option<RestCall> {
+        let (entity, id) = self.entity()?;
+        let by_id = |method| RestCall {
+            method,
+            params: json!({ "id": id }),
+        };
+        Some(match entity {
+            Entity::LEAD => by_id("crm.lead.get"),
+            Entity::DEAL => by_id("crm.deal.get"),
+            Entity::CONTACT => by_id("crm.contact.get"),
+            Entity::COMPANY => by_id("crm.company.get"),
+            Entity::QUOTE => by_id("crm.quote.get"),
+            Entity::ACTIVITY => by_id("crm.activity.get"),
+            Entity::INVOICE => by_id("crm.invoice.get"),
+            Entity::SMART_INVOICE | Entity::DYNAMIC(_) => RestCall {
+                method: "crm.item.get",
+                params: json!({ "entityTypeId": entity.entity_type_id(), "id": id }),
+            },
+        })
+    }
+
+    /// The summary `b24-layout placement` prints: no token in it.
+    pub fn summary(&self) -> Value {
+        let known = self.known();
+        let entity = known.and_then(KnownPlacement::entity);
+        json!({
+            "placement": self.placement.to_string(),
+            "family": known.map(|p| p.family().as_str()),
+            "entity": entity.map(|e| e.kind().as_str()),
+            "entityTypeId": entity.map(Entity::entity_type_id),
+            "entityId": self.options.entity_id(),
+            "scope": known.map(|p| p.scope().as_str()),
+            "domain": self.domain,
+            "protocol": self.protocol.map(Protocol::as_str),
+            "lang": self.lang,
+            "memberId": self.member_id,
+            "status": self.status.as_ref().map(AppStatus::as_str),
+            "options": self.options.to_json(),
+            "read": self.read_call().map(|c| c.to_json()),
+        })
+    }
+}
