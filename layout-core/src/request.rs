@@ -228,13 +228,12 @@ pub fn is_valid_domain(domain: &str) -> bool {
         })
 }
 
-/// An id: a string of digits (or a JSON whole number).
+/// An id: a JSON string of digits, as Bitrix24 sends them.
 fn id(value: &Value, field: &str) -> Result<u64, RequestError> {
     match value {
         Value::String(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
             .parse()
             .map_err(|_| err(field, "an id must be a string of digits")),
-        Value::Number(n) if n.is_u64() => Ok(n.as_u64().unwrap_or_default()),
         other => Err(err(
             field,
             format!("an id must be a string of digits, found {other}"),
