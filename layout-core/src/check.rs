@@ -83,6 +83,26 @@ pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
     }
 }
 
+/// Checks one block standing at `pointer` (its tokens) in a container of kind `nest`:
+/// what a change to that block alone can break, without walking the rest of the layout.
+pub fn check_block<N: Node + ?Sized>(block: &N, pointer: &[&str], nest: &Nest) -> Report<N::Loc> {
+    fn go<N: Node + ?Sized>(c: &mut Checker<N::Loc>, block: &N, ptr: &Ptr, rest: &[&str], nest: &Nest) {
+        match rest.split_first() {
+            Some((first, rest)) => go(c, block, &ptr.key(first), rest, nest),
+            None => c.block(block, ptr, nest),
+        }
+    }
+    let mut c = Checker {
+        violations: Vec::new(),
+        deferred: Vec::new(),
+    };
+    go(&mut c, block, &Ptr::Root, pointer, nest);
+    Report {
+        violations: c.violations,
+        deferred: c.deferred,
+    }
+}
+
 /// The violation for a block type that does not exist.
 pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
     let names = BLOCKS.iter().map(|b| b.name);

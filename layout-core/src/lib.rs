@@ -19,6 +19,7 @@ pub mod bind;
 pub mod blocks;
 pub mod build;
 pub mod check;
+pub mod command;
 pub mod enums;
 pub mod json;
 pub mod layout;
@@ -26,7 +27,9 @@ pub mod placement;
 pub mod pointer;
 pub mod request;
 pub mod schema;
+pub mod state;
 pub mod violation;
+pub mod widget;
 pub mod wire;
 
 pub use action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
