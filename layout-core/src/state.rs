@@ -41,7 +41,11 @@ pub enum StateError {
 
 /// "a `text` block", "an `input` block".
 fn a_block(block_type: &str) -> String {
-    let a = if block_type.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let a = if block_type.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{a} `{block_type}` block")
 }
 
@@ -83,14 +87,13 @@ fn index_blocks(
         let ty = block.get("type").and_then(Value::as_str).unwrap_or_default();
         if let (Some(spec), Some(Value::Object(props))) = (block_spec(ty), block.get("properties")) {
             for field in spec.fields {
-                match (field.kind, props.get(field.name)) {
-                    (Kind::Blocks(inner), Some(Value::Object(children))) => {
-                        path.extend(["properties".to_owned(), field.name.to_owned()]);
-                        index_blocks(children, path, inner, out);
-                        path.truncate(path.len() - 2);
-                    }
-                    // withTitle's block has no id of its own: nothing to find it by
-                    _ => {}
+                // withTitle's block has no id of its own: nothing to find it by
+                if let (Kind::Blocks(inner), Some(Value::Object(children))) =
+                    (field.kind, props.get(field.name))
+                {
+                    path.extend(["properties".to_owned(), field.name.to_owned()]);
+                    index_blocks(children, path, inner, out);
+                    path.truncate(path.len() - 2);
                 }
             }
         }

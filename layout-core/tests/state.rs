@@ -30,9 +30,14 @@ fn state() -> WidgetState {
 #[test]
 fn item_state_finds_nested_blocks_and_merges_shallowly() {
     let mut s = state();
-    s.apply(&Command::SetLayoutItemState(ItemState::new("email").properties(Input::default().errorText("Invalid email"))))
-        .unwrap();
-    s.apply(&Command::SetLayoutItemState(ItemState::new("title").visible(false))).unwrap();
+    s.apply(&Command::SetLayoutItemState(
+        ItemState::new("email").properties(Input::default().errorText("Invalid email")),
+    ))
+    .unwrap();
+    s.apply(&Command::SetLayoutItemState(
+        ItemState::new("title").visible(false),
+    ))
+    .unwrap();
     let v = s.layout_json().unwrap();
     assert_eq!(
         v["blocks"]["form"]["properties"]["blocks"]["email"]["properties"],
@@ -44,25 +49,43 @@ fn item_state_finds_nested_blocks_and_merges_shallowly() {
 
 #[test]
 fn an_unknown_id_is_refused_with_a_suggestion() {
-    let e = state().apply(&Command::SetLayoutItemState(ItemState::new("emial").visible(false))).unwrap_err();
-    assert_eq!(e.to_string(), "no block has the id `emial`; did you mean `email`?");
+    let e = state()
+        .apply(&Command::SetLayoutItemState(
+            ItemState::new("emial").visible(false),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "no block has the id `emial`; did you mean `email`?"
+    );
 }
 
 #[test]
 fn an_ambiguous_id_names_every_pointer() {
-    let e = state().apply(&Command::SetLayoutItemState(ItemState::new("errorMessage").visible(false))).unwrap_err();
+    let e = state()
+        .apply(&Command::SetLayoutItemState(
+            ItemState::new("errorMessage").visible(false),
+        ))
+        .unwrap_err();
     assert_eq!(
         e,
         StateError::AmbiguousId {
             id: "errorMessage".into(),
-            pointers: vec!["/blocks/errorMessage".into(), "/blocks/s2/properties/blocks/errorMessage".into()]
+            pointers: vec![
+                "/blocks/errorMessage".into(),
+                "/blocks/s2/properties/blocks/errorMessage".into()
+            ]
         }
     );
 }
 
 #[test]
 fn a_property_the_block_does_not_have_is_refused() {
-    let cmd = Command::from_json("setLayoutItemState", &json!({"id": "email", "properties": {"bold": true}})).unwrap();
+    let cmd = Command::from_json(
+        "setLayoutItemState",
+        &json!({"id": "email", "properties": {"bold": true}}),
+    )
+    .unwrap();
     let e = state().apply(&cmd).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -74,16 +97,44 @@ fn a_property_the_block_does_not_have_is_refused() {
 fn an_invalid_value_or_a_broken_rule_is_refused_and_changes_nothing() {
     let mut s = state();
     let before = s.layout_json();
-    let cmd = Command::from_json("setLayoutItemState", &json!({"id": "title", "properties": {"size": "huge"}})).unwrap();
-    let StateError::Invalid(v) = s.apply(&cmd).unwrap_err() else { panic!() };
-    assert_eq!((v.0[0].pointer.as_str(), v.0[0].rule), ("/blocks/title/properties/size", Rule::InvalidValue));
+    let cmd = Command::from_json(
+        "setLayoutItemState",
+        &json!({"id": "title", "properties": {"size": "huge"}}),
+    )
+    .unwrap();
+    let StateError::Invalid(v) = s.apply(&cmd).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (v.0[0].pointer.as_str(), v.0[0].rule),
+        ("/blocks/title/properties/size", Rule::InvalidValue)
+    );
     // a 21st block in a section
-    let blocks: serde_json::Map<_, _> =
-        (0..21).map(|i| (format!("b{i}"), json!({"type": "text", "properties": {"value": "x"}}))).collect();
-    let cmd = Command::from_json("setLayoutItemState", &json!({"id": "form", "properties": {"blocks": blocks}})).unwrap();
-    let StateError::Invalid(v) = s.apply(&cmd).unwrap_err() else { panic!() };
-    assert_eq!((v.0[0].pointer.as_str(), v.0[0].rule), ("/blocks/form/properties/blocks/b20", Rule::TooManyBlocks));
-    let cmd = Command::from_json("setLayoutItemState", &json!({"id": "city", "properties": {"selectedValue": "sf"}})).unwrap();
+    let blocks: serde_json::Map<_, _> = (0..21)
+        .map(|i| {
+            (
+                format!("b{i}"),
+                json!({"type": "text", "properties": {"value": "x"}}),
+            )
+        })
+        .collect();
+    let cmd = Command::from_json(
+        "setLayoutItemState",
+        &json!({"id": "form", "properties": {"blocks": blocks}}),
+    )
+    .unwrap();
+    let StateError::Invalid(v) = s.apply(&cmd).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (v.0[0].pointer.as_str(), v.0[0].rule),
+        ("/blocks/form/properties/blocks/b20", Rule::TooManyBlocks)
+    );
+    let cmd = Command::from_json(
+        "setLayoutItemState",
+        &json!({"id": "city", "properties": {"selectedValue": "sf"}}),
+    )
+    .unwrap();
     assert!(s.apply(&cmd).is_err());
     assert_eq!(s.layout_json(), before);
 }
@@ -92,30 +143,59 @@ fn an_invalid_value_or_a_broken_rule_is_refused_and_changes_nothing() {
 fn replacing_a_container_reindexes_its_children() {
     let mut s = state();
     let section = Section::default().blocks([("fresh".to_owned(), Text::default().value("new").into())]);
-    s.apply(&Command::SetLayoutItemState(ItemState::new("form").properties(section))).unwrap();
-    s.apply(&Command::SetLayoutItemState(ItemState::new("fresh").visible(false))).unwrap();
-    assert!(s.apply(&Command::SetLayoutItemState(ItemState::new("email").visible(false))).is_err());
+    s.apply(&Command::SetLayoutItemState(
+        ItemState::new("form").properties(section),
+    ))
+    .unwrap();
+    s.apply(&Command::SetLayoutItemState(
+        ItemState::new("fresh").visible(false),
+    ))
+    .unwrap();
+    assert!(s
+        .apply(&Command::SetLayoutItemState(
+            ItemState::new("email").visible(false)
+        ))
+        .is_err());
 }
 
 #[test]
 fn buttons_merge_hide_and_need_a_title() {
     let mut s = state();
-    s.apply(&Command::SetPrimaryButtonState(Some(ButtonPatch::state(ButtonState::loading)))).unwrap();
-    assert_eq!(s.layout_json().unwrap()["primaryButton"], json!({"title": "Save", "state": "loading"}));
+    s.apply(&Command::SetPrimaryButtonState(Some(ButtonPatch::state(
+        ButtonState::loading,
+    ))))
+    .unwrap();
+    assert_eq!(
+        s.layout_json().unwrap()["primaryButton"],
+        json!({"title": "Save", "state": "loading"})
+    );
     s.apply(&Command::SetPrimaryButtonState(None)).unwrap();
     assert!(s.layout_json().unwrap().get("primaryButton").is_none());
     assert_eq!(
-        s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::state(ButtonState::disabled)))).unwrap_err(),
+        s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::state(
+            ButtonState::disabled
+        ))))
+        .unwrap_err(),
         StateError::ButtonWithoutTitle { which: "secondary" }
     );
-    s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::title("Cancel")))).unwrap();
-    assert_eq!(s.layout().unwrap().secondaryButton.unwrap().title.as_deref(), Some("Cancel"));
+    s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::title(
+        "Cancel",
+    ))))
+    .unwrap();
+    assert_eq!(
+        s.layout().unwrap().secondaryButton.unwrap().title.as_deref(),
+        Some("Cancel")
+    );
 }
 
 #[test]
 fn lock_unlock_finish_and_bindings() {
     let mut s = state();
-    for c in [Command::Lock, Command::Bind(Binding::PrimaryButtonClick), Command::Bind(Binding::PrimaryButtonClick)] {
+    for c in [
+        Command::Lock,
+        Command::Bind(Binding::PrimaryButtonClick),
+        Command::Bind(Binding::PrimaryButtonClick),
+    ] {
         s.apply(&c).unwrap();
     }
     assert!(s.locked);
@@ -128,14 +208,31 @@ fn lock_unlock_finish_and_bindings() {
 #[test]
 fn a_value_change_updates_the_mirrored_value() {
     let mut s = state();
-    s.on_event(&Event::ValueChange { id: "email".into(), value: "a@b.c".into() }).unwrap();
-    s.on_event(&Event::ValueChange { id: "city".into(), value: "la".into() }).unwrap();
+    s.on_event(&Event::ValueChange {
+        id: "email".into(),
+        value: "a@b.c".into(),
+    })
+    .unwrap();
+    s.on_event(&Event::ValueChange {
+        id: "city".into(),
+        value: "la".into(),
+    })
+    .unwrap();
     assert_eq!(s.value_of("email").as_deref(), Some("a@b.c"));
     assert_eq!(s.value_of("city").as_deref(), Some("la"));
     assert!(matches!(
-        s.on_event(&Event::ValueChange { id: "title".into(), value: "x".into() }),
+        s.on_event(&Event::ValueChange {
+            id: "title".into(),
+            value: "x".into()
+        }),
         Err(StateError::NoValue { .. })
     ));
     let e = Event::from_frame(&Binding::ValueChange(None), &json!({"id": "email", "value": "z"})).unwrap();
-    assert_eq!(e, Event::ValueChange { id: "email".into(), value: "z".into() });
+    assert_eq!(
+        e,
+        Event::ValueChange {
+            id: "email".into(),
+            value: "z".into()
+        }
+    );
 }
