@@ -44,6 +44,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Apply a JSON array of commands (`{"command": NAME, "params": PARAMS}`, as passed to
+    /// BX24.placement.call) to a layout, as the portal would, and print the resulting layout.
+    Apply {
+        /// The LayoutDto JSON the widget starts with.
+        layout: String,
+        /// The commands, in order; `-` reads standard input.
+        commands: String,
+        /// Print on one line.
+        #[arg(long)]
+        compact: bool,
+    },
     /// Read a widget handler's POST body (form-encoded) and print where it was opened, for
     /// which object, and the REST call that reads it, as one JSON object. Tokens are never printed.
     Placement {
@@ -176,6 +187,11 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             Ok(code)
         }
         Command::Placement { file, query } => placement(&file, query.as_deref()),
+        Command::Apply {
+            layout,
+            commands,
+            compact,
+        } => apply(&layout, &commands, compact),
         Command::Fmt {
             file,
             compact,
@@ -209,6 +225,103 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             }
         },
     }
+}
+
+fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
+    use layout_core::command::Command;
+    use layout_core::state::WidgetState;
+    let start = match check_file(layout) {
+        Outcome::Valid(value) => value,
+        Outcome::Invalid(errors) => {
+            report(&errors, Format::Text)?;
+            return Ok(1);
+        }
+        Outcome::Unreadable(error) => {
+            report(&[error], Format::Text)?;
+            return Ok(2);
+        }
+    };
+    let text = match read(commands) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("b24-layout: {commands}: cannot read the file: {e}");
+            return Ok(2);
+        }
+    };
+    let list: Value = match serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("b24-layout: {commands}: not valid JSON: {e}");
+            return Ok(2);
+        }
+    };
+    let Some(list) = list.as_array() else {
+        eprintln!(
+            "b24-layout: {commands}: expected a JSON array of {{\"command\": NAME, \"params\": PARAMS}}"
+        );
+        return Ok(1);
+    };
+    let file = layout;
+    let layout: LayoutDto = match serde_json::from_value(start) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("b24-layout: {file}: {e}");
+            return Ok(1);
+        }
+    };
+    let mut state = match WidgetState::new(&layout) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("b24-layout: {file}: {e}");
+            return Ok(1);
+        }
+    };
+    for (i, entry) in list.iter().enumerate() {
+        let name = entry.get("command").and_then(Value::as_str);
+        let refuse = |what: &str, reason: &dyn std::fmt::Display| {
+            eprintln!("b24-layout: {commands}: /{i}: {what}: {reason}");
+        };
+        let Some(name) = name else {
+            refuse(
+                "(no command)",
+                &"each entry is {\"command\": NAME, \"params\": PARAMS}",
+            );
+            return Ok(1);
+        };
+        if let Some(k) = entry
+            .as_object()
+            .and_then(|o| o.keys().find(|k| *k != "command" && *k != "params"))
+        {
+            refuse(
+                name,
+                &format!("unknown key `{k}`: an entry has `command` and `params`"),
+            );
+            return Ok(1);
+        }
+        let params = entry.get("params").unwrap_or(&Value::Null);
+        let command = match Command::from_json(name, params) {
+            Ok(c) => c,
+            Err(e) => {
+                refuse(name, &e);
+                return Ok(1);
+            }
+        };
+        if let Err(e) = state.apply(&command) {
+            refuse(name, &e);
+            return Ok(1);
+        }
+    }
+    let Some(result) = state.layout() else {
+        eprintln!("b24-layout: the layout could not be rebuilt");
+        return Ok(1);
+    };
+    let text = if compact {
+        result.to_json()
+    } else {
+        result.to_json_pretty()
+    };
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(0)
 }
 
 fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {

@@ -261,3 +261,51 @@ fn placement_reads_the_query_and_refuses_bad_fields() {
     assert!(err.contains("PLACEMENT_OPTIONS.ID"), "{err}");
     assert!(!err.contains("tok-123456789"));
 }
+
+#[test]
+fn apply_prints_the_resulting_layout() {
+    let cmds = temp(
+        "cmds.json",
+        r#"[{"command": "setLayoutItemState", "params": {"id": "name", "properties": {"errorText": "Required"}}},
+            {"command": "setPrimaryButtonState", "params": {"state": "loading"}},
+            {"command": "setSecondaryButtonState", "params": null},
+            {"command": "lock"}, {"command": "unlock", "params": null}]"#,
+    );
+    let o = run(&["apply", "--compact", &docs("example3"), &cmds]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["blocks"]["name"]["properties"]["errorText"], "Required");
+    assert_eq!(
+        v["primaryButton"],
+        serde_json::json!({"title": "Save", "state": "loading"})
+    );
+    assert!(v.get("secondaryButton").is_none());
+}
+
+#[test]
+fn apply_stops_at_the_first_refused_command_naming_it() {
+    let cmds = temp(
+        "cmds2.json",
+        r#"[{"command": "lock"}, {"command": "setLayoutItemState", "params": {"id": "name", "properties": {"bold": true}}}, {"command": "nope"}]"#,
+    );
+    let o = run(&["apply", &docs("example3"), &cmds]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("/1: setLayoutItemState: /blocks/name: an `input` block has no property `bold`"),
+        "{err}"
+    );
+    let cmds = temp(
+        "cmds3.json",
+        r#"[{"command": "setLayoutItemStat", "params": {"id": "name"}}]"#,
+    );
+    let err = String::from_utf8_lossy(&run(&["apply", &docs("example3"), &cmds]).stderr).into_owned();
+    assert!(
+        err.contains(
+            "/0: setLayoutItemStat: unknown command `setLayoutItemStat`; did you mean `setLayoutItemState`?"
+        ),
+        "{err}"
+    );
+    let cmds = temp("cmds4.json", "not json");
+    assert_eq!(run(&["apply", &docs("example3"), &cmds]).status.code(), Some(2));
+}

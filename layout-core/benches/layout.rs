@@ -58,6 +58,33 @@ fn bench(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&json)).unwrap())
     });
     g.finish();
+
+    // one setLayoutItemState on a block of the 1,000-block layout, against re-validating
+    // the whole layout (what a naive mirror would do after each change)
+    use layout_core::command::{Command, ItemState};
+    use layout_core::state::WidgetState;
+    let mut g = c.benchmark_group("state, 1000 blocks");
+    let unique = LayoutDto::default().blocks(
+        (0..50)
+            .map(|s| {
+                let children: Blocks = (0..19)
+                    .map(|i| (format!("s{s}b{i}"), Text::default().value("x").into()))
+                    .collect();
+                (format!("s{s}"), Section::default().blocks(children).into())
+            })
+            .collect::<Blocks>(),
+    );
+    let mut unique_state = WidgetState::new(&unique).unwrap();
+    let set = Command::SetLayoutItemState(
+        ItemState::new("s25b9").properties(Text::default().value("changed").color(Color::danger)),
+    );
+    g.bench_function("setLayoutItemState", |b| {
+        b.iter(|| unique_state.apply(black_box(&set)).unwrap())
+    });
+    g.bench_function("baseline: validate the whole layout", |b| {
+        b.iter(|| black_box(&unique).validate())
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

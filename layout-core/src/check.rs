@@ -85,10 +85,16 @@ pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
 
 /// Checks one block standing at `pointer` (its tokens) in a container of kind `nest`:
 /// what a change to that block alone can break, without walking the rest of the layout.
-pub fn check_block<N: Node + ?Sized>(block: &N, pointer: &[&str], nest: &Nest) -> Report<N::Loc> {
-    fn go<N: Node + ?Sized>(c: &mut Checker<N::Loc>, block: &N, ptr: &Ptr, rest: &[&str], nest: &Nest) {
+pub fn check_block<N: Node + ?Sized, S: AsRef<str>>(block: &N, pointer: &[S], nest: &Nest) -> Report<N::Loc> {
+    fn go<N: Node + ?Sized, S: AsRef<str>>(
+        c: &mut Checker<N::Loc>,
+        block: &N,
+        ptr: &Ptr,
+        rest: &[S],
+        nest: &Nest,
+    ) {
         match rest.split_first() {
-            Some((first, rest)) => go(c, block, &ptr.key(first), rest, nest),
+            Some((first, rest)) => go(c, block, &ptr.key(first.as_ref()), rest, nest),
             None => c.block(block, ptr, nest),
         }
     }

@@ -110,6 +110,21 @@ fn block_at<'a>(root: &'a mut Map<String, Value>, path: &[String]) -> Option<&'a
     Some(node)
 }
 
+/// The one block `id` names.
+fn find<'a>(index: &'a HashMap<String, Vec<Place>>, id: &str) -> Result<&'a Place, StateError> {
+    match index.get(id).map(Vec::as_slice) {
+        Some([place]) => Ok(place),
+        Some(places) if places.len() > 1 => Err(StateError::AmbiguousId {
+            id: id.to_owned(),
+            pointers: places.iter().map(Place::pointer).collect(),
+        }),
+        _ => Err(StateError::UnknownId {
+            id: id.to_owned(),
+            help: did_you_mean(id, index.keys().map(String::as_str)),
+        }),
+    }
+}
+
 impl WidgetState {
     /// A state showing `layout`.
     pub fn new(layout: &LayoutDto) -> Result<Self, StateError> {
@@ -142,17 +157,7 @@ impl WidgetState {
     }
 
     fn place(&self, id: &str) -> Result<&Place, StateError> {
-        match self.index.get(id).map(Vec::as_slice) {
-            Some([place]) => Ok(place),
-            Some(places) if places.len() > 1 => Err(StateError::AmbiguousId {
-                id: id.to_owned(),
-                pointers: places.iter().map(Place::pointer).collect(),
-            }),
-            _ => Err(StateError::UnknownId {
-                id: id.to_owned(),
-                help: did_you_mean(id, self.index.keys().map(String::as_str)),
-            }),
-        }
+        find(&self.index, id)
     }
 
     /// Applies a command as the portal would, or refuses it and changes nothing.
@@ -168,46 +173,58 @@ impl WidgetState {
                 self.reindex();
             }
             Command::SetLayoutItemState(item) => {
-                let place = self.place(&item.id)?.clone();
+                let place = find(&self.index, &item.id)?;
                 let root = self.root.as_mut().ok_or(StateError::NoLayout)?;
-                let current = block_at(root, &place.path).ok_or(StateError::NoLayout)?;
-                let mut block = current.clone();
-                let ty = block
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                let spec = block_spec(&ty).ok_or(StateError::NoLayout)?;
-                if let Some(visible) = item.visible {
-                    block["visible"] = Value::Bool(visible);
-                }
+                let block = block_at(root, &place.path).ok_or(StateError::NoLayout)?;
+                let ty = block.get("type").and_then(Value::as_str).unwrap_or_default();
+                let spec = block_spec(ty).ok_or(StateError::NoLayout)?;
+                let properties = item.properties.iter().flatten();
                 let mut reindex = false;
-                if let Some(properties) = &item.properties {
-                    let props = block
-                        .get_mut("properties")
-                        .and_then(Value::as_object_mut)
-                        .ok_or(StateError::NoLayout)?;
+                for (k, _) in properties.clone() {
+                    let Some(field) = spec.field(k) else {
+                        return Err(StateError::UnknownProperty {
+                            pointer: place.pointer(),
+                            block_type: ty.to_owned(),
+                            property: k.clone(),
+                            help: did_you_mean(k, spec.field_names())
+                                .unwrap_or_else(|| format!("it has: {}", schema::list(spec.field_names()))),
+                        });
+                    };
+                    reindex |= matches!(field.kind, Kind::Blocks(_));
+                }
+                // change in place, keeping what is needed to undo: cheaper than a copy
+                let object = block.as_object_mut().ok_or(StateError::NoLayout)?;
+                let old_visible = item
+                    .visible
+                    .map(|v| object.insert("visible".into(), Value::Bool(v)));
+                let mut old_props = Vec::new();
+                if let Some(Value::Object(props)) = object.get_mut("properties") {
                     for (k, v) in properties {
-                        let Some(field) = spec.field(k) else {
-                            return Err(StateError::UnknownProperty {
-                                pointer: place.pointer(),
-                                block_type: ty,
-                                property: k.clone(),
-                                help: did_you_mean(k, spec.field_names()).unwrap_or_else(|| {
-                                    format!("it has: {}", schema::list(spec.field_names()))
-                                }),
-                            });
-                        };
-                        reindex |= matches!(field.kind, Kind::Blocks(_));
-                        props.insert(k.clone(), v.clone());
+                        old_props.push((k.as_str(), props.insert(k.clone(), v.clone())));
                     }
                 }
-                let tokens: Vec<&str> = place.path.iter().map(String::as_str).collect();
-                let report = check_block(&block, &tokens, place.nest);
+                let report = check_block(&*block, &place.path, place.nest);
                 if !report.violations.is_empty() {
+                    let block = block.as_object_mut().ok_or(StateError::NoLayout)?;
+                    if let Some(Value::Object(props)) = block.get_mut("properties") {
+                        for (k, old) in old_props.into_iter().rev() {
+                            match old {
+                                Some(old) => props.insert(k.to_owned(), old),
+                                None => props.shift_remove(k),
+                            };
+                        }
+                    }
+                    match old_visible {
+                        Some(Some(old)) => {
+                            block.insert("visible".into(), old);
+                        }
+                        Some(None) => {
+                            block.shift_remove("visible");
+                        }
+                        None => {}
+                    }
                     return Err(StateError::Invalid(Violations(report.violations)));
                 }
-                *current = block;
                 if reindex {
                     self.reindex();
                 }
