@@ -236,3 +236,69 @@ fn a_value_change_updates_the_mirrored_value() {
         }
     );
 }
+
+mod properties {
+    use super::*;
+    use layout_core::command::COMMANDS;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let word = prop_oneof![
+            proptest::sample::select(&[
+                "id",
+                "visible",
+                "properties",
+                "email",
+                "city",
+                "form",
+                "title",
+                "value",
+                "errorText",
+                "blocks",
+                "selectedValue",
+                "state",
+                "loading",
+                "size",
+                "type",
+                "text",
+                "section",
+                "nyc",
+            ])
+            .prop_map(str::to_owned),
+            any::<String>(),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            word.clone().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 48, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                proptest::collection::vec((word.clone(), inner), 0..5)
+                    .prop_map(|v| Value::Object(v.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_command_json_is_read_and_applied_without_panic(
+            name in prop_oneof![proptest::sample::select(COMMANDS).prop_map(str::to_owned), any::<String>()],
+            params in json_value(),
+        ) {
+            let mut s = state();
+            let before = s.layout_json();
+            if let Ok(c) = Command::from_json(&name, &params) {
+                if s.apply(&c).is_err() {
+                    // a refused command changes nothing
+                    prop_assert_eq!(s.layout_json(), before);
+                } else if let Some(l) = s.layout() {
+                    prop_assert!(l.validate().is_ok());
+                }
+            }
+        }
+    }
+}
