@@ -1,0 +1,177 @@
+// The portal's part, for a local preview: answers the frame protocol of the widget iframe
+// and renders the LayoutDto it is sent. Every text goes through textContent (escaped).
+(function () {
+  "use strict";
+  var frame = document.getElementById("widget");
+  var root = document.getElementById("layout");
+  var buttons = document.getElementById("buttons");
+  var log = document.getElementById("log");
+  var state = { layout: null, primary: null, secondary: null, locked: false, finished: false };
+  var bound = { layoutEvent: [], valueChange: [], primary: [], secondary: [], entityUpdate: [] };
+
+  function note(text) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    log.insertBefore(li, log.firstChild);
+  }
+  function reply(id, result) {
+    frame.contentWindow.postMessage(id + ":" + JSON.stringify(result), "*");
+  }
+  function fire(list, data, id) {
+    list.forEach(function (b) { if (b.filter === null || b.filter === id) reply(b.callback, data); });
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function find(blocks, id, out) {
+    Object.keys(blocks || {}).forEach(function (k) {
+      var b = blocks[k];
+      if (k === id) out.push(b);
+      if (b && b.properties && b.properties.blocks) find(b.properties.blocks, id, out);
+    });
+    return out;
+  }
+  function act(id, action) {
+    if (!action) return;
+    if (action.type === "layoutEvent") { note("layoutEvent " + id + ": " + action.value); fire(bound.layoutEvent, { id: id, value: action.value }, id); }
+    else if (action.type === "redirect") { note("would open " + action.value); }
+    else if (action.type === "openRestApp") { note("would open the app slider with " + JSON.stringify(action.value === undefined ? null : action.value) + (action.sliderParams ? " " + JSON.stringify(action.sliderParams) : "")); }
+  }
+  function text(p, tag) {
+    var e = el(tag || "span", "b24-text size-" + (p.size || "md") + " color-" + (p.color || "base_90") + (p.bold ? " bold" : ""));
+    if (p.title) e.title = p.title;
+    String(p.value === undefined ? "" : p.value).split("\n").forEach(function (line, i) {
+      if (i > 0) { if (p.multiline) e.appendChild(document.createElement("br")); else e.appendChild(document.createTextNode("\n")); }
+      e.appendChild(document.createTextNode(line));
+    });
+    return e;
+  }
+  function field(id, p, control) {
+    var wrap = el("label", "b24-field" + (p.errorText ? " has-error" : ""));
+    if (p.title) wrap.appendChild(el("span", "b24-field-title", p.title));
+    control.dataset.blockId = id;
+    if (p.disabled || state.locked) control.disabled = true;
+    wrap.appendChild(control);
+    if (p.errorText) wrap.appendChild(el("span", "b24-error", p.errorText));
+    return wrap;
+  }
+  function options(select, p) {
+    var keys = Object.keys(p.values || {});
+    var selected = keys.indexOf(p.selectedValue) >= 0 ? p.selectedValue : keys[0];
+    keys.forEach(function (k) { var o = el("option", null, p.values[k]); o.value = k; if (k === selected) o.selected = true; select.appendChild(o); });
+    select.addEventListener("change", function () { p.selectedValue = select.value; fire(bound.valueChange, { id: select.dataset.blockId, value: select.value }, select.dataset.blockId); });
+  }
+  function block(id, b) {
+    var p = (b && b.properties) || {};
+    var e;
+    switch (b && b.type) {
+      case "text": e = text(p, "div"); break;
+      case "link":
+        e = el("a", "b24-link size-" + (p.size || "md") + (p.bold ? " bold" : ""), p.text);
+        e.href = "#";
+        e.addEventListener("click", function (ev) { ev.preventDefault(); if (!state.locked) act(id, p.action); });
+        break;
+      case "withTitle":
+        e = el("div", "b24-with-title" + (p.inline ? " inline title-" + (p.titleWidth || "md") : ""));
+        e.appendChild(el("div", "b24-title", p.title));
+        var v = el("div", "b24-value"); v.appendChild(block(id, p.block)); e.appendChild(v);
+        break;
+      case "lineOfBlocks":
+        e = el("div", "b24-line");
+        Object.keys(p.blocks || {}).forEach(function (k) { e.appendChild(block(k, p.blocks[k])); });
+        break;
+      case "list":
+        e = el("ul", "b24-list");
+        Object.keys(p.blocks || {}).forEach(function (k) { var li = el("li"); li.appendChild(block(k, p.blocks[k])); e.appendChild(li); });
+        break;
+      case "section":
+        e = el("section", "b24-section type-" + (p.type || "default"));
+        if (p.imageSrc && /^https?:\/\//i.test(p.imageSrc)) { var img = el("img", "b24-image size-" + (p.imageSize || "lg")); img.src = p.imageSrc; img.alt = ""; e.appendChild(img); }
+        var body = el("div", "b24-section-body");
+        Object.keys(p.blocks || {}).forEach(function (k) { body.appendChild(block(k, p.blocks[k])); });
+        e.appendChild(body);
+        break;
+      case "input": case "textarea":
+        var c = el(b.type === "input" ? "input" : "textarea");
+        c.value = p.value || "";
+        if (p.placeholder) c.placeholder = p.placeholder;
+        c.addEventListener("change", function () { p.value = c.value; fire(bound.valueChange, { id: id, value: c.value }, id); });
+        e = field(id, p, c);
+        break;
+      case "select":
+        var s = el("select"); e = field(id, p, s); options(s, p); break;
+      case "dropdownMenu":
+        var d = el("select", "b24-dropdown"); d.dataset.blockId = id; options(d, p); e = d; break;
+      default:
+        e = el("div", "b24-unknown", "(a block Bitrix24 would drop: " + (b && b.type) + ")");
+    }
+    e.dataset.blockId = e.dataset.blockId || id;
+    if (b && b.visible === false) e.hidden = true;
+    return e;
+  }
+  function button(key, b, list) {
+    if (!b) return;
+    var e = el("button", "b24-button " + key + " state-" + (b.state || "normal"), b.title);
+    e.id = key;
+    e.disabled = state.locked || b.state === "disabled" || b.state === "loading";
+    e.addEventListener("click", function () { if (!e.disabled) fire(list, {}, null); });
+    buttons.appendChild(e);
+  }
+  function render() {
+    root.textContent = "";
+    buttons.textContent = "";
+    document.body.classList.toggle("locked", state.locked);
+    document.body.classList.toggle("finished", state.finished);
+    if (!state.layout) return;
+    Object.keys(state.layout.blocks || {}).forEach(function (k) { root.appendChild(block(k, state.layout.blocks[k])); });
+    button("primaryButton", state.primary, bound.primary);
+    button("secondaryButton", state.secondary, bound.secondary);
+  }
+  function merge(target, patch) { Object.keys(patch || {}).forEach(function (k) { target[k] = patch[k]; }); return target; }
+
+  var handlers = {
+    setLayout: function (p) { state.layout = p; state.primary = p && p.primaryButton || null; state.secondary = p && p.secondaryButton || null; state.finished = false; return { result: "success" }; },
+    setLayoutItemState: function (p) {
+      if (!p || !p.id) return { result: "error", errors: ["Wrong id"] };
+      var found = find(state.layout && state.layout.blocks, p.id, []);
+      if (!found.length) return { result: "error", errors: ["item not found"] };
+      found.forEach(function (b) { if (typeof p.visible === "boolean") b.visible = p.visible; merge(b.properties, p.properties); });
+      return { result: "success" };
+    },
+    setPrimaryButtonState: function (p) { state.primary = p === null ? null : merge(state.primary || {}, p); return { result: "success" }; },
+    setSecondaryButtonState: function (p) { state.secondary = p === null ? null : merge(state.secondary || {}, p); return { result: "success" }; },
+    lock: function () { state.locked = true; return { result: "success" }; },
+    unlock: function () { state.locked = false; return { result: "success" }; },
+    finish: function () { state.finished = true; note("finish: the timeline returns to its default tab"); return { result: "success" }; }
+  };
+  var binds = {
+    bindLayoutEventCallback: "layoutEvent", bindValueChangeCallback: "valueChange",
+    bindPrimaryButtonClickCallback: "primary", bindSecondaryButtonClickCallback: "secondary",
+    bindEntityUpdateCallback: "entityUpdate"
+  };
+
+  window.addEventListener("message", function (e) {
+    if (e.source !== frame.contentWindow) return;
+    var text = String(e.data);
+    var first = text.indexOf(":");
+    var last = text.lastIndexOf(":");
+    var beforeLast = text.lastIndexOf(":", last - 1);
+    if (first < 0 || beforeLast < first) return;
+    var command = text.slice(0, first);
+    var callback = text.slice(beforeLast + 1, last);
+    var raw = text.slice(first + 1, beforeLast);
+    var params = null;
+    if (raw) { try { params = JSON.parse(raw); } catch (_) { reply(callback, { result: "error", errors: ["Wrong params"] }); return; } }
+    note(command + (raw ? " " + raw : ""));
+    if (binds[command]) { bound[binds[command]].push({ callback: callback, filter: typeof params === "string" ? params : null }); return; }
+    var handler = handlers[command];
+    var result = handler ? handler(params) : { result: "error", errors: ["unknown command " + command] };
+    render();
+    reply(callback, result);
+  });
+  document.getElementById("entity-update").addEventListener("click", function () { fire(bound.entityUpdate, {}, null); });
+  document.getElementById("placement-form").submit();
+})();

@@ -1,0 +1,153 @@
+//! The server's routes, in process: the placement extractor, the pages, the event loop.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use b24_server::{escape_html, json_for_script, router, widget_page, WidgetHost, BODY_LIMIT};
+use http_body_util::BodyExt;
+use layout_core::command::{Command, Event, ItemState};
+use layout_core::widget::Widget;
+use layout_core::{LayoutDto, Text};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct Echo;
+
+impl Widget for Echo {
+    fn view(&self) -> LayoutDto {
+        LayoutDto::default().blocks([(
+            "hello".to_owned(),
+            Text::default()
+                .value("</script><script>alert(1)</script> & \u{2028}")
+                .into(),
+        )])
+    }
+    fn update(&mut self, event: &Event) -> Vec<Command> {
+        match event {
+            Event::Layout { value, .. } => vec![Command::SetLayoutItemState(
+                ItemState::new("hello").properties(Text::default().value(value.clone())),
+            )],
+            _ => vec![Command::Finish],
+        }
+    }
+}
+
+fn fixture() -> String {
+    std::fs::read_to_string(format!(
+        "{}/../tests/fixtures/placements/26-CRM_DEAL_DETAIL_ACTIVITY.form",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn post(uri: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_handler_serves_the_widget_page_without_tokens() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let body = fixture();
+    let (status, page) = send(&app, post("/handler", body.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"b24-config\""));
+    assert!(page.contains("bindValueChangeCallback"));
+    for (k, v) in body.trim().split('&').filter_map(|p| p.split_once('=')) {
+        if k == "AUTH_ID" || k == "REFRESH_ID" {
+            assert!(!page.contains(v), "{k} in the page");
+        }
+    }
+    // the layout cannot close the script element
+    assert!(!page.contains("</script><script>alert"));
+    assert!(page.contains("\\u003c/script\\u003e"));
+}
+
+#[tokio::test]
+async fn malformed_requests_get_400_naming_the_field_and_big_ones_413() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let (status, text) = send(
+        &app,
+        post("/handler", "member_id=a&PLACEMENT=CRM_DEAL_DETAIL_TAB"),
+    )
+    .await;
+    assert_eq!((status, text.contains("DOMAIN")), (StatusCode::BAD_REQUEST, true));
+    let (status, text) = send(
+        &app,
+        post("/handler", "DOMAIN=evil.com/x&member_id=a&PLACEMENT=X"),
+    )
+    .await;
+    assert_eq!((status, text.contains("DOMAIN")), (StatusCode::BAD_REQUEST, true));
+    let big = format!(
+        "DOMAIN=x.com&member_id=a&PLACEMENT=X&pad={}",
+        "a".repeat(BODY_LIMIT)
+    );
+    let (status, _) = send(&app, post("/handler", big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = send(&app, post("/handler", vec![0xff_u8, 0xfe])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn events_run_the_widget_and_return_its_commands() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let (_, page) = send(&app, post("/handler", fixture())).await;
+    let start = page.find("\"session\":\"").unwrap() + 11;
+    let session = &page[start..start + 32];
+    let event = |v: Value| {
+        Request::post("/event")
+            .header("content-type", "application/json")
+            .body(Body::from(v.to_string()))
+            .unwrap()
+    };
+    let (status, text) = send(
+        &app,
+        event(json!({"session": session, "kind": "layoutEvent", "id": "x", "value": "hi"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let commands: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        commands,
+        json!([{"command": "setLayoutItemState", "params": {"id": "hello", "properties": {"value": "hi"}}}])
+    );
+    let (status, _) = send(&app, event(json!({"session": "nope", "kind": "entityUpdate"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = send(&app, event(json!({"session": session, "kind": "explode"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_preview_escapes_the_host_header() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let req = Request::get("/")
+        .header("host", "\"><script>x</script>")
+        .body(Body::empty())
+        .unwrap();
+    let (status, page) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("\"><script>x"));
+    assert!(page.contains("name=\"localhost|0|preview\""));
+}
+
+#[test]
+fn escaping_helpers() {
+    assert_eq!(
+        escape_html("<a href=\"x\">&'"),
+        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+    );
+    assert_eq!(
+        json_for_script(&json!({"a": "</script>&\u{2028}"})),
+        r#"{"a":"\u003c/script\u003e\u0026\u2028"}"#
+    );
+    let page = widget_page(&LayoutDto::default(), "s", "/event").0;
+    assert!(page.contains("\"session\":\"s\""));
+}
