@@ -162,17 +162,30 @@ pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> 
 
 type Factory<W> = dyn Fn(&HandlerRequest) -> W + Send + Sync;
 
+/// How many open frames are remembered; the oldest is forgotten beyond that (its frame
+/// is answered 404 and asks for a reload).
+pub const MAX_SESSIONS: usize = 10_000;
+
+/// The widgets of the open frames, oldest first.
+struct Sessions<W> {
+    by_id: HashMap<String, Harness<W>>,
+    order: std::collections::VecDeque<String>,
+}
+
 /// Runs one widget per opened frame: the factory makes it from the placement request.
 pub struct WidgetHost<W> {
     factory: Box<Factory<W>>,
-    sessions: Mutex<HashMap<String, Harness<W>>>,
+    sessions: Mutex<Sessions<W>>,
 }
 
 impl<W: Widget + Send + 'static> WidgetHost<W> {
     pub fn new(factory: impl Fn(&HandlerRequest) -> W + Send + Sync + 'static) -> Arc<Self> {
         Arc::new(WidgetHost {
             factory: Box::new(factory),
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(Sessions {
+                by_id: HashMap::new(),
+                order: std::collections::VecDeque::new(),
+            }),
         })
     }
 }
@@ -201,12 +214,27 @@ async fn handler<W: Widget + Send + 'static>(
                 .into_response()
         }
     };
-    let layout = harness.state.layout().unwrap_or_default();
     let session = session_id();
+    let page = match harness.sent.first() {
+        Some(layout_core::command::Command::SetLayout(layout)) => widget_page(layout, &session, "/event"),
+        _ => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the widget did not start with a layout",
+            )
+                .into_response()
+        }
+    };
     if let Ok(mut sessions) = host.sessions.lock() {
-        sessions.insert(session.clone(), harness);
+        if sessions.order.len() >= MAX_SESSIONS {
+            if let Some(oldest) = sessions.order.pop_front() {
+                sessions.by_id.remove(&oldest);
+            }
+        }
+        sessions.order.push_back(session.clone());
+        sessions.by_id.insert(session, harness);
     }
-    widget_page(&layout, &session, "/event").into_response()
+    page.into_response()
 }
 
 fn event_from_json(v: &Value) -> Result<Event, String> {
@@ -242,7 +270,7 @@ async fn event<W: Widget + Send + 'static>(State(host): State<Arc<WidgetHost<W>>
     let Ok(mut sessions) = host.sessions.lock() else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "sessions unavailable").into_response();
     };
-    let Some(harness) = sessions.get_mut(session) else {
+    let Some(harness) = sessions.by_id.get_mut(session) else {
         return (StatusCode::NOT_FOUND, "no such session: reload the widget").into_response();
     };
     match harness.send(event) {

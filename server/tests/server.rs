@@ -151,3 +151,25 @@ fn escaping_helpers() {
     let page = widget_page(&LayoutDto::default(), "s", "/event").0;
     assert!(page.contains("\"session\":\"s\""));
 }
+
+#[tokio::test]
+async fn the_oldest_frames_are_forgotten_beyond_the_limit() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let session_of = |page: &str| {
+        let start = page.find("\"session\":\"").unwrap() + 11;
+        page[start..start + 32].to_owned()
+    };
+    let (_, first) = send(&app, post("/handler", fixture())).await;
+    let first = session_of(&first);
+    for _ in 0..b24_server::MAX_SESSIONS {
+        send(&app, post("/handler", fixture())).await;
+    }
+    let event = Request::post("/event")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"session": first, "kind": "entityUpdate"}).to_string(),
+        ))
+        .unwrap();
+    let (status, text) = send(&app, event).await;
+    assert_eq!((status, text.contains("reload")), (StatusCode::NOT_FOUND, true));
+}

@@ -1,0 +1,126 @@
+//! Throughput and p99 latency of `POST /handler` (parse the placement request, run the
+//! widget's view, answer its page) against a bare axum handler that returns a fixed page
+//! of the same size, on loopback, measured in the same run by a small keep-alive load
+//! generator (8 connections).
+//!
+//! `cargo bench -p b24-server --bench handler`
+
+use std::time::{Duration, Instant};
+
+use axum::response::Html;
+use axum::routing::post;
+use axum::Router;
+use b24_server::{router, WidgetHost};
+use layout_core::command::{Command, Event};
+use layout_core::widget::Widget;
+use layout_core::{LayoutDto, Text};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+struct Small;
+
+impl Widget for Small {
+    fn view(&self) -> LayoutDto {
+        LayoutDto::default().blocks([(
+            "hello".to_owned(),
+            Text::default().value("Hello from the widget").into(),
+        )])
+    }
+    fn update(&mut self, _: &Event) -> Vec<Command> {
+        Vec::new()
+    }
+}
+
+async fn serve(app: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// Sends `requests` POSTs over one keep-alive connection; returns each latency.
+async fn connection(addr: std::net::SocketAddr, body: &str, requests: usize) -> Vec<Duration> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let request = format!(
+        "POST /handler HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut buf = vec![0u8; 1 << 16];
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let start = Instant::now();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut got = 0;
+        loop {
+            let n = stream.read(&mut buf[got..]).await.unwrap();
+            assert!(n > 0, "connection closed");
+            got += n;
+            let text = &buf[..got];
+            if let Some(end) = text.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&text[..end]).unwrap().to_ascii_lowercase();
+                assert!(head.starts_with("http/1.1 200"), "{head}");
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map(|v| v.trim().parse().unwrap())
+                    .unwrap();
+                if got >= end + 4 + len {
+                    break;
+                }
+            }
+        }
+        times.push(start.elapsed());
+    }
+    times
+}
+
+async fn load(addr: std::net::SocketAddr, body: &'static str) -> (f64, Duration) {
+    const CONNECTIONS: usize = 8;
+    const PER_CONNECTION: usize = 2_000;
+    connection(addr, body, 200).await; // warm up
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..CONNECTIONS)
+        .map(|_| tokio::spawn(connection(addr, body, PER_CONNECTION)))
+        .collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = start.elapsed();
+    all.sort();
+    let p99 = all[all.len() * 99 / 100];
+    (all.len() as f64 / elapsed.as_secs_f64(), p99)
+}
+
+#[tokio::main]
+async fn main() {
+    let body: &'static str = "DOMAIN=xxx.bitrix24.com&PROTOCOL=1&LANG=en&APP_SID=37430843b6a2ce62aea9be09c34d9e6d&AUTH_ID=39e69f6600631fcd00005a4b00000001f0f10738741fe7296291110a2e9788a33216cf&AUTH_EXPIRES=3600&REFRESH_ID=2965c76600631fcd00005a4b00000001f0f107cdf3226bebc47f89d1b0f15608e44b14&member_id=da45a03b265edd8787f8a258d793cc5d&status=L&PLACEMENT=CRM_DEAL_DETAIL_ACTIVITY&PLACEMENT_OPTIONS=%7B%22ID%22%3A%223473%22%7D";
+    let ours = serve(router(WidgetHost::new(|_| Small))).await;
+    let page = b24_server::widget_page(&Small.view(), "0123456789abcdef0123456789abcdef", "/event").0;
+    let bare = serve(Router::new().route(
+        "/handler",
+        post(move || {
+            let page = page.clone();
+            async move { Html(page) }
+        }),
+    ))
+    .await;
+    // alternate, so that both see the same machine
+    let mut ratios = Vec::new();
+    for round in 1..=3 {
+        let (bare_rps, bare_p99) = load(bare, body).await;
+        let (our_rps, our_p99) = load(ours, body).await;
+        println!(
+            "round {round}: bare axum {bare_rps:.0} req/s p99 {bare_p99:?}; POST /handler {our_rps:.0} req/s p99 {our_p99:?}; throughput ratio {:.2}, p99 ratio {:.2}",
+            our_rps / bare_rps,
+            our_p99.as_secs_f64() / bare_p99.as_secs_f64()
+        );
+        ratios.push(our_rps / bare_rps);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "median throughput ratio (POST /handler / bare axum): {:.2}",
+        ratios[1]
+    );
+}
