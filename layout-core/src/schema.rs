@@ -98,10 +98,17 @@ impl StructSpec {
                 "Bitrix24 reads only `value`: write the address as `value`; with `uri` the link does nothing",
             );
         }
-        v.with_help(
-            did_you_mean(key, self.field_names())
-                .unwrap_or_else(|| format!("{what} has: {}", list(self.field_names()))),
-        )
+        v.with_help(did_you_mean(key, self.field_names()).unwrap_or_else(|| {
+            let has = format!("{what} has: {}", list(self.field_names()));
+            // a block written beside `blocks` rather than inside it
+            match self.fields.iter().find(|f| matches!(f.kind, Kind::Blocks(_))) {
+                Some(f) => format!(
+                    "{has}; if `{key}` is a block, put it inside `{}: {{ ... }}`",
+                    f.name
+                ),
+                None => has,
+            }
+        }))
     }
 
     /// How messages name this object: "`text` block", "`redirect` action", "ButtonDto".

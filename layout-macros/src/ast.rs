@@ -530,6 +530,11 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     if input.peek(token::Paren) {
         return paren_expr(input);
     }
+    if input.peek(token::Brace) {
+        return Err(input.error(
+            "expected a block type before `{`\nhelp: a block is written `type { properties }`, e.g. `greeting: text { value: \"Hello\" }`, not as JSON",
+        ));
+    }
     if !input.peek(Ident::peek_any) {
         return Err(
             input.error("expected a block: `text { value: \"...\" }`, or a Rust expression in parentheses")

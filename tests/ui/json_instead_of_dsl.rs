@@ -1,0 +1,9 @@
+use b24_widgets::layout;
+
+fn main() {
+    let _ = layout! {
+        "blocks": {
+            "greeting": { "type": "text", "properties": { "value": "Hello" } },
+        },
+    };
+}
