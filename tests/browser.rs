@@ -35,6 +35,52 @@ async fn serve(app: axum::Router) -> String {
     url
 }
 
+/// The preview hosting a page that uses the official `@bitrix24/b24jssdk` (its UMD build,
+/// from `server/browser/node_modules`) to send the first doc example with `setLayout`.
+async fn sdk_preview(root: &Path) -> String {
+    use axum::response::{Html, IntoResponse};
+    use axum::routing::get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let host = listener.local_addr().unwrap().to_string();
+    let sdk_js = std::fs::read_to_string(
+        root.join("server/browser/node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"),
+    )
+    .unwrap();
+    let layout = b24_server::json_for_script(&doc_examples::example1().0.to_value());
+    let page = format!(
+        "<!doctype html><meta charset=\"utf-8\"><script src=\"/sdk.js\"></script>\
+         <script type=\"application/json\" id=\"layout\">{layout}</script><script>\
+         B24Js.initializeB24Frame().then(function (b24) {{\
+           return b24.placement.call('setLayout', JSON.parse(document.getElementById('layout').textContent));\
+         }}).then(function () {{ document.title = 'sent'; }}, function (e) {{ document.title = 'failed: ' + e; }});\
+         </script>"
+    );
+    let handler = format!("/sdk-page?DOMAIN={host}&PROTOCOL=0&LANG=en&APP_SID=preview");
+    let preview = b24_server::preview_page(&host, &handler, "CRM_DEAL_DETAIL_ACTIVITY").0;
+    let app = axum::Router::new()
+        .route("/", get(move || async move { Html(preview) }))
+        .route(
+            "/sdk-page",
+            get({
+                let p = page.clone();
+                move || async move { Html(p) }
+            })
+            .post(move || async move { Html(page) }),
+        )
+        .route(
+            "/sdk.js",
+            get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/javascript")],
+                    sdk_js,
+                )
+                    .into_response()
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{host}/")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_preview_in_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -48,6 +94,10 @@ async fn the_preview_in_chromium() {
         (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
         (!node).then_some("node"),
         (!driver.exists()).then_some("playwright-core (npm ci in server/browser)"),
+        (!root
+            .join("server/browser/node_modules/@bitrix24/b24jssdk")
+            .exists())
+        .then_some("@bitrix24/b24jssdk (npm ci in server/browser)"),
     ]
     .into_iter()
     .flatten()
@@ -69,8 +119,9 @@ async fn the_preview_in_chromium() {
     ] {
         examples.push(serve(router(WidgetHost::new(move |_| Show(layout.clone())))).await);
     }
+    let sdk = sdk_preview(root).await;
     let out = root.join("target/browser");
-    let config = serde_json::json!({ "demo": demo, "examples": examples, "out": out });
+    let config = serde_json::json!({ "demo": demo, "examples": examples, "sdk": sdk, "out": out });
     let run = tokio::task::spawn_blocking(move || {
         Process::new("node")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("server/browser/preview.mjs"))

@@ -133,6 +133,16 @@
   function merge(target, patch) { Object.keys(patch || {}).forEach(function (k) { target[k] = patch[k]; }); return target; }
 
   var handlers = {
+    // what the official JS SDK asks first (BX24.init / initializeB24Frame)
+    getInitData: function () {
+      return {
+        LANG: "en", DOMAIN: location.host, PROTOCOL: location.protocol === "https:" ? 1 : 0, PATH: "/rest",
+        APP_SID: "preview", AUTH_ID: "", AUTH_EXPIRES: 0, REFRESH_ID: "", MEMBER_ID: "preview",
+        IS_ADMIN: false, INSTALL: false, FIRST_RUN: false, USER_OPTIONS: {}, APP_OPTIONS: {},
+        PLACEMENT: "CRM_DEAL_DETAIL_ACTIVITY",
+        PLACEMENT_OPTIONS: { entityTypeId: "2", entityId: "1", useBuiltInInterface: "Y" }
+      };
+    },
     setLayout: function (p) { state.layout = p; state.primary = p && p.primaryButton || null; state.secondary = p && p.secondaryButton || null; state.finished = false; return { result: "success" }; },
     setLayoutItemState: function (p) {
       if (!p || !p.id) return { result: "error", errors: ["Wrong id"] };

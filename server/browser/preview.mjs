@@ -50,6 +50,15 @@ try {
     await p.screenshot({ path: `${config.out}/doc-example-${i + 1}.png` });
     await p.close();
   }
+  // the official JS SDK inside the preview's iframe sends setLayout through its own code
+  const sdk = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  sdk.on("pageerror", (e) => fail("sdk page error: " + e.message));
+  await sdk.goto(config.sdk);
+  await sdk.locator('#layout [data-block-id="section1"]').waitFor({ timeout: 15000 });
+  if ((await sdk.locator('#layout [data-block-id="header"]').textContent()).trim() !== "Send the client a link to the meeting") fail("the SDK's layout is not rendered");
+  const sdkLog = await sdk.locator("#log").textContent();
+  if (!sdkLog.includes("getInitData") || !sdkLog.includes("setLayout")) fail("the SDK's protocol is not in the log: " + sdkLog);
+  await sdk.screenshot({ path: `${config.out}/sdk-doc-example-1.png` });
   console.log("browser tests passed");
 } finally {
   await browser.close();
