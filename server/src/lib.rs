@@ -30,7 +30,7 @@ use layout_core::command::Event;
 use layout_core::request::{is_valid_domain, HandlerRequest};
 use layout_core::widget::{Harness, Widget};
 use layout_core::LayoutDto;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The largest handler request body accepted (Bitrix24's are well under 2 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -80,18 +80,25 @@ impl<S: Send + Sync> FromRequest<S> for Placement {
 /// JSON for a `<script>` element: `<`, `>`, `&` and the JS line separators escaped, so no
 /// value can close the element or start markup.
 pub fn json_for_script(value: &Value) -> String {
-    let text = value.to_string();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    escape_script_json(&value.to_string())
+}
+
+fn escape_script_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or_default();
+        out.push_str(match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            _ => "\\u2029",
+        });
+        rest = &rest[i + c.len_utf8()..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -114,11 +121,17 @@ pub fn escape_html(text: &str) -> String {
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    let config = json!({ "session": session, "eventUrl": event_url, "layout": layout.to_value() });
+    // written directly, without an intermediate JSON value: this runs on every frame opened
+    let config = format!(
+        "{{\"session\":{},\"eventUrl\":{},\"layout\":{}}}",
+        Value::from(session),
+        Value::from(event_url),
+        layout.to_json()
+    );
     Html(format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>widget</title></head><body>\n\
          <script type=\"application/json\" id=\"b24-config\">{}</script>\n<script>{BRIDGE_JS}</script>\n</body></html>\n",
-        json_for_script(&config)
+        escape_script_json(&config)
     ))
 }
 
