@@ -229,6 +229,21 @@ impl Entity {
 }
 
 impl EntityKind {
+    /// The entity of this kind; `dynamic` is the entityTypeId of a DYNAMIC one.
+    pub fn entity(self, dynamic: u32) -> Entity {
+        match self {
+            K::LEAD => Entity::LEAD,
+            K::CONTACT => Entity::CONTACT,
+            K::COMPANY => Entity::COMPANY,
+            K::DEAL => Entity::DEAL,
+            K::INVOICE => Entity::INVOICE,
+            K::SMART_INVOICE => Entity::SMART_INVOICE,
+            K::QUOTE => Entity::QUOTE,
+            K::ACTIVITY => Entity::ACTIVITY,
+            K::DYNAMIC => Entity::DYNAMIC(dynamic),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             K::LEAD => "LEAD",
@@ -337,19 +352,7 @@ impl KnownPlacement {
                 family
                     .entities()
                     .iter()
-                    .map(|k| {
-                        Some(match k {
-                            K::LEAD => Entity::LEAD,
-                            K::CONTACT => Entity::CONTACT,
-                            K::COMPANY => Entity::COMPANY,
-                            K::DEAL => Entity::DEAL,
-                            K::INVOICE => Entity::INVOICE,
-                            K::SMART_INVOICE => Entity::SMART_INVOICE,
-                            K::QUOTE => Entity::QUOTE,
-                            K::ACTIVITY => Entity::ACTIVITY,
-                            K::DYNAMIC => Entity::DYNAMIC(dynamic),
-                        })
-                    })
+                    .map(|k| Some(k.entity(dynamic)))
                     .collect()
             };
             entities

@@ -588,32 +588,14 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
 fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> {
     let mut items = Vec::new();
     while !input.is_empty() {
-        if input.peek(Token![if]) {
-            match parse_if(input, in_loop, diag) {
-                Ok(item) => items.push(item),
-                Err(e) => {
-                    diag.push(e);
-                    skip_to_comma(input);
-                }
-            }
-            let _ = input.parse::<Option<Token![,]>>();
-            continue;
-        }
-        if input.peek(Token![for]) {
-            let item = (|| {
-                input.parse::<Token![for]>()?;
-                let pat = Pat::parse_multi_with_leading_vert(input)?;
-                input.parse::<Token![in]>()?;
-                let expr = Expr::parse_without_eager_brace(input)?;
-                let content;
-                braced!(content in input);
-                let body = parse_items(&content, true, diag);
-                Ok(Item::For {
-                    pat: Box::new(pat),
-                    expr: Box::new(expr),
-                    body,
-                })
-            })();
+        let control = if input.peek(Token![if]) {
+            Some(parse_if(input, in_loop, diag))
+        } else if input.peek(Token![for]) {
+            Some(parse_for(input, diag))
+        } else {
+            None
+        };
+        if let Some(item) = control {
             match item {
                 Ok(item) => items.push(item),
                 Err(e) => {
@@ -671,6 +653,22 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
         }
     }
     items
+}
+
+/// `for pat in expr { entries }`: one entry per item, ids computed from the item.
+fn parse_for(input: ParseStream, diag: &mut Diag) -> syn::Result<Item> {
+    input.parse::<Token![for]>()?;
+    let pat = Pat::parse_multi_with_leading_vert(input)?;
+    input.parse::<Token![in]>()?;
+    let expr = Expr::parse_without_eager_brace(input)?;
+    let content;
+    braced!(content in input);
+    let body = parse_items(&content, true, diag);
+    Ok(Item::For {
+        pat: Box::new(pat),
+        expr: Box::new(expr),
+        body,
+    })
 }
 
 fn parse_if(input: ParseStream, in_loop: bool, diag: &mut Diag) -> syn::Result<Item> {
