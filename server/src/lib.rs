@@ -26,7 +26,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use layout_core::command::Event;
+use layout_core::command::{Binding, Event};
 use layout_core::request::{is_valid_domain, HandlerRequest};
 use layout_core::widget::{Harness, Widget};
 use layout_core::LayoutDto;
@@ -250,22 +250,23 @@ async fn handler<W: Widget + Send + 'static>(
     page.into_response()
 }
 
+/// The bridge's event: `kind` names the callback it came from, the rest is the frame's
+/// payload, read as [`Event::from_frame`] reads it.
 fn event_from_json(v: &Value) -> Result<Event, String> {
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let id = || text("id").ok_or_else(|| "`id` is required".to_owned());
-    let value = || match v.get("value") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
+    let binding = match v.get("kind").and_then(Value::as_str) {
+        Some("layoutEvent") => Binding::LayoutEvent(None),
+        Some("valueChange") => Binding::ValueChange(None),
+        Some("primaryButtonClick") => Binding::PrimaryButtonClick,
+        Some("secondaryButtonClick") => Binding::SecondaryButtonClick,
+        Some("entityUpdate") => Binding::EntityUpdate,
+        _ => {
+            return Err(
+                "`kind` must be layoutEvent, valueChange, primaryButtonClick, secondaryButtonClick or entityUpdate"
+                    .into(),
+            )
+        }
     };
-    Ok(match text("kind").as_deref() {
-        Some("layoutEvent") => Event::Layout { id: id()?, value: value() },
-        Some("valueChange") => Event::ValueChange { id: id()?, value: value() },
-        Some("primaryButtonClick") => Event::PrimaryButtonClick,
-        Some("secondaryButtonClick") => Event::SecondaryButtonClick,
-        Some("entityUpdate") => Event::EntityUpdate,
-        _ => return Err("`kind` must be layoutEvent, valueChange, primaryButtonClick, secondaryButtonClick or entityUpdate".into()),
-    })
+    Event::from_frame(&binding, v).map_err(|e| e.to_string())
 }
 
 async fn event<W: Widget + Send + 'static>(State(host): State<Arc<WidgetHost<W>>>, body: Bytes) -> Response {

@@ -123,6 +123,12 @@ async fn events_run_the_widget_and_return_its_commands() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = send(&app, event(json!({"session": session, "kind": "explode"}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, text) = send(
+        &app,
+        event(json!({"session": session, "kind": "valueChange", "value": "x"})),
+    )
+    .await;
+    assert_eq!((status, text.contains("`id`")), (StatusCode::BAD_REQUEST, true));
 }
 
 #[tokio::test]
