@@ -109,6 +109,26 @@ pub fn check_block<N: Node + ?Sized, S: AsRef<str>>(block: &N, pointer: &[S], ne
     }
 }
 
+/// Checks one member of the layout's top-level object (a button), as `check_layout`
+/// would, without walking the blocks.
+pub fn check_member<N: Node + ?Sized>(value: &N, key: &str) -> Report<N::Loc> {
+    let mut c = Checker {
+        violations: Vec::new(),
+        deferred: Vec::new(),
+    };
+    match crate::layout::LayoutDto::SPEC.field(key) {
+        Some(field) => c.value(value, &Ptr::Root.key(key), field, &value.loc()),
+        None => {
+            let v = crate::layout::LayoutDto::SPEC.unknown_field(&Ptr::Root.key(key).render(), key);
+            c.push(v, &value.loc());
+        }
+    }
+    Report {
+        violations: c.violations,
+        deferred: c.deferred,
+    }
+}
+
 /// The violation for a block type that does not exist.
 pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
     let names = BLOCKS.iter().map(|b| b.name);

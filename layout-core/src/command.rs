@@ -147,6 +147,14 @@ fn cerr(message: impl Into<String>) -> CommandError {
     }
 }
 
+/// A violation of the rule table as a command error: its message and its help.
+fn table_error(v: crate::violation::Violation) -> CommandError {
+    match v.help {
+        Some(help) => cerr(format!("{}; {help}", v.message)),
+        None => cerr(v.message),
+    }
+}
+
 fn button_patch(params: &Value, name: &str) -> Result<Option<ButtonPatch>, CommandError> {
     let map = match params {
         Value::Null => return Ok(None),
@@ -159,18 +167,16 @@ fn button_patch(params: &Value, name: &str) -> Result<Option<ButtonPatch>, Comma
             ("title", Value::String(s)) => patch.title = Some(s.clone()),
             ("title", other) => return Err(cerr(format!("`title` must be a string, found {other}"))),
             ("state", Value::String(s)) => {
-                patch.state = Some(ButtonState::from_wire_str(s).ok_or_else(|| {
-                    cerr(format!(
-                        "`{s}` is not a button state; allowed: {}",
-                        ButtonState::VALUES.join(", ")
-                    ))
-                })?)
+                patch.state = Some(
+                    ButtonState::from_wire_str(s)
+                        .ok_or_else(|| table_error(ButtonState::SPEC.violation("", s)))?,
+                )
             }
             ("state", other) => return Err(cerr(format!("`state` must be a string, found {other}"))),
             (other, _) => {
-                let help = did_you_mean(other, ["title", "state"])
-                    .unwrap_or_else(|| "a button has `title` and `state`".into());
-                return Err(cerr(format!("unknown button property `{other}`; {help}")));
+                return Err(table_error(
+                    crate::layout::ButtonDto::SPEC.unknown_field("", other),
+                ))
             }
         }
     }
@@ -385,6 +391,20 @@ mod tests {
             assert_eq!(c.name(), *name);
             assert_eq!(Command::from_json(name, &c.params()).unwrap(), c);
         }
+    }
+
+    #[test]
+    fn button_patches_use_the_table() {
+        let e = Command::from_json("setPrimaryButtonState", &json!({"state": "hiden"})).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`hiden` is not a button state; allowed button states: normal, disabled, loading"
+        );
+        let e = Command::from_json("setPrimaryButtonState", &json!({"titel": "x"})).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown property `titel` of ButtonDto; did you mean `title`?"
+        );
     }
 
     #[test]

@@ -33,8 +33,6 @@ pub enum StateError {
     Invalid(Violations),
     #[error("{pointer}: {} has no value to change", a_block(block_type))]
     NoValue { pointer: String, block_type: String },
-    #[error("the {which} button has no title: a hidden button needs one to be shown again")]
-    ButtonWithoutTitle { which: &'static str },
     #[error("no layout yet: call setLayout first")]
     NoLayout,
 }
@@ -229,12 +227,8 @@ impl WidgetState {
                     self.reindex();
                 }
             }
-            Command::SetPrimaryButtonState(patch) => {
-                self.button("primaryButton", "primary", patch.as_ref())?
-            }
-            Command::SetSecondaryButtonState(patch) => {
-                self.button("secondaryButton", "secondary", patch.as_ref())?
-            }
+            Command::SetPrimaryButtonState(patch) => self.button("primaryButton", patch.as_ref())?,
+            Command::SetSecondaryButtonState(patch) => self.button("secondaryButton", patch.as_ref())?,
             Command::Lock => self.locked = true,
             Command::Unlock => self.locked = false,
             Command::Finish => self.finished = true,
@@ -247,12 +241,7 @@ impl WidgetState {
         Ok(())
     }
 
-    fn button(
-        &mut self,
-        key: &str,
-        which: &'static str,
-        patch: Option<&ButtonPatch>,
-    ) -> Result<(), StateError> {
+    fn button(&mut self, key: &str, patch: Option<&ButtonPatch>) -> Result<(), StateError> {
         let root = self.root.as_mut().ok_or(StateError::NoLayout)?;
         let Some(patch) = patch else {
             root.shift_remove(key);
@@ -268,10 +257,12 @@ impl WidgetState {
         if let Some(state) = patch.state {
             button.insert("state".into(), state.as_str().into());
         }
-        if !button.contains_key("title") {
-            return Err(StateError::ButtonWithoutTitle { which });
+        let button = Value::Object(button);
+        let report = crate::check::check_member(&button, key);
+        if !report.violations.is_empty() {
+            return Err(StateError::Invalid(Violations(report.violations)));
         }
-        root.insert(key.to_owned(), Value::Object(button));
+        root.insert(key.to_owned(), button);
         Ok(())
     }
 

@@ -171,13 +171,16 @@ fn buttons_merge_hide_and_need_a_title() {
     );
     s.apply(&Command::SetPrimaryButtonState(None)).unwrap();
     assert!(s.layout_json().unwrap().get("primaryButton").is_none());
+    // a button shown again needs its title: the rule of the table, with its pointer
+    let hide = Command::SetSecondaryButtonState(Some(ButtonPatch::state(ButtonState::disabled)));
+    let StateError::Invalid(v) = s.apply(&hide).unwrap_err() else {
+        panic!()
+    };
     assert_eq!(
-        s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::state(
-            ButtonState::disabled
-        ))))
-        .unwrap_err(),
-        StateError::ButtonWithoutTitle { which: "secondary" }
+        (v.0[0].pointer.as_str(), v.0[0].rule),
+        ("/secondaryButton/title", Rule::MissingRequired)
     );
+    assert!(s.layout_json().unwrap().get("secondaryButton").is_none());
     s.apply(&Command::SetSecondaryButtonState(Some(ButtonPatch::title(
         "Cancel",
     ))))
