@@ -110,15 +110,26 @@ fn check_file(file: &str) -> Outcome {
             violations
                 .iter()
                 .map(|v| {
-                    let mut o = json!({"file": file, "pointer": v.pointer, "rule": v.rule.code(), "message": v.message});
-                    if let Some(h) = &v.help {
-                        o["help"] = h.clone().into();
+                    // the violation as layout-core serializes it, with the file in front
+                    let mut o = json!({ "file": file });
+                    if let (Value::Object(o), Ok(Value::Object(fields))) = (&mut o, serde_json::to_value(v)) {
+                        o.extend(fields);
                     }
                     o
                 })
                 .collect(),
         ),
     }
+}
+
+/// Prints a layout, on one line or indented.
+fn print_layout(layout: &LayoutDto, compact: bool) -> std::io::Result<()> {
+    let text = if compact {
+        layout.to_json()
+    } else {
+        layout.to_json_pretty()
+    };
+    writeln!(std::io::stdout().lock(), "{text}")
 }
 
 fn print_text(out: &mut impl Write, error: &Value) -> std::io::Result<()> {
@@ -199,12 +210,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
         } => match check_file(&file) {
             Outcome::Valid(value) => match serde_json::from_value::<LayoutDto>(value) {
                 Ok(layout) => {
-                    let text = if compact {
-                        layout.to_json()
-                    } else {
-                        layout.to_json_pretty()
-                    };
-                    writeln!(std::io::stdout().lock(), "{text}")?;
+                    print_layout(&layout, compact)?;
                     Ok(0)
                 }
                 Err(e) => {
@@ -315,12 +321,7 @@ fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
         eprintln!("b24-layout: the layout could not be rebuilt");
         return Ok(1);
     };
-    let text = if compact {
-        result.to_json()
-    } else {
-        result.to_json_pretty()
-    };
-    writeln!(std::io::stdout().lock(), "{text}")?;
+    print_layout(&result, compact)?;
     Ok(0)
 }
 
