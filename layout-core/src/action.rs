@@ -120,6 +120,23 @@ impl serde::Serialize for ActionDto {
     }
 }
 
+impl crate::typed::AsNode for ActionDto {
+    fn as_shape(&self) -> crate::check::Shape<'_, crate::typed::Typed> {
+        let ty: &'static crate::typed::Typed = match self {
+            ActionDto::redirect(_) => &"redirect",
+            ActionDto::layoutEvent(_) => &"layoutEvent",
+            ActionDto::openRestApp(_) => &"openRestApp",
+        };
+        let mut entries = vec![crate::typed::entry("type", ty)];
+        match self {
+            ActionDto::redirect(a) => a.node_entries(&mut entries),
+            ActionDto::layoutEvent(a) => a.node_entries(&mut entries),
+            ActionDto::openRestApp(a) => a.node_entries(&mut entries),
+        }
+        crate::check::Shape::Object(entries)
+    }
+}
+
 impl FromWire for ActionDto {
     fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         let object = expect_object(value, ptr)?;

@@ -160,6 +160,11 @@ macro_rules! block_enum {
                 match self { $( Block::$variant(_) => stringify!($variant), )* }
             }
 
+            /// The `type` and the properties, as the checker sees them.
+            fn nodes(&self) -> (&'static $crate::typed::Typed, &$crate::typed::Typed) {
+                match self { $( Block::$variant(p) => (&stringify!($variant), p), )* }
+            }
+
             fn serialize_properties<M: serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
@@ -267,6 +272,26 @@ impl serde::Serialize for ContentBlockDto {
             }
         }
         map.end()
+    }
+}
+
+impl crate::typed::AsNode for ContentBlockDto {
+    fn as_shape(&self) -> crate::check::Shape<'_, crate::typed::Typed> {
+        use crate::typed::entry;
+        let (ty, properties) = self.block.nodes();
+        let mut entries = Vec::with_capacity(3);
+        entries.push(entry("type", ty));
+        for key in self._order.with_rest(ENVELOPE) {
+            match key {
+                "visible" => {
+                    if let Some(v) = &self.visible {
+                        entries.push(entry("visible", v));
+                    }
+                }
+                _ => entries.push(entry("properties", properties)),
+            }
+        }
+        crate::check::Shape::Object(entries)
     }
 }
 

@@ -54,7 +54,13 @@ wire_struct! {
 impl LayoutDto {
     /// Every rule of the table this layout breaks, each with its JSON pointer.
     pub fn validate(&self) -> Result<(), Violations> {
-        crate::json::check_value(&self.to_value())
+        // the typed model itself is walked (see `typed`): no JSON copy is made
+        let report = crate::check::check_layout(self as &crate::typed::Typed);
+        if report.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(report.violations))
+        }
     }
 
     /// The layout as a JSON value (key order kept).

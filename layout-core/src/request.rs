@@ -2,6 +2,7 @@
 //! APP_SID may come in the query string instead), read into a typed request. Tokens are
 //! kept in [`Secret`], which never prints them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{json, Map, Value};
@@ -328,66 +329,96 @@ fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOp
     })
 }
 
+/// The fields of a handler request, as last given (the body is read after the query).
+#[derive(Default)]
+struct Fields<'a> {
+    domain: Option<Cow<'a, str>>,
+    protocol: Option<Cow<'a, str>>,
+    lang: Option<Cow<'a, str>>,
+    app_sid: Option<Cow<'a, str>>,
+    auth_id: Option<Cow<'a, str>>,
+    auth_expires: Option<Cow<'a, str>>,
+    refresh_id: Option<Cow<'a, str>>,
+    member_id: Option<Cow<'a, str>>,
+    status: Option<Cow<'a, str>>,
+    placement: Option<Cow<'a, str>>,
+    placement_options: Option<Cow<'a, str>>,
+}
+
+impl<'a> Fields<'a> {
+    fn read(&mut self, text: &'a str) {
+        crate::form::for_each_pair(text.trim().trim_start_matches('?'), |name, value| {
+            let slot = match &*name {
+                "DOMAIN" => &mut self.domain,
+                "PROTOCOL" => &mut self.protocol,
+                "LANG" => &mut self.lang,
+                "APP_SID" => &mut self.app_sid,
+                "AUTH_ID" => &mut self.auth_id,
+                "AUTH_EXPIRES" => &mut self.auth_expires,
+                "REFRESH_ID" => &mut self.refresh_id,
+                "member_id" => &mut self.member_id,
+                "status" => &mut self.status,
+                "PLACEMENT" => &mut self.placement,
+                "PLACEMENT_OPTIONS" => &mut self.placement_options,
+                _ => return,
+            };
+            *slot = Some(value);
+        });
+    }
+}
+
 impl HandlerRequest {
     /// Reads the POST body (form-encoded) and, when given, the query string of the
     /// handler URL. A field in the body wins over the same field in the query.
-    pub fn parse(body: &str, query: Option<&str>) -> Result<HandlerRequest, RequestError> {
-        let mut fields: Vec<(String, String)> = Vec::new();
-        let merge = |fields: &mut Vec<(String, String)>, text: &str| {
-            for (k, v) in form_urlencoded::parse(text.trim().trim_start_matches('?').as_bytes()) {
-                let (k, v) = (k.into_owned(), v.into_owned());
-                match fields.iter_mut().find(|(key, _)| *key == k) {
-                    Some(slot) => slot.1 = v,
-                    None => fields.push((k, v)),
-                }
-            }
-        };
+    pub fn parse<'a>(body: &'a str, query: Option<&'a str>) -> Result<HandlerRequest, RequestError> {
+        let mut f = Fields::default();
         if let Some(q) = query {
-            merge(&mut fields, q);
+            f.read(q);
         }
-        merge(&mut fields, body);
-        let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-        let non_empty = |k: &str| get(k).filter(|v| !v.is_empty());
+        f.read(body);
+        fn non_empty<'v>(v: &'v Option<Cow<'_, str>>) -> Option<&'v str> {
+            v.as_deref().filter(|v| !v.is_empty())
+        }
 
-        let domain = non_empty("DOMAIN").ok_or_else(|| err("DOMAIN", "required: the portal's host name"))?;
+        let domain = non_empty(&f.domain).ok_or_else(|| err("DOMAIN", "required: the portal's host name"))?;
         if !is_valid_domain(domain) {
             return Err(err(
                 "DOMAIN",
                 "expected a host name, optionally with a port (example.bitrix24.com)",
             ));
         }
-        let protocol = match non_empty("PROTOCOL") {
+        let protocol = match non_empty(&f.protocol) {
             None => None,
             Some("0") => Some(Protocol::Http),
             Some("1") => Some(Protocol::Https),
             Some(_) => return Err(err("PROTOCOL", "expected 0 (http) or 1 (https)")),
         };
         let member_id =
-            non_empty("member_id").ok_or_else(|| err("member_id", "required: the portal's id"))?;
+            non_empty(&f.member_id).ok_or_else(|| err("member_id", "required: the portal's id"))?;
         let placement = Placement::parse(
-            non_empty("PLACEMENT").ok_or_else(|| err("PLACEMENT", "required: the placement code"))?,
+            non_empty(&f.placement).ok_or_else(|| err("PLACEMENT", "required: the placement code"))?,
         );
-        let auth_expires = match non_empty("AUTH_EXPIRES") {
+        let auth_expires = match non_empty(&f.auth_expires) {
             None => None,
             Some(s) => Some(
                 s.parse::<u64>()
                     .map_err(|_| err("AUTH_EXPIRES", "expected a number of seconds"))?,
             ),
         };
-        let status = non_empty("status").map(|s| match s {
+        let status = non_empty(&f.status).map(|s| match s {
             "L" => AppStatus::Local,
             "F" => AppStatus::Free,
             other => AppStatus::Other(other.to_owned()),
         });
-        let options = parse_options(get("PLACEMENT_OPTIONS"), &placement)?;
+        let options = parse_options(f.placement_options.as_deref(), &placement)?;
         Ok(HandlerRequest {
             domain: domain.to_owned(),
             protocol,
-            lang: non_empty("LANG").map(str::to_owned),
-            app_sid: non_empty("APP_SID").map(str::to_owned),
-            auth_id: non_empty("AUTH_ID").map(Secret::new),
+            lang: non_empty(&f.lang).map(str::to_owned),
+            app_sid: non_empty(&f.app_sid).map(str::to_owned),
+            auth_id: non_empty(&f.auth_id).map(Secret::new),
             auth_expires,
-            refresh_id: non_empty("REFRESH_ID").map(Secret::new),
+            refresh_id: non_empty(&f.refresh_id).map(Secret::new),
             member_id: member_id.to_owned(),
             status,
             placement,

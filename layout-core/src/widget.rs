@@ -24,7 +24,14 @@ pub struct Harness<W> {
 impl<W: Widget> Harness<W> {
     /// Opens the widget: its view is set as the layout.
     pub fn start(widget: W) -> Result<Self, StateError> {
-        let first = Command::SetLayout(Box::new(widget.view()));
+        let layout = widget.view();
+        Self::with_layout(widget, layout)
+    }
+
+    /// Opens the widget with the layout its `view` already gave (a server answers a
+    /// frame's page with it, and starts the mirror only when the first event comes).
+    pub fn with_layout(widget: W, layout: LayoutDto) -> Result<Self, StateError> {
+        let first = Command::SetLayout(Box::new(layout));
         let mut state = WidgetState::default();
         state.apply(&first)?;
         Ok(Harness {

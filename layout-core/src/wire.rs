@@ -239,6 +239,12 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::typed::AsNode for $name {
+            fn as_shape(&self) -> $crate::check::Shape<'_, $crate::typed::Typed> {
+                $crate::check::Shape::Str(self.as_str())
+            }
+        }
+
         impl $crate::wire::FromWire for $name {
             fn from_wire(
                 value: &serde_json::Value,
@@ -341,6 +347,37 @@ macro_rules! wire_struct {
                 let mut map = s.serialize_map(None)?;
                 self.serialize_fields(&mut map)?;
                 map.end()
+            }
+        }
+
+        impl $name {
+            /// The set fields as the checker sees them, in the order they are printed.
+            #[doc(hidden)]
+            pub fn node_entries<'a>(
+                &'a self,
+                entries: &mut Vec<$crate::check::Entry<'a, $crate::typed::Typed>>,
+            ) {
+                for index in self._order.indices(Self::FIELD_NAMES.len()) {
+                    let mut field = 0;
+                    $(
+                        if field == index {
+                            if let Some(v) = &self.$field {
+                                entries.push($crate::typed::entry($wire, v));
+                            }
+                            continue;
+                        }
+                        field += 1;
+                    )*
+                    let _ = field;
+                }
+            }
+        }
+
+        impl $crate::typed::AsNode for $name {
+            fn as_shape(&self) -> $crate::check::Shape<'_, $crate::typed::Typed> {
+                let mut entries = Vec::with_capacity(Self::FIELD_NAMES.len());
+                self.node_entries(&mut entries);
+                $crate::check::Shape::Object(entries)
             }
         }
 

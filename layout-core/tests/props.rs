@@ -55,6 +55,9 @@ fn action() -> impl Strategy<Value = ActionDto> {
 
 fn leaf() -> BoxedStrategy<ContentBlockDto> {
     prop_oneof![
+        // blocks missing what they require
+        Just(Text::default().into()),
+        Just(Link::default().bold(true).into()),
         (text_s(), opt(any::<bool>()), opt(pick(SIZES)), opt(pick(COLORS))).prop_map(|(v, b, s, c)| {
             let mut t = Text::default().value(v);
             t.bold = b;
@@ -149,6 +152,10 @@ fn layout() -> impl Strategy<Value = LayoutDto> {
                 let mut b = ButtonDto::new(title);
                 b.state = state;
                 l = l.primaryButton(b);
+                if state == Some(ButtonState::loading) {
+                    // a button without its title
+                    l = l.secondaryButton(ButtonDto::default());
+                }
             }
             l
         })
@@ -228,6 +235,14 @@ proptest! {
             let read = LayoutDto::from_json(&text).unwrap();
             prop_assert_eq!(read.to_json(), text);
         }
+    }
+
+    #[test]
+    fn validate_finds_what_the_check_of_the_json_finds(layout in layout()) {
+        // `validate` walks the typed model; `check_value` the JSON it prints
+        let typed = layout.validate().err().map(|v| v.0).unwrap_or_default();
+        let json = layout_core::json::check_value(&layout.to_value()).err().map(|v| v.0).unwrap_or_default();
+        prop_assert_eq!(typed, json);
     }
 
     #[test]

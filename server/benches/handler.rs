@@ -106,6 +106,13 @@ async fn main() {
         }),
     ))
     .await;
+    // `HANDLER_BENCH_ONLY=bare|ours` loads one server only (for a profiler)
+    if let Ok(only) = std::env::var("HANDLER_BENCH_ONLY") {
+        let addr = if only == "bare" { bare } else { ours };
+        let (rps, p99) = load(addr, body).await;
+        println!("{only}: {rps:.0} req/s p99 {p99:?}");
+        return;
+    }
     // alternate, so that both see the same machine
     let mut ratios = Vec::new();
     for round in 1..=3 {

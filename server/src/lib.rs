@@ -16,8 +16,9 @@
 //! # }
 //! ```
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -30,12 +31,12 @@ use layout_core::command::{Binding, Event};
 use layout_core::request::{is_valid_domain, HandlerRequest};
 use layout_core::widget::{Harness, Widget};
 use layout_core::LayoutDto;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The largest handler request body accepted (Bitrix24's are well under 2 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-const BRIDGE_JS: &str = include_str!("../assets/bridge.js");
 const PREVIEW_JS: &str = include_str!("../assets/preview.js");
 const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
 
@@ -80,26 +81,47 @@ impl<S: Send + Sync> FromRequest<S> for Placement {
 /// JSON for a `<script>` element: `<`, `>`, `&` and the JS line separators escaped, so no
 /// value can close the element or start markup.
 pub fn json_for_script(value: &Value) -> String {
-    escape_script_json(&value.to_string())
+    let mut out = String::new();
+    push_script_safe(&value.to_string(), &mut out);
+    out
 }
 
-fn escape_script_json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        out.push_str(&rest[..i]);
-        let c = rest[i..].chars().next().unwrap_or_default();
-        out.push_str(match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            _ => "\\u2029",
-        });
-        rest = &rest[i + c.len_utf8()..];
+/// Appends serde_json's output with `<`, `>`, `&`, U+2028 and U+2029 escaped. They can
+/// only be inside strings (keys included), where `\u003c` means the same character. The
+/// search is memchr's: a layout usually has none of them, and then this is one copy.
+fn push_script_safe(json: &str, out: &mut String) {
+    let bytes = json.as_bytes();
+    out.reserve(json.len());
+    let (mut done, mut at) = (0, 0);
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let found = match (
+            memchr::memchr3(b'<', b'>', b'&', rest),
+            memchr::memchr(0xE2, rest),
+        ) {
+            (Some(a), Some(b)) => at + a.min(b),
+            (Some(i), None) | (None, Some(i)) => at + i,
+            (None, None) => break,
+        };
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8
+        let (escape, len) = match (bytes[found], bytes.get(found + 1..found + 3)) {
+            (b'<', _) => ("\\u003c", 1),
+            (b'>', _) => ("\\u003e", 1),
+            (b'&', _) => ("\\u0026", 1),
+            (_, Some([0x80, 0xA8])) => ("\\u2028", 3),
+            (_, Some([0x80, 0xA9])) => ("\\u2029", 3),
+            _ => {
+                at = found + 1;
+                continue;
+            }
+        };
+        // every index here is at an ASCII byte or the start of a character
+        out.push_str(&json[done..found]);
+        out.push_str(escape);
+        done = found + len;
+        at = done;
     }
-    out.push_str(rest);
-    out
+    out.push_str(&json[done..]);
 }
 
 /// Text for HTML (element content or a quoted attribute).
@@ -118,21 +140,38 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+const PAGE_START: &str =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>widget</title></head><body>\n\
+                          <script type=\"application/json\" id=\"b24-config\">";
+const PAGE_END: &str = concat!(
+    "</script>\n<script>",
+    include_str!("../assets/bridge.js"),
+    "</script>\n</body></html>\n"
+);
+
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    // written directly, without an intermediate JSON value: this runs on every frame opened
-    let config = format!(
-        "{{\"session\":{},\"eventUrl\":{},\"layout\":{}}}",
-        Value::from(session),
-        Value::from(event_url),
-        layout.to_json()
-    );
-    Html(format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>widget</title></head><body>\n\
-         <script type=\"application/json\" id=\"b24-config\">{}</script>\n<script>{BRIDGE_JS}</script>\n</body></html>\n",
-        escape_script_json(&config)
-    ))
+    /// What the bridge reads from the page.
+    #[derive(Serialize)]
+    struct Config<'a> {
+        session: &'a str,
+        #[serde(rename = "eventUrl")]
+        event_url: &'a str,
+        layout: &'a LayoutDto,
+    }
+    // this runs on every frame opened: serialized once, straight from the typed layout
+    let config = serde_json::to_string(&Config {
+        session,
+        event_url,
+        layout,
+    })
+    .expect("a LayoutDto always serializes");
+    let mut page = String::with_capacity(PAGE_START.len() + config.len() + 32 + PAGE_END.len());
+    page.push_str(PAGE_START);
+    push_script_safe(&config, &mut page);
+    page.push_str(PAGE_END);
+    Html(page)
 }
 
 /// The local preview: the portal's part, hosting the widget page of `handler` in an
@@ -179,15 +218,50 @@ type Factory<W> = dyn Fn(&HandlerRequest) -> W + Send + Sync;
 /// is answered 404 and asks for a reload).
 pub const MAX_SESSIONS: usize = 10_000;
 
+/// A frame's widget. Its mirror of the portal is started by the first event: most frames
+/// are opened and read, never clicked, and the page answer stays light.
+enum Session<W> {
+    Opened { widget: W, layout: LayoutDto },
+    Running(Harness<W>),
+}
+
 /// The widgets of the open frames, oldest first.
 struct Sessions<W> {
-    by_id: HashMap<String, Harness<W>>,
-    order: std::collections::VecDeque<String>,
+    by_id: HashMap<u128, Session<W>>,
+    order: VecDeque<u128>,
+}
+
+/// Session ids: a counter through SipHash under two random keys of this process, so an
+/// id tells nothing of the others (a frame's events are only accepted under its id).
+struct SessionIds {
+    keys: (RandomState, RandomState),
+    next: AtomicU64,
+}
+
+impl SessionIds {
+    fn next(&self) -> u128 {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        (u128::from(self.keys.0.hash_one(n)) << 64) | u128::from(self.keys.1.hash_one(n))
+    }
+}
+
+/// An id as 32 lowercase hex digits, as the page carries it.
+fn session_text(id: u128) -> String {
+    format!("{id:032x}")
+}
+
+/// The id of a session's text; `None` for anything not written by [`session_text`].
+fn session_of(text: &str) -> Option<u128> {
+    if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    u128::from_str_radix(text, 16).ok()
 }
 
 /// Runs one widget per opened frame: the factory makes it from the placement request.
 pub struct WidgetHost<W> {
     factory: Box<Factory<W>>,
+    ids: SessionIds,
     sessions: Mutex<Sessions<W>>,
 }
 
@@ -195,21 +269,38 @@ impl<W: Widget + Send + 'static> WidgetHost<W> {
     pub fn new(factory: impl Fn(&HandlerRequest) -> W + Send + Sync + 'static) -> Arc<Self> {
         Arc::new(WidgetHost {
             factory: Box::new(factory),
+            ids: SessionIds {
+                keys: (RandomState::new(), RandomState::new()),
+                next: AtomicU64::new(0),
+            },
             sessions: Mutex::new(Sessions {
                 by_id: HashMap::new(),
-                order: std::collections::VecDeque::new(),
+                order: VecDeque::new(),
             }),
         })
     }
-}
 
-fn session_id() -> String {
-    let a = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(a);
-    format!("{a:016x}{:016x}", h.finish())
+    /// Remembers a frame's widget; forgets the oldest beyond [`MAX_SESSIONS`].
+    fn remember(&self, id: u128, session: Session<W>) {
+        let forgotten = {
+            let Ok(mut sessions) = self.sessions.lock() else {
+                return;
+            };
+            let forgotten = if sessions.order.len() >= MAX_SESSIONS {
+                sessions
+                    .order
+                    .pop_front()
+                    .and_then(|old| sessions.by_id.remove(&old))
+            } else {
+                None
+            };
+            sessions.order.push_back(id);
+            sessions.by_id.insert(id, session);
+            forgotten
+        };
+        // dropped once the lock is released
+        drop(forgotten);
+    }
 }
 
 async fn handler<W: Widget + Send + 'static>(
@@ -217,36 +308,17 @@ async fn handler<W: Widget + Send + 'static>(
     Placement(request): Placement,
 ) -> Response {
     let widget = (host.factory)(&request);
-    let harness = match Harness::start(widget) {
-        Ok(h) => h,
-        Err(e) => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the widget's layout is not valid: {e}"),
-            )
-                .into_response()
-        }
-    };
-    let session = session_id();
-    let page = match harness.sent.first() {
-        Some(layout_core::command::Command::SetLayout(layout)) => widget_page(layout, &session, "/event"),
-        _ => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the widget did not start with a layout",
-            )
-                .into_response()
-        }
-    };
-    if let Ok(mut sessions) = host.sessions.lock() {
-        if sessions.order.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions.order.pop_front() {
-                sessions.by_id.remove(&oldest);
-            }
-        }
-        sessions.order.push_back(session.clone());
-        sessions.by_id.insert(session, harness);
+    let layout = widget.view();
+    if let Err(e) = layout.validate() {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the widget's layout is not valid: {e}"),
+        )
+            .into_response();
     }
+    let id = host.ids.next();
+    let page = widget_page(&layout, &session_text(id), "/event");
+    host.remember(id, Session::Opened { widget, layout });
     page.into_response()
 }
 
@@ -281,11 +353,34 @@ async fn event<W: Widget + Send + 'static>(State(host): State<Arc<WidgetHost<W>>
         Ok(e) => e,
         Err(m) => return bad(m),
     };
+    let gone = || (StatusCode::NOT_FOUND, "no such session: reload the widget").into_response();
+    let Some(id) = session_of(session) else {
+        return gone();
+    };
     let Ok(mut sessions) = host.sessions.lock() else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "sessions unavailable").into_response();
     };
-    let Some(harness) = sessions.by_id.get_mut(session) else {
-        return (StatusCode::NOT_FOUND, "no such session: reload the widget").into_response();
+    let Some(entry) = sessions.by_id.get_mut(&id) else {
+        return gone();
+    };
+    if let Session::Opened { .. } = entry {
+        let Some(Session::Opened { widget, layout }) = sessions.by_id.remove(&id) else {
+            return gone();
+        };
+        match Harness::with_layout(widget, layout) {
+            Ok(h) => sessions.by_id.insert(id, Session::Running(h)),
+            // the layout was checked when the page was served
+            Err(e) => {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the widget's layout is not valid: {e}"),
+                )
+                    .into_response()
+            }
+        };
+    }
+    let Some(Session::Running(harness)) = sessions.by_id.get_mut(&id) else {
+        return gone();
     };
     match harness.send(event) {
         Ok(commands) => {

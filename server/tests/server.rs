@@ -179,3 +179,81 @@ async fn the_oldest_frames_are_forgotten_beyond_the_limit() {
     let (status, text) = send(&app, event).await;
     assert_eq!((status, text.contains("reload")), (StatusCode::NOT_FOUND, true));
 }
+
+struct Broken;
+
+impl Widget for Broken {
+    fn view(&self) -> LayoutDto {
+        // a section may hold no more than 20 blocks
+        let blocks = (0..21).map(|i| (format!("t{i}"), Text::default().value("x").into()));
+        LayoutDto::default().blocks([(
+            "s".to_owned(),
+            layout_core::Section::default()
+                .blocks(blocks.collect::<layout_core::Blocks>())
+                .into(),
+        )])
+    }
+    fn update(&mut self, _: &Event) -> Vec<Command> {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn a_widget_with_an_invalid_layout_is_not_served() {
+    let app = router(WidgetHost::new(|_| Broken));
+    let (status, text) = send(&app, post("/handler", fixture())).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(text.contains("/blocks/s/properties/blocks/t20"), "{text}");
+}
+
+#[tokio::test]
+async fn each_frame_has_its_own_session_and_keeps_its_state() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let session_of = |page: &str| {
+        let start = page.find("\"session\":\"").unwrap() + 11;
+        page[start..start + 32].to_owned()
+    };
+    let mut sessions = std::collections::HashSet::new();
+    for _ in 0..100 {
+        let (_, page) = send(&app, post("/handler", fixture())).await;
+        let session = session_of(&page);
+        assert!(session
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(sessions.insert(session));
+    }
+    let session = sessions.iter().next().unwrap().clone();
+    let event = |session: &str, value: &str| {
+        Request::post("/event")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"session": session, "kind": "layoutEvent", "id": "x", "value": value}).to_string(),
+            ))
+            .unwrap()
+    };
+    // the first event starts the frame's mirror, the next ones find it
+    for value in ["one", "two", "three"] {
+        let (status, text) = send(&app, event(&session, value)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(text.contains(value));
+    }
+    // an id is only accepted as the page carries it
+    for other in [
+        session.to_uppercase(),
+        format!("+{}", &session[1..]),
+        session[..31].to_owned(),
+    ] {
+        let (status, _) = send(&app, event(&other, "x")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{other}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn json_for_script_never_lets_markup_through(key in "\\PC*", text in "(\\PC|[<>&\u{2028}\u{2029}]|</script>)*") {
+        let value = json!({ key: [text, "\u{2028}</script>"] });
+        let safe = json_for_script(&value);
+        proptest::prop_assert!(!safe.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{}", safe);
+        proptest::prop_assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
+    }
+}
