@@ -242,9 +242,10 @@ impl<L: Clone> Checker<L> {
                 return self.wrong_type(ptr, &expected, node, &other);
             }
         };
-        let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+        // what was seen is looked up in `entries` itself: no list is allocated per object
+        let seen = |key: &str, before: usize| entries[..before].iter().any(|e| e.key == Some(key));
         let mut unknown: Vec<&str> = Vec::new();
-        for e in &entries {
+        for (i, e) in entries.iter().enumerate() {
             let Some(key) = e.key else {
                 self.defer(ptr, &e.key_loc, "a property name computed at run time");
                 continue;
@@ -253,7 +254,7 @@ impl<L: Clone> Checker<L> {
                 continue;
             }
             let at = ptr.key(key);
-            if seen.contains(&key) {
+            if seen(key, i) {
                 self.push(
                     Violation::new(at, Rule::DuplicateKey, format!("property `{key}` is set twice"))
                         .with_help("keep one of them"),
@@ -261,7 +262,6 @@ impl<L: Clone> Checker<L> {
                 );
                 continue;
             }
-            seen.push(key);
             match spec.field(key) {
                 Some(field) => self.value(e.value, &at, field, &e.key_loc),
                 None => {
@@ -273,7 +273,7 @@ impl<L: Clone> Checker<L> {
         for field in spec.fields.iter().filter(|f| f.required) {
             // a misspelt `vlaue` was said already: no second error for the missing `value`
             let misspelt = unknown.iter().any(|k| did_you_mean(k, [field.name]).is_some());
-            if !seen.contains(&field.name) && !misspelt {
+            if !seen(field.name, entries.len()) && !misspelt {
                 let v = Violation::new(
                     ptr.key(field.name),
                     Rule::MissingRequired,
@@ -540,18 +540,16 @@ impl<L: Clone> Checker<L> {
         }
         let mut ty = None;
         let mut props = None;
-        let mut seen: Vec<&str> = Vec::new();
-        for e in &entries {
+        for (i, e) in entries.iter().enumerate() {
             let Some(key) = e.key else { continue };
             let at = ptr.key(key);
-            if seen.contains(&key) {
+            if entries[..i].iter().any(|p| p.key == Some(key)) {
                 self.push(
                     Violation::new(at, Rule::DuplicateKey, format!("key `{key}` is set twice")),
                     &e.key_loc,
                 );
                 continue;
             }
-            seen.push(key);
             match key {
                 "type" => ty = Some(e),
                 "properties" => props = Some(e),
@@ -651,15 +649,15 @@ impl<L: Clone> Checker<L> {
         };
         let mut definite = 0usize;
         let mut uncertain = false;
-        let mut seen: Vec<(&str, Count)> = Vec::with_capacity(entries.len());
         let mut too_many_reported = false;
         let total_definite = entries.iter().filter(|e| e.count == Count::One).count();
-        for e in &entries {
+        for (i, e) in entries.iter().enumerate() {
             let id = e.key.unwrap_or("*");
             let at = ptr.key(id);
             if let Some(k) = e.key {
-                match seen.iter().find(|(s, _)| *s == k) {
-                    Some((_, Count::One)) if e.count == Count::One => self.push(
+                // the first entry with this id, if any
+                match entries[..i].iter().find(|p| p.key == Some(k)).map(|p| p.count) {
+                    Some(Count::One) if e.count == Count::One => self.push(
                         Violation::new(
                             at,
                             Rule::DuplicateKey,
@@ -672,7 +670,7 @@ impl<L: Clone> Checker<L> {
                     ),
                     // in two branches of an `if`, or under a loop: only the run can tell
                     Some(_) => self.defer(&at, &e.key_loc, "an id that may repeat at run time"),
-                    None => seen.push((k, e.count)),
+                    None => {}
                 }
             }
             match e.count {

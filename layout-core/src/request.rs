@@ -231,14 +231,17 @@ pub fn is_valid_domain(domain: &str) -> bool {
 
 /// An id: a JSON string of digits, as Bitrix24 sends them.
 fn id(value: &Value, field: &str) -> Result<u64, RequestError> {
+    id_value(value).map_err(|message| err(field, message))
+}
+
+/// The id in `value`, or why there is none (the field is named by the caller, so that
+/// its name is only written out for an error).
+fn id_value(value: &Value) -> Result<u64, String> {
     match value {
         Value::String(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
             .parse()
-            .map_err(|_| err(field, "an id must be a string of digits")),
-        other => Err(err(
-            field,
-            format!("an id must be a string of digits, found {other}"),
-        )),
+            .map_err(|_| "an id must be a string of digits".to_owned()),
+        other => Err(format!("an id must be a string of digits, found {other}")),
     }
 }
 
@@ -246,7 +249,9 @@ fn opt_id(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, RequestErr
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() || s == "undefined" => Ok(None),
-        Some(v) => id(v, &format!("PLACEMENT_OPTIONS.{key}")).map(Some),
+        Some(v) => id_value(v)
+            .map(Some)
+            .map_err(|message| err(format!("PLACEMENT_OPTIONS.{key}"), message)),
     }
 }
 

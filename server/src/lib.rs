@@ -16,7 +16,6 @@
 //! # }
 //! ```
 
-use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,7 +30,6 @@ use layout_core::command::{Binding, Event};
 use layout_core::request::{is_valid_domain, HandlerRequest};
 use layout_core::widget::{Harness, Widget};
 use layout_core::LayoutDto;
-use serde::Serialize;
 use serde_json::Value;
 
 /// The largest handler request body accepted (Bitrix24's are well under 2 KiB).
@@ -152,26 +150,31 @@ const PAGE_END: &str = concat!(
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    /// What the bridge reads from the page.
-    #[derive(Serialize)]
-    struct Config<'a> {
-        session: &'a str,
-        #[serde(rename = "eventUrl")]
-        event_url: &'a str,
-        layout: &'a LayoutDto,
-    }
-    // this runs on every frame opened: serialized once, straight from the typed layout
-    let config = serde_json::to_string(&Config {
-        session,
-        event_url,
-        layout,
-    })
-    .expect("a LayoutDto always serializes");
+    Html(render_page(layout, session, event_url).0)
+}
+
+/// The page, and the layout's JSON in it (before escaping for `<script>`).
+fn render_page(layout: &LayoutDto, session: &str, event_url: &str) -> (String, String) {
+    // this runs on every frame opened: the configuration the bridge reads is written once,
+    // straight from the typed layout
+    let mut config = Vec::with_capacity(512);
+    config.extend_from_slice(b"{\"session\":");
+    let mut written = serde_json::to_writer(&mut config, session);
+    config.extend_from_slice(b",\"eventUrl\":");
+    written = written.and_then(|()| serde_json::to_writer(&mut config, event_url));
+    config.extend_from_slice(b",\"layout\":");
+    let start = config.len();
+    written = written.and_then(|()| serde_json::to_writer(&mut config, layout));
+    let end = config.len();
+    config.push(b'}');
+    // writing into a Vec cannot fail, and a LayoutDto always serializes
+    written.expect("a LayoutDto always serializes");
+    let config = String::from_utf8(config).expect("serde_json writes UTF-8");
     let mut page = String::with_capacity(PAGE_START.len() + config.len() + 32 + PAGE_END.len());
     page.push_str(PAGE_START);
     push_script_safe(&config, &mut page);
     page.push_str(PAGE_END);
-    Html(page)
+    (page, config[start..end].to_owned())
 }
 
 /// The local preview: the portal's part, hosting the widget page of `handler` in an
@@ -219,20 +222,36 @@ type Factory<W> = dyn Fn(&HandlerRequest) -> W + Send + Sync;
 pub const MAX_SESSIONS: usize = 10_000;
 
 /// A frame's widget. Its mirror of the portal is started by the first event: most frames
-/// are opened and read, never clicked, and the page answer stays light.
+/// are opened and read, never clicked. Until then the layout is kept as the JSON the page
+/// carries: one allocation rather than a tree of them.
 enum Session<W> {
-    Opened { widget: W, layout: LayoutDto },
-    Running(Harness<W>),
+    Opened { widget: W, layout: String },
+    Running(Box<Harness<W>>),
 }
 
-/// The widgets of the open frames, oldest first.
+/// The open frames: a ring of [`MAX_SESSIONS`] slots taken in turn, so the slot a new
+/// frame takes is the oldest frame's. An id names its slot in its low 32 bits, and the
+/// whole id must match what the slot holds.
 struct Sessions<W> {
-    by_id: HashMap<u128, Session<W>>,
-    order: VecDeque<u128>,
+    slots: Vec<Option<(u128, Session<W>)>>,
 }
 
-/// Session ids: a counter through SipHash under two random keys of this process, so an
-/// id tells nothing of the others (a frame's events are only accepted under its id).
+impl<W> Sessions<W> {
+    fn slot(id: u128) -> usize {
+        (id & 0xffff_ffff) as usize
+    }
+
+    fn get_mut(&mut self, id: u128) -> Option<&mut Session<W>> {
+        match self.slots.get_mut(Self::slot(id)) {
+            Some(Some((held, session))) if *held == id => Some(session),
+            _ => None,
+        }
+    }
+}
+
+/// Session ids: the frame's number through SipHash under two random keys of this process
+/// (96 bits of it), and its slot. An id tells nothing of the others' (a frame's events
+/// are only accepted under its id).
 struct SessionIds {
     keys: (RandomState, RandomState),
     next: AtomicU64,
@@ -241,13 +260,20 @@ struct SessionIds {
 impl SessionIds {
     fn next(&self) -> u128 {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        (u128::from(self.keys.0.hash_one(n)) << 64) | u128::from(self.keys.1.hash_one(n))
+        let random = (u128::from(self.keys.0.hash_one(n)) << 64) | u128::from(self.keys.1.hash_one(n));
+        let slot = n % MAX_SESSIONS as u64;
+        (random & !0xffff_ffff) | u128::from(slot)
     }
 }
 
 /// An id as 32 lowercase hex digits, as the page carries it.
 fn session_text(id: u128) -> String {
-    format!("{id:032x}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(32);
+    for i in (0..32).rev() {
+        text.push(char::from(HEX[((id >> (i * 4)) & 0xf) as usize]));
+    }
+    text
 }
 
 /// The id of a session's text; `None` for anything not written by [`session_text`].
@@ -273,30 +299,21 @@ impl<W: Widget + Send + 'static> WidgetHost<W> {
                 keys: (RandomState::new(), RandomState::new()),
                 next: AtomicU64::new(0),
             },
-            sessions: Mutex::new(Sessions {
-                by_id: HashMap::new(),
-                order: VecDeque::new(),
-            }),
+            sessions: Mutex::new(Sessions { slots: Vec::new() }),
         })
     }
 
-    /// Remembers a frame's widget; forgets the oldest beyond [`MAX_SESSIONS`].
+    /// Remembers a frame's widget in its slot, forgetting the frame that held it.
     fn remember(&self, id: u128, session: Session<W>) {
         let forgotten = {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
             };
-            let forgotten = if sessions.order.len() >= MAX_SESSIONS {
-                sessions
-                    .order
-                    .pop_front()
-                    .and_then(|old| sessions.by_id.remove(&old))
-            } else {
-                None
-            };
-            sessions.order.push_back(id);
-            sessions.by_id.insert(id, session);
-            forgotten
+            let slot = Sessions::<W>::slot(id);
+            if sessions.slots.len() <= slot {
+                sessions.slots.resize_with(slot + 1, || None);
+            }
+            sessions.slots[slot].replace((id, session))
         };
         // dropped once the lock is released
         drop(forgotten);
@@ -317,9 +334,9 @@ async fn handler<W: Widget + Send + 'static>(
             .into_response();
     }
     let id = host.ids.next();
-    let page = widget_page(&layout, &session_text(id), "/event");
+    let (page, layout) = render_page(&layout, &session_text(id), "/event");
     host.remember(id, Session::Opened { widget, layout });
-    page.into_response()
+    Html(page).into_response()
 }
 
 /// The bridge's event: `kind` names the callback it came from, the rest is the frame's
@@ -360,16 +377,20 @@ async fn event<W: Widget + Send + 'static>(State(host): State<Arc<WidgetHost<W>>
     let Ok(mut sessions) = host.sessions.lock() else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "sessions unavailable").into_response();
     };
-    let Some(entry) = sessions.by_id.get_mut(&id) else {
+    let Some(session) = sessions.get_mut(id) else {
         return gone();
     };
-    if let Session::Opened { .. } = entry {
-        let Some(Session::Opened { widget, layout }) = sessions.by_id.remove(&id) else {
+    if let Session::Opened { .. } = session {
+        let slot = Sessions::<W>::slot(id);
+        let Some((_, Session::Opened { widget, layout })) = sessions.slots[slot].take() else {
             return gone();
         };
-        match Harness::with_layout(widget, layout) {
-            Ok(h) => sessions.by_id.insert(id, Session::Running(h)),
-            // the layout was checked when the page was served
+        // the layout was checked when the page was served, and reads back as it was
+        let started = LayoutDto::from_json(&layout)
+            .map_err(|e| e.to_string())
+            .and_then(|layout| Harness::with_layout(widget, layout).map_err(|e| e.to_string()));
+        match started {
+            Ok(harness) => sessions.slots[slot] = Some((id, Session::Running(Box::new(harness)))),
             Err(e) => {
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -377,9 +398,9 @@ async fn event<W: Widget + Send + 'static>(State(host): State<Arc<WidgetHost<W>>
                 )
                     .into_response()
             }
-        };
+        }
     }
-    let Some(Session::Running(harness)) = sessions.by_id.get_mut(&id) else {
+    let Some(Session::Running(harness)) = sessions.get_mut(id) else {
         return gone();
     };
     match harness.send(event) {
@@ -411,4 +432,22 @@ pub fn router<W: Widget + Send + 'static>(host: Arc<WidgetHost<W>>) -> Router {
         .route("/handler", post(handler::<W>))
         .route("/event", post(event::<W>))
         .with_state(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_read_back_only_as_written() {
+        for id in [0, 1, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210] {
+            let text = session_text(id);
+            assert_eq!(text, format!("{id:032x}"));
+            assert_eq!(session_of(&text), Some(id));
+            let digits_only = text.bytes().all(|b| b.is_ascii_digit());
+            assert_eq!(session_of(&text.to_uppercase()), digits_only.then_some(id));
+        }
+        assert_eq!(session_of("+123456789abcdef0123456789abcdef"), None);
+        assert_eq!(session_of(""), None);
+    }
 }
