@@ -22,7 +22,11 @@ pub fn for_each_pair<'a>(text: &'a str, mut pair: impl FnMut(Cow<'a, str>, Cow<'
                 true,
             ),
         };
-        let eq = memchr::memchr(b'=', &bytes[start..end]).map(|i| start + i);
+        // names are short: a plain loop finds the `=` sooner than a vector search starts
+        let eq = bytes[start..end]
+            .iter()
+            .position(|&b| b == b'=')
+            .map(|i| start + i);
         if end > start {
             // `&`, `=` and `%` are ASCII: every index here is a char boundary
             let (name, value) = match eq {

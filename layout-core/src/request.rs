@@ -245,7 +245,7 @@ fn id_value(value: &Value) -> Result<u64, String> {
     }
 }
 
-fn opt_id(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, RequestError> {
+fn opt_id(map: &Members, key: &str) -> Result<Option<u64>, RequestError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() || s == "undefined" => Ok(None),
@@ -255,8 +255,92 @@ fn opt_id(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, RequestErr
     }
 }
 
-fn req_id(map: &Map<String, Value>, key: &str) -> Result<u64, RequestError> {
+fn req_id(map: &Members, key: &str) -> Result<u64, RequestError> {
     opt_id(map, key)?.ok_or_else(|| err(format!("PLACEMENT_OPTIONS.{key}"), "required for this placement"))
+}
+
+/// PLACEMENT_OPTIONS as sent: an object (PHP's empty array `[]` is an empty one), or
+/// something else. Read without a hash map: it holds a handful of members, looked up by
+/// name a few times.
+enum RawOptions {
+    Object(Members),
+    NotAnObject,
+}
+
+/// The members of an object, in order; a repeated name keeps its first place and its last
+/// value, as `serde_json::Map` does.
+struct Members(Vec<(String, Value)>);
+
+impl Members {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn into_map(self) -> Map<String, Value> {
+        self.0.into_iter().collect()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Raw;
+        impl<'de> Visitor<'de> for Raw {
+            type Value = RawOptions;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawOptions, A::Error> {
+                let mut members: Vec<(String, Value)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(member) => member.1 = value,
+                        None => members.push((key, value)),
+                    }
+                }
+                Ok(RawOptions::Object(Members(members)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawOptions, A::Error> {
+                let mut empty = true;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    empty = false;
+                }
+                // PHP encodes an empty array as []
+                Ok(if empty {
+                    RawOptions::Object(Members(Vec::new()))
+                } else {
+                    RawOptions::NotAnObject
+                })
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+            fn visit_unit<E>(self) -> Result<RawOptions, E> {
+                Ok(RawOptions::NotAnObject)
+            }
+        }
+        d.deserialize_any(Raw)
+    }
 }
 
 fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOptions, RequestError> {
@@ -264,19 +348,17 @@ fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOp
     if raw.is_empty() || raw == "undefined" || raw == "null" {
         return Ok(PlacementOptions::None);
     }
-    let value: Value =
+    let raw: RawOptions =
         serde_json::from_str(raw).map_err(|e| err("PLACEMENT_OPTIONS", format!("not a JSON object: {e}")))?;
-    let map = match value {
-        Value::Object(m) => m,
-        // PHP encodes an empty array as []
-        Value::Array(a) if a.is_empty() => Map::new(),
-        _ => return Err(err("PLACEMENT_OPTIONS", "not a JSON object")),
+    let map = match raw {
+        RawOptions::Object(m) => m,
+        RawOptions::NotAnObject => return Err(err("PLACEMENT_OPTIONS", "not a JSON object")),
     };
     if map.is_empty() {
         return Ok(PlacementOptions::None);
     }
     let Placement::Known(p) = placement else {
-        return Ok(PlacementOptions::Other(map));
+        return Ok(PlacementOptions::Other(map.into_map()));
     };
     let family = p.family();
     if family == Family::DETAIL_ACTIVITY
@@ -330,7 +412,7 @@ fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOp
             type_category_id: opt_id(&map, "TYPE_CATEGORY_ID")?,
             timeline_item_id: opt_id(&map, "TIMELINE_ITEM_ID")?,
         },
-        S::None => PlacementOptions::Other(map),
+        S::None => PlacementOptions::Other(map.into_map()),
     })
 }
 

@@ -302,6 +302,33 @@ proptest! {
     }
 
     #[test]
+    fn options_of_an_unknown_placement_are_kept_as_serde_json_reads_them(
+        text in "\\{(\"[a-c]\":(1|\"x\"|\\[\\]|\\{\"a\":null\\}|true),?){0,5}\\}|\\[\\]|\\[1\\]|5|\"s\"|\\{\"a\"|null|true",
+    ) {
+        let body = format!(
+            "DOMAIN=x.bitrix24.com&member_id=m&PLACEMENT=SOMETHING_NEW&PLACEMENT_OPTIONS={}",
+            urlencode(&text)
+        );
+        let got = HandlerRequest::parse(&body, None).map(|r| r.options);
+        let expected = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Null) => Ok(PlacementOptions::None),
+            Ok(serde_json::Value::Object(m)) if m.is_empty() => Ok(PlacementOptions::None),
+            Ok(serde_json::Value::Object(m)) => Ok(PlacementOptions::Other(m)),
+            Ok(serde_json::Value::Array(a)) if a.is_empty() => Ok(PlacementOptions::None),
+            Ok(_) | Err(_) => Err("PLACEMENT_OPTIONS"),
+        };
+        match (got, expected) {
+            (Ok(PlacementOptions::Other(a)), Ok(PlacementOptions::Other(b))) => {
+                // same members, in the same order
+                prop_assert_eq!(serde_json::Value::Object(a).to_string(), serde_json::Value::Object(b).to_string());
+            }
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(e), Err(field)) => prop_assert_eq!(e.field, field),
+            (got, expected) => prop_assert!(false, "{:?} vs {:?}", got, expected),
+        }
+    }
+
+    #[test]
     fn any_body_parses_without_panic(body in any::<String>(), query in proptest::option::of(any::<String>())) {
         let _ = HandlerRequest::parse(&body, query.as_deref());
     }

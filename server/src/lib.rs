@@ -26,6 +26,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use http_body_util::BodyExt;
 use layout_core::command::{Binding, Event};
 use layout_core::request::{is_valid_domain, HandlerRequest};
 use layout_core::widget::{Harness, Widget};
@@ -61,10 +62,35 @@ impl<S: Send + Sync> FromRequest<S> for Placement {
             return Err(too_large());
         }
         let query = req.uri().query().map(str::to_owned);
-        let body = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
-            .await
-            .map_err(|_| too_large())?;
-        let body = std::str::from_utf8(&body).map_err(|_| {
+        // a handler request comes in one chunk, used as it is; more are joined
+        let mut body = req.into_body();
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|_| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    "the request body could not be read".to_owned(),
+                )
+            })?;
+            let Ok(data) = frame.into_data() else {
+                continue; // trailers
+            };
+            let read = first.as_ref().map_or(0, Bytes::len) + joined.len() + data.len();
+            if read > BODY_LIMIT {
+                return Err(too_large());
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(data),
+                Some(earlier) => {
+                    joined.extend_from_slice(&earlier);
+                    joined.extend_from_slice(&data);
+                }
+                None => joined.extend_from_slice(&data),
+            }
+        }
+        let body: &[u8] = first.as_deref().unwrap_or(&joined);
+        let body = std::str::from_utf8(body).map_err(|_| {
             (
                 StatusCode::BAD_REQUEST,
                 "the request body is not UTF-8".to_owned(),
@@ -79,47 +105,50 @@ impl<S: Send + Sync> FromRequest<S> for Placement {
 /// JSON for a `<script>` element: `<`, `>`, `&` and the JS line separators escaped, so no
 /// value can close the element or start markup.
 pub fn json_for_script(value: &Value) -> String {
-    let mut out = String::new();
-    push_script_safe(&value.to_string(), &mut out);
-    out
+    let mut out = Vec::new();
+    escape_script_bytes(value.to_string().as_bytes(), &mut out);
+    // only ASCII escapes were put in place of whole characters
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Appends serde_json's output with `<`, `>`, `&`, U+2028 and U+2029 escaped. They can
 /// only be inside strings (keys included), where `\u003c` means the same character. The
-/// search is memchr's: a layout usually has none of them, and then this is one copy.
-fn push_script_safe(json: &str, out: &mut String) {
-    let bytes = json.as_bytes();
+/// search is memchr's: a layout usually has none of them.
+fn escape_script_bytes(json: &[u8], out: &mut Vec<u8>) {
     out.reserve(json.len());
     let (mut done, mut at) = (0, 0);
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        let found = match (
-            memchr::memchr3(b'<', b'>', b'&', rest),
-            memchr::memchr(0xE2, rest),
-        ) {
-            (Some(a), Some(b)) => at + a.min(b),
-            (Some(i), None) | (None, Some(i)) => at + i,
-            (None, None) => break,
-        };
+    while let Some(found) = next_special(json, at) {
         // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8
-        let (escape, len) = match (bytes[found], bytes.get(found + 1..found + 3)) {
-            (b'<', _) => ("\\u003c", 1),
-            (b'>', _) => ("\\u003e", 1),
-            (b'&', _) => ("\\u0026", 1),
-            (_, Some([0x80, 0xA8])) => ("\\u2028", 3),
-            (_, Some([0x80, 0xA9])) => ("\\u2029", 3),
+        let (escape, len): (&[u8], usize) = match (json[found], json.get(found + 1..found + 3)) {
+            (b'<', _) => (b"\\u003c", 1),
+            (b'>', _) => (b"\\u003e", 1),
+            (b'&', _) => (b"\\u0026", 1),
+            (_, Some([0x80, 0xA8])) => (b"\\u2028", 3),
+            (_, Some([0x80, 0xA9])) => (b"\\u2029", 3),
             _ => {
                 at = found + 1;
                 continue;
             }
         };
-        // every index here is at an ASCII byte or the start of a character
-        out.push_str(&json[done..found]);
-        out.push_str(escape);
+        out.extend_from_slice(&json[done..found]);
+        out.extend_from_slice(escape);
         done = found + len;
         at = done;
     }
-    out.push_str(&json[done..]);
+    out.extend_from_slice(&json[done..]);
+}
+
+/// Where the next byte that may need escaping is, from `at`.
+fn next_special(json: &[u8], at: usize) -> Option<usize> {
+    let rest = json.get(at..)?;
+    match (
+        memchr::memchr3(b'<', b'>', b'&', rest),
+        memchr::memchr(0xE2, rest),
+    ) {
+        (Some(a), Some(b)) => Some(at + a.min(b)),
+        (Some(i), None) | (None, Some(i)) => Some(at + i),
+        (None, None) => None,
+    }
 }
 
 /// Text for HTML (element content or a quoted attribute).
@@ -150,31 +179,36 @@ const PAGE_END: &str = concat!(
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    Html(render_page(layout, session, event_url).0)
+    let (page, _) = render_page(layout, session, event_url);
+    // the page is the templates (UTF-8) and JSON escaped by whole characters
+    Html(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// The page, and the layout's JSON in it (before escaping for `<script>`).
-fn render_page(layout: &LayoutDto, session: &str, event_url: &str) -> (String, String) {
+fn render_page(layout: &LayoutDto, session: &str, event_url: &str) -> (Vec<u8>, String) {
     // this runs on every frame opened: the configuration the bridge reads is written once,
-    // straight from the typed layout
-    let mut config = Vec::with_capacity(512);
-    config.extend_from_slice(b"{\"session\":");
-    let mut written = serde_json::to_writer(&mut config, session);
-    config.extend_from_slice(b",\"eventUrl\":");
-    written = written.and_then(|()| serde_json::to_writer(&mut config, event_url));
-    config.extend_from_slice(b",\"layout\":");
-    let start = config.len();
-    written = written.and_then(|()| serde_json::to_writer(&mut config, layout));
-    let end = config.len();
-    config.push(b'}');
+    // straight from the typed layout into the page, and escaped there if it needs to be
+    let mut page = Vec::with_capacity(PAGE_START.len() + 512 + PAGE_END.len());
+    page.extend_from_slice(PAGE_START.as_bytes());
+    let config = page.len();
+    page.extend_from_slice(b"{\"session\":");
+    let mut written = serde_json::to_writer(&mut page, session);
+    page.extend_from_slice(b",\"eventUrl\":");
+    written = written.and_then(|()| serde_json::to_writer(&mut page, event_url));
+    page.extend_from_slice(b",\"layout\":");
+    let start = page.len();
+    written = written.and_then(|()| serde_json::to_writer(&mut page, layout));
+    let end = page.len();
+    page.push(b'}');
     // writing into a Vec cannot fail, and a LayoutDto always serializes
     written.expect("a LayoutDto always serializes");
-    let config = String::from_utf8(config).expect("serde_json writes UTF-8");
-    let mut page = String::with_capacity(PAGE_START.len() + config.len() + 32 + PAGE_END.len());
-    page.push_str(PAGE_START);
-    push_script_safe(&config, &mut page);
-    page.push_str(PAGE_END);
-    (page, config[start..end].to_owned())
+    let layout_json = String::from_utf8_lossy(&page[start..end]).into_owned();
+    if next_special(&page, config).is_some() {
+        let raw = page.split_off(config);
+        escape_script_bytes(&raw, &mut page);
+    }
+    page.extend_from_slice(PAGE_END.as_bytes());
+    (page, layout_json)
 }
 
 /// The local preview: the portal's part, hosting the widget page of `handler` in an
@@ -269,11 +303,11 @@ impl SessionIds {
 /// An id as 32 lowercase hex digits, as the page carries it.
 fn session_text(id: u128) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(32);
-    for i in (0..32).rev() {
-        text.push(char::from(HEX[((id >> (i * 4)) & 0xf) as usize]));
+    let mut text = [0u8; 32];
+    for (i, digit) in text.iter_mut().enumerate() {
+        *digit = HEX[((id >> (124 - 4 * i)) & 0xf) as usize];
     }
-    text
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// The id of a session's text; `None` for anything not written by [`session_text`].
@@ -336,7 +370,7 @@ async fn handler<W: Widget + Send + 'static>(
     let id = host.ids.next();
     let (page, layout) = render_page(&layout, &session_text(id), "/event");
     host.remember(id, Session::Opened { widget, layout });
-    Html(page).into_response()
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 /// The bridge's event: `kind` names the callback it came from, the rest is the frame's
