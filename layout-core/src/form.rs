@@ -10,37 +10,38 @@ use std::borrow::Cow;
 /// (`a=1&&b=2`) are skipped and a piece without `=` has an empty value.
 pub fn for_each_pair<'a>(text: &'a str, mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>)) {
     let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        // where the piece ends and whether it has an escape, by fast byte searches (the
-        // tokens are long and plain)
-        let (end, escaped) = match memchr::memchr3(b'&', b'%', b'+', &bytes[start..]) {
-            None => (bytes.len(), false),
-            Some(i) if bytes[start + i] == b'&' => (start + i, false),
-            Some(i) => (
-                memchr::memchr(b'&', &bytes[start + i..]).map_or(bytes.len(), |j| start + i + j),
-                true,
-            ),
-        };
+    let mut piece = |start: usize, end: usize, escaped: bool| {
+        if end == start {
+            return;
+        }
         // names are short: a plain loop finds the `=` sooner than a vector search starts
         let eq = bytes[start..end]
             .iter()
             .position(|&b| b == b'=')
             .map(|i| start + i);
-        if end > start {
-            // `&`, `=` and `%` are ASCII: every index here is a char boundary
-            let (name, value) = match eq {
-                Some(i) => (&text[start..i], &text[i + 1..end]),
-                None => (&text[start..end], ""),
-            };
-            if escaped {
-                pair(decode(name), decode(value));
-            } else {
-                pair(Cow::Borrowed(name), Cow::Borrowed(value));
-            }
+        // `&`, `=` and `%` are ASCII: every index here is a char boundary
+        let (name, value) = match eq {
+            Some(i) => (&text[start..i], &text[i + 1..end]),
+            None => (&text[start..end], ""),
+        };
+        if escaped {
+            pair(decode(name), decode(value));
+        } else {
+            pair(Cow::Borrowed(name), Cow::Borrowed(value));
         }
-        start = end + 1;
+    };
+    // one vector search over the whole text for the bytes that matter: the tokens are long
+    // and plain, the separators few
+    let (mut start, mut escaped) = (0, false);
+    for i in memchr::memchr3_iter(b'&', b'%', b'+', bytes) {
+        if bytes[i] == b'&' {
+            piece(start, i, escaped);
+            (start, escaped) = (i + 1, false);
+        } else {
+            escaped = true;
+        }
     }
+    piece(start, bytes.len(), escaped);
 }
 
 /// Decodes a name or a value as `form_urlencoded` does: `+` is a space, `%XX` is a byte,

@@ -205,27 +205,29 @@ impl RestCall {
 
 /// Whether `domain` is a host name (or IPv4 address), optionally with `:port`.
 pub fn is_valid_domain(domain: &str) -> bool {
-    let (host, port) = match domain.rsplit_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (domain, None),
+    let bytes = domain.as_bytes();
+    let (host, port) = match bytes.iter().rposition(|&b| b == b':') {
+        Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
+        None => (bytes, None),
     };
     if let Some(p) = port {
-        if p.is_empty()
-            || p.len() > 5
-            || !p.bytes().all(|b| b.is_ascii_digit())
-            || p.parse::<u32>().map_or(true, |n| n == 0 || n > 65535)
-        {
+        // 1 to 65535, at most five digits
+        if p.is_empty() || p.len() > 5 || !p.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        let n = p.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+        if n == 0 || n > 65535 {
             return false;
         }
     }
     !host.is_empty()
         && host.len() <= 253
-        && host.split('.').all(|label| {
+        && host.split(|&b| b == b'.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
+                && label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.first() != Some(&b'-')
+                && label.last() != Some(&b'-')
         })
 }
 

@@ -362,3 +362,37 @@ fn family_table_matches_the_notes() {
     assert!(KnownPlacement::new(Family::LIST_MENU, Some(Entity::ACTIVITY)).is_ok());
     assert!(KnownPlacement::new(Family::DETAIL_TAB, Some(Entity::ACTIVITY)).is_err());
 }
+
+#[test]
+fn domains_and_ports() {
+    use layout_core::request::is_valid_domain;
+    for good in [
+        "x.bitrix24.com",
+        "localhost",
+        "127.0.0.1:3000",
+        "a-b.c:1",
+        "x.com:65535",
+        "X9.COM",
+    ] {
+        assert!(is_valid_domain(good), "{good}");
+    }
+    for bad in [
+        "",
+        ":80",
+        "x.com:65536",
+        "x.com:123456",
+        "x.com:00000",
+        "x.com:+80",
+        "x.com:8a",
+        "x.",
+        ".x",
+        "a-.com",
+        "a.-b",
+        "x_y.com",
+        "x.com:80:80",
+        &"a".repeat(64),
+        &["a"; 130].join("."),
+    ] {
+        assert!(!is_valid_domain(bad), "{bad}");
+    }
+}

@@ -301,13 +301,18 @@ impl SessionIds {
 }
 
 /// An id as 32 lowercase hex digits, as the page carries it.
-fn session_text(id: u128) -> String {
+fn session_hex(id: u128) -> [u8; 32] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut text = [0u8; 32];
     for (i, digit) in text.iter_mut().enumerate() {
         *digit = HEX[((id >> (124 - 4 * i)) & 0xf) as usize];
     }
-    String::from_utf8_lossy(&text).into_owned()
+    text
+}
+
+#[cfg(test)]
+fn session_text(id: u128) -> String {
+    String::from_utf8_lossy(&session_hex(id)).into_owned()
 }
 
 /// The id of a session's text; `None` for anything not written by [`session_text`].
@@ -368,7 +373,8 @@ async fn handler<W: Widget + Send + 'static>(
             .into_response();
     }
     let id = host.ids.next();
-    let (page, layout) = render_page(&layout, &session_text(id), "/event");
+    let hex = session_hex(id);
+    let (page, layout) = render_page(&layout, std::str::from_utf8(&hex).unwrap_or_default(), "/event");
     host.remember(id, Session::Opened { widget, layout });
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
