@@ -108,7 +108,13 @@ pub fn json_for_script(value: &Value) -> String {
     let mut out = Vec::new();
     escape_script_bytes(value.to_string().as_bytes(), &mut out);
     // only ASCII escapes were put in place of whole characters
-    String::from_utf8_lossy(&out).into_owned()
+    utf8(out)
+}
+
+/// Text that is UTF-8 by construction (templates, and JSON escaped by whole characters),
+/// checked the fast way.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Appends serde_json's output with `<`, `>`, `&`, U+2028 and U+2029 escaped. They can
@@ -181,7 +187,7 @@ const PAGE_END: &str = concat!(
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
     let (page, _) = render_page(layout, session, event_url);
     // the page is the templates (UTF-8) and JSON escaped by whole characters
-    Html(String::from_utf8_lossy(&page).into_owned())
+    Html(utf8(page))
 }
 
 /// The page, and the layout's JSON in it (before escaping for `<script>`).
@@ -202,7 +208,7 @@ fn render_page(layout: &LayoutDto, session: &str, event_url: &str) -> (Vec<u8>, 
     page.push(b'}');
     // writing into a Vec cannot fail, and a LayoutDto always serializes
     written.expect("a LayoutDto always serializes");
-    let layout_json = String::from_utf8_lossy(&page[start..end]).into_owned();
+    let layout_json = utf8(page[start..end].to_vec());
     if next_special(&page, config).is_some() {
         let raw = page.split_off(config);
         escape_script_bytes(&raw, &mut page);
@@ -312,7 +318,7 @@ fn session_hex(id: u128) -> [u8; 32] {
 
 #[cfg(test)]
 fn session_text(id: u128) -> String {
-    String::from_utf8_lossy(&session_hex(id)).into_owned()
+    utf8(session_hex(id).to_vec())
 }
 
 /// The id of a session's text; `None` for anything not written by [`session_text`].
