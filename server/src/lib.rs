@@ -185,36 +185,82 @@ const PAGE_END: &str = concat!(
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    let (page, _) = render_page(layout, session, event_url);
+    let (config, _) = render_config(layout, session, event_url);
+    let mut page = Vec::with_capacity(PAGE_START.len() + config.len() + PAGE_END.len());
+    page.extend_from_slice(PAGE_START.as_bytes());
+    page.extend_from_slice(&config);
+    page.extend_from_slice(PAGE_END.as_bytes());
     // the page is the templates (UTF-8) and JSON escaped by whole characters
     Html(utf8(page))
 }
 
-/// The page, and the layout's JSON in it (before escaping for `<script>`).
-fn render_page(layout: &LayoutDto, session: &str, event_url: &str) -> (Vec<u8>, String) {
-    // this runs on every frame opened: the configuration the bridge reads is written once,
-    // straight from the typed layout into the page, and escaped there if it needs to be
-    let mut page = Vec::with_capacity(PAGE_START.len() + 512 + PAGE_END.len());
-    page.extend_from_slice(PAGE_START.as_bytes());
-    let config = page.len();
-    page.extend_from_slice(b"{\"session\":");
-    let mut written = serde_json::to_writer(&mut page, session);
-    page.extend_from_slice(b",\"eventUrl\":");
-    written = written.and_then(|()| serde_json::to_writer(&mut page, event_url));
-    page.extend_from_slice(b",\"layout\":");
-    let start = page.len();
-    written = written.and_then(|()| serde_json::to_writer(&mut page, layout));
-    let end = page.len();
-    page.push(b'}');
+/// The configuration the bridge reads, escaped for `<script>`, and the layout's JSON in it
+/// (before escaping).
+fn render_config(layout: &LayoutDto, session: &str, event_url: &str) -> (Vec<u8>, String) {
+    // this runs on every frame opened: written once, straight from the typed layout, and
+    // escaped in place if it needs to be
+    let mut config = Vec::with_capacity(512);
+    config.extend_from_slice(b"{\"session\":");
+    let mut written = serde_json::to_writer(&mut config, session);
+    config.extend_from_slice(b",\"eventUrl\":");
+    written = written.and_then(|()| serde_json::to_writer(&mut config, event_url));
+    config.extend_from_slice(b",\"layout\":");
+    let start = config.len();
+    written = written.and_then(|()| serde_json::to_writer(&mut config, layout));
+    let end = config.len();
+    config.push(b'}');
     // writing into a Vec cannot fail, and a LayoutDto always serializes
     written.expect("a LayoutDto always serializes");
-    let layout_json = utf8(page[start..end].to_vec());
-    if next_special(&page, config).is_some() {
-        let raw = page.split_off(config);
-        escape_script_bytes(&raw, &mut page);
+    let layout_json = utf8(config[start..end].to_vec());
+    if next_special(&config, 0).is_some() {
+        let raw = std::mem::take(&mut config);
+        escape_script_bytes(&raw, &mut config);
     }
-    page.extend_from_slice(PAGE_END.as_bytes());
-    (page, layout_json)
+    (config, layout_json)
+}
+
+/// The widget page as a response body: the templates around the configuration (the
+/// bridge script among them) are sent from static memory, not copied into every page.
+struct PageBody {
+    parts: [Bytes; 3],
+    next: usize,
+}
+
+impl PageBody {
+    fn new(config: Vec<u8>) -> Self {
+        PageBody {
+            parts: [
+                Bytes::from_static(PAGE_START.as_bytes()),
+                Bytes::from(config),
+                Bytes::from_static(PAGE_END.as_bytes()),
+            ],
+            next: 0,
+        }
+    }
+}
+
+impl http_body::Body for PageBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        let part = this.parts.get_mut(this.next).map(std::mem::take);
+        this.next += 1;
+        std::task::Poll::Ready(part.map(|p| Ok(http_body::Frame::data(p))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.next >= self.parts.len()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        let rest = self.parts.get(self.next..).unwrap_or_default();
+        http_body::SizeHint::with_exact(rest.iter().map(|p| p.len() as u64).sum())
+    }
 }
 
 /// The local preview: the portal's part, hosting the widget page of `handler` in an
@@ -380,9 +426,13 @@ async fn handler<W: Widget + Send + 'static>(
     }
     let id = host.ids.next();
     let hex = session_hex(id);
-    let (page, layout) = render_page(&layout, std::str::from_utf8(&hex).unwrap_or_default(), "/event");
+    let (config, layout) = render_config(&layout, std::str::from_utf8(&hex).unwrap_or_default(), "/event");
     host.remember(id, Session::Opened { widget, layout });
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        axum::body::Body::new(PageBody::new(config)),
+    )
+        .into_response()
 }
 
 /// The bridge's event: `kind` names the callback it came from, the rest is the frame's
