@@ -220,40 +220,33 @@ pub fn is_valid_domain(domain: &str) -> bool {
             return false;
         }
     }
-    !host.is_empty()
-        && host.len() <= 253
-        && host.split(|&b| b == b'.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-                && label.first() != Some(&b'-')
-                && label.last() != Some(&b'-')
-        })
-}
-
-/// An id: a JSON string of digits, as Bitrix24 sends them.
-fn id(value: &Value, field: &str) -> Result<u64, RequestError> {
-    id_value(value).map_err(|message| err(field, message))
-}
-
-/// The id in `value`, or why there is none (the field is named by the caller, so that
-/// its name is only written out for an error).
-fn id_value(value: &Value) -> Result<u64, String> {
-    match value {
-        Value::String(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
-            .parse()
-            .map_err(|_| "an id must be a string of digits".to_owned()),
-        other => Err(format!("an id must be a string of digits, found {other}")),
+    if host.is_empty() || host.len() > 253 {
+        return false;
     }
+    // labels of 1 to 63 letters, digits and inner hyphens, separated by dots: one pass
+    let (mut label, mut last) = (0, b'.');
+    for &b in host {
+        match b {
+            b'.' if label == 0 || last == b'-' => return false,
+            b'.' => label = 0,
+            b'-' if label == 0 => return false,
+            b'-' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => label += 1,
+            _ => return false,
+        }
+        if label > 63 {
+            return false;
+        }
+        last = b;
+    }
+    label > 0 && last != b'-'
 }
 
 fn opt_id(map: &Members, key: &str) -> Result<Option<u64>, RequestError> {
+    let named = |message| err(format!("PLACEMENT_OPTIONS.{key}"), message);
     match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() || s == "undefined" => Ok(None),
-        Some(v) => id_value(v)
-            .map(Some)
-            .map_err(|message| err(format!("PLACEMENT_OPTIONS.{key}"), message)),
+        None | Some(Member::Other(Value::Null)) => Ok(None),
+        Some(Member::Str(s)) if s.is_empty() || s == "undefined" => Ok(None),
+        Some(m) => m.id().map(Some).map_err(named),
     }
 }
 
@@ -262,19 +255,54 @@ fn req_id(map: &Members, key: &str) -> Result<u64, RequestError> {
 }
 
 /// PLACEMENT_OPTIONS as sent: an object (PHP's empty array `[]` is an empty one), or
-/// something else. Read without a hash map: it holds a handful of members, looked up by
-/// name a few times.
-enum RawOptions {
-    Object(Members),
+/// something else. Read without a hash map, and with its strings borrowed from the text
+/// where they have no escapes: it holds a handful of ids, looked up by name a few times.
+enum RawOptions<'a> {
+    Object(Members<'a>),
     NotAnObject,
 }
 
 /// The members of an object, in order; a repeated name keeps its first place and its last
 /// value, as `serde_json::Map` does.
-struct Members(Vec<(String, Value)>);
+struct Members<'a>(Vec<(Cow<'a, str>, Member<'a>)>);
 
-impl Members {
-    fn get(&self, key: &str) -> Option<&Value> {
+/// A member's value: a string (what ids are), or any other JSON.
+enum Member<'a> {
+    Str(Cow<'a, str>),
+    Other(Value),
+}
+
+impl Member<'_> {
+    fn to_value(&self) -> Value {
+        match self {
+            Member::Str(s) => Value::String(s.to_string()),
+            Member::Other(v) => v.clone(),
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Member::Str(s) => Value::String(s.into_owned()),
+            Member::Other(v) => v,
+        }
+    }
+
+    /// The id in a string of digits (as Bitrix24 sends ids), or why there is none.
+    fn id(&self) -> Result<u64, String> {
+        match self {
+            Member::Str(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
+                .parse()
+                .map_err(|_| "an id must be a string of digits".to_owned()),
+            other => Err(format!(
+                "an id must be a string of digits, found {}",
+                other.to_value()
+            )),
+        }
+    }
+}
+
+impl<'a> Members<'a> {
+    fn get(&self, key: &str) -> Option<&Member<'a>> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
@@ -287,22 +315,101 @@ impl Members {
     }
 
     fn into_map(self) -> Map<String, Value> {
-        self.0.into_iter().collect()
+        self.0
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_value()))
+            .collect()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RawOptions {
+/// A string borrowed from the text when it can be.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TextVisitor).map(|m| match m {
+            Member::Str(s) => Text(s),
+            Member::Other(_) => Text(Cow::Borrowed("")),
+        })
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Member<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Owned(s)))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Member<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = Member<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Member<'de>, E> {
+                TextVisitor.visit_borrowed_str(s)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Member<'de>, E> {
+                TextVisitor.visit_str(s)
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Member<'de>, E> {
+                TextVisitor.visit_string(s)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Member<'de>, E> {
+                Ok(Member::Other(Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Member<'de>, E> {
+                Ok(Member::Other(Value::from(n)))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Member<'de>, E> {
+                Ok(Member::Other(Value::from(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Member<'de>, E> {
+                Ok(Member::Other(Value::from(n)))
+            }
+            fn visit_unit<E>(self) -> Result<Member<'de>, E> {
+                Ok(Member::Other(Value::Null))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
+                Value::deserialize(MapAccessDeserializer::new(map)).map(Member::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member<'de>, A::Error> {
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(Member::Other)
+            }
+        }
+        use serde::Deserialize;
+        d.deserialize_any(Any)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawOptions<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
         struct Raw;
         impl<'de> Visitor<'de> for Raw {
-            type Value = RawOptions;
+            type Value = RawOptions<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawOptions, A::Error> {
-                let mut members: Vec<(String, Value)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawOptions<'de>, A::Error> {
+                let mut members: Vec<(Cow<'de, str>, Member<'de>)> = Vec::new();
+                while let Some((Text(key), value)) = map.next_entry::<Text<'de>, Member<'de>>()? {
                     match members.iter_mut().find(|(k, _)| *k == key) {
                         Some(member) => member.1 = value,
                         None => members.push((key, value)),
@@ -310,7 +417,7 @@ impl<'de> serde::Deserialize<'de> for RawOptions {
                 }
                 Ok(RawOptions::Object(Members(members)))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawOptions, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawOptions<'de>, A::Error> {
                 let mut empty = true;
                 while seq.next_element::<IgnoredAny>()?.is_some() {
                     empty = false;
@@ -322,22 +429,22 @@ impl<'de> serde::Deserialize<'de> for RawOptions {
                     RawOptions::NotAnObject
                 })
             }
-            fn visit_bool<E>(self, _: bool) -> Result<RawOptions, E> {
+            fn visit_bool<E>(self, _: bool) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
-            fn visit_i64<E>(self, _: i64) -> Result<RawOptions, E> {
+            fn visit_i64<E>(self, _: i64) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
-            fn visit_u64<E>(self, _: u64) -> Result<RawOptions, E> {
+            fn visit_u64<E>(self, _: u64) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
-            fn visit_f64<E>(self, _: f64) -> Result<RawOptions, E> {
+            fn visit_f64<E>(self, _: f64) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
-            fn visit_str<E>(self, _: &str) -> Result<RawOptions, E> {
+            fn visit_str<E>(self, _: &str) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
-            fn visit_unit<E>(self) -> Result<RawOptions, E> {
+            fn visit_unit<E>(self) -> Result<RawOptions<'de>, E> {
                 Ok(RawOptions::NotAnObject)
             }
         }
@@ -368,24 +475,25 @@ fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOp
     {
         let flag = match map.get("useBuiltInInterface") {
             None => false,
-            Some(Value::String(s)) if s == "Y" => true,
-            Some(Value::String(s)) if s == "N" => false,
-            Some(Value::Bool(b)) => *b,
+            Some(Member::Str(s)) if s == "Y" => true,
+            Some(Member::Str(s)) if s == "N" => false,
+            Some(Member::Other(Value::Bool(b))) => *b,
             Some(v) => {
                 return Err(err(
                     "PLACEMENT_OPTIONS.useBuiltInInterface",
-                    format!("expected \"Y\" or \"N\", found {v}"),
+                    format!("expected \"Y\" or \"N\", found {}", v.to_value()),
                 ))
             }
         };
         let entity_type_id = match map.get("entityTypeId") {
-            Some(v) => id(v, "PLACEMENT_OPTIONS.entityTypeId")?,
+            Some(v) => v.id().map_err(|m| err("PLACEMENT_OPTIONS.entityTypeId", m))?,
             None => u64::from(p.entity().map_or(0, Entity::entity_type_id)),
         };
-        let entity_id = id(
-            map.get("entityId").unwrap_or(&Value::Null),
-            "PLACEMENT_OPTIONS.entityId",
-        )?;
+        let entity_id = map
+            .get("entityId")
+            .unwrap_or(&Member::Other(Value::Null))
+            .id()
+            .map_err(|m| err("PLACEMENT_OPTIONS.entityId", m))?;
         return Ok(PlacementOptions::BuiltInInterface {
             entity_type_id,
             entity_id,
