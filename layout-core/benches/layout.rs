@@ -47,6 +47,10 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("1000 blocks");
     g.bench_function("validate", |b| b.iter(|| black_box(&layout).validate()));
+    // the same table through a JSON copy of the layout, as `validate` once worked
+    g.bench_function("baseline: validate a serde_json::Value copy", |b| {
+        b.iter(|| layout_core::json::check_value(&black_box(&layout).to_value()))
+    });
     g.bench_function("serialize LayoutDto", |b| b.iter(|| black_box(&layout).to_json()));
     g.bench_function("baseline: serialize serde_json::Value", |b| {
         b.iter(|| serde_json::to_string(black_box(&value)).unwrap())
