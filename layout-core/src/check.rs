@@ -747,29 +747,38 @@ fn describe(field: &Field) -> String {
     }
 }
 
+/// The shape of a JSON value, its members seen through `member`: the value itself here,
+/// the typed model's view of it in [`typed`](crate::typed).
+pub(crate) fn json_shape<'a, N: Node<Loc = ()> + ?Sized>(
+    value: &'a serde_json::Value,
+    member: fn(&'a serde_json::Value) -> &'a N,
+) -> Shape<'a, N> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Shape::Null,
+        Value::Bool(b) => Shape::Bool(*b),
+        Value::Number(n) => Shape::Number(n.as_u64()),
+        Value::String(s) => Shape::Str(s),
+        Value::Array(_) => Shape::Array,
+        Value::Object(map) => Shape::Object(
+            map.iter()
+                .map(|(k, v)| Entry {
+                    key: Some(k.as_str()),
+                    key_loc: (),
+                    value: member(v),
+                    count: Count::One,
+                })
+                .collect(),
+        ),
+    }
+}
+
 impl Node for serde_json::Value {
     type Loc = ();
 
     fn loc(&self) {}
 
     fn shape(&self) -> Shape<'_, Self> {
-        use serde_json::Value;
-        match self {
-            Value::Null => Shape::Null,
-            Value::Bool(b) => Shape::Bool(*b),
-            Value::Number(n) => Shape::Number(n.as_u64()),
-            Value::String(s) => Shape::Str(s),
-            Value::Array(_) => Shape::Array,
-            Value::Object(map) => Shape::Object(
-                map.iter()
-                    .map(|(k, v)| Entry {
-                        key: Some(k.as_str()),
-                        key_loc: (),
-                        value: v,
-                        count: Count::One,
-                    })
-                    .collect(),
-            ),
-        }
+        json_shape(self, |v| v)
     }
 }

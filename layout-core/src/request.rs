@@ -327,28 +327,25 @@ struct Text<'a>(Cow<'a, str>);
 
 impl<'de> serde::Deserialize<'de> for Text<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(TextVisitor).map(|m| match m {
-            Member::Str(s) => Text(s),
-            Member::Other(_) => Text(Cow::Borrowed("")),
-        })
+        d.deserialize_str(TextVisitor)
     }
 }
 
 struct TextVisitor;
 
 impl<'de> serde::de::Visitor<'de> for TextVisitor {
-    type Value = Member<'de>;
+    type Value = Text<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Member<'de>, E> {
-        Ok(Member::Str(Cow::Borrowed(s)))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(s)))
     }
-    fn visit_str<E>(self, s: &str) -> Result<Member<'de>, E> {
-        Ok(Member::Str(Cow::Owned(s.to_owned())))
+    fn visit_str<E>(self, s: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(s.to_owned())))
     }
-    fn visit_string<E>(self, s: String) -> Result<Member<'de>, E> {
-        Ok(Member::Str(Cow::Owned(s)))
+    fn visit_string<E>(self, s: String) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(s)))
     }
 }
 
@@ -363,13 +360,13 @@ impl<'de> serde::Deserialize<'de> for Member<'de> {
                 f.write_str("any JSON value")
             }
             fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Member<'de>, E> {
-                TextVisitor.visit_borrowed_str(s)
+                TextVisitor.visit_borrowed_str(s).map(|Text(s)| Member::Str(s))
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Member<'de>, E> {
-                TextVisitor.visit_str(s)
+                TextVisitor.visit_str(s).map(|Text(s)| Member::Str(s))
             }
             fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Member<'de>, E> {
-                TextVisitor.visit_string(s)
+                TextVisitor.visit_string(s).map(|Text(s)| Member::Str(s))
             }
             fn visit_bool<E>(self, b: bool) -> Result<Member<'de>, E> {
                 Ok(Member::Other(Value::Bool(b)))

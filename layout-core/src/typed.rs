@@ -82,13 +82,6 @@ impl<T: AsNode + 'static> AsNode for IndexMap<String, T> {
 /// Free JSON (an `openRestApp` action's `value`).
 impl AsNode for Value {
     fn as_shape(&self) -> Shape<'_, Typed> {
-        match self {
-            Value::Null => Shape::Null,
-            Value::Bool(b) => Shape::Bool(*b),
-            Value::Number(n) => Shape::Number(n.as_u64()),
-            Value::String(s) => Shape::Str(s),
-            Value::Array(_) => Shape::Array,
-            Value::Object(map) => Shape::Object(map.iter().map(|(k, v)| entry(k, v)).collect()),
-        }
+        crate::check::json_shape(self, |v| v)
     }
 }

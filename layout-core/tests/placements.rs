@@ -303,7 +303,7 @@ proptest! {
 
     #[test]
     fn options_of_an_unknown_placement_are_kept_as_serde_json_reads_them(
-        text in "\\{(\"[a-c]\":(1|\"x\"|\\[\\]|\\{\"a\":null\\}|true),?){0,5}\\}|\\[\\]|\\[1\\]|5|\"s\"|\\{\"a\"|null|true",
+        text in "\\{(\"([a-c]|\\\\n)\":(1|\"x\"|\"\\\\u0078\"|\\[\\]|\\{\"a\":null\\}|true),?){0,5}\\}|\\[\\]|\\[1\\]|5|\"s\"|\\{\"a\"|null|true",
     ) {
         let body = format!(
             "DOMAIN=x.bitrix24.com&member_id=m&PLACEMENT=SOMETHING_NEW&PLACEMENT_OPTIONS={}",
