@@ -1,4 +1,4 @@
-//! `b24-layout`: check and format Bitrix24 LayoutDto JSON written in any language.
+//! `b24`: check and format Bitrix24 LayoutDto JSON written in any language.
 //!
 //! Exit codes: 0 every file is a valid layout, 1 some file breaks a rule, 2 some file
 //! cannot be read or is not JSON.
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 #[derive(Parser)]
 #[command(
-    name = "b24-layout",
+    name = "b24",
     version,
     about = "Check and format Bitrix24 CRM widget layouts (LayoutDto JSON)"
 )]
@@ -250,42 +250,40 @@ fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
     let text = match read(commands) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("b24-layout: {commands}: cannot read the file: {e}");
+            eprintln!("b24: {commands}: cannot read the file: {e}");
             return Ok(2);
         }
     };
     let list: Value = match serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("b24-layout: {commands}: not valid JSON: {e}");
+            eprintln!("b24: {commands}: not valid JSON: {e}");
             return Ok(2);
         }
     };
     let Some(list) = list.as_array() else {
-        eprintln!(
-            "b24-layout: {commands}: expected a JSON array of {{\"command\": NAME, \"params\": PARAMS}}"
-        );
+        eprintln!("b24: {commands}: expected a JSON array of {{\"command\": NAME, \"params\": PARAMS}}");
         return Ok(1);
     };
     let file = layout;
     let layout: LayoutDto = match serde_json::from_value(start) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("b24-layout: {file}: {e}");
+            eprintln!("b24: {file}: {e}");
             return Ok(1);
         }
     };
     let mut state = match WidgetState::new(&layout) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("b24-layout: {file}: {e}");
+            eprintln!("b24: {file}: {e}");
             return Ok(1);
         }
     };
     for (i, entry) in list.iter().enumerate() {
         let name = entry.get("command").and_then(Value::as_str);
         let refuse = |what: &str, reason: &dyn std::fmt::Display| {
-            eprintln!("b24-layout: {commands}: /{i}: {what}: {reason}");
+            eprintln!("b24: {commands}: /{i}: {what}: {reason}");
         };
         let Some(name) = name else {
             refuse(
@@ -318,7 +316,7 @@ fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
         }
     }
     let Some(result) = state.layout() else {
-        eprintln!("b24-layout: the layout could not be rebuilt");
+        eprintln!("b24: the layout could not be rebuilt");
         return Ok(1);
     };
     print_layout(&result, compact)?;
@@ -329,18 +327,18 @@ fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {
     let body = match read(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("b24-layout: {file}: cannot read the file: {e}");
+            eprintln!("b24: {file}: cannot read the file: {e}");
             return Ok(2);
         }
     };
-    match layout_core::request::HandlerRequest::parse(&body, query) {
+    match b24_placement::HandlerRequest::parse(&body, query) {
         Ok(request) => {
             let summary = serde_json::to_string_pretty(&request.summary()).unwrap_or_default();
             writeln!(std::io::stdout().lock(), "{summary}")?;
             Ok(0)
         }
         Err(e) => {
-            eprintln!("b24-layout: {file}: {e}");
+            eprintln!("b24: {file}: {e}");
             Ok(1)
         }
     }
@@ -353,7 +351,7 @@ fn main() -> ExitCode {
         // stdout closed early (piped into `head`): nothing more to say
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(0),
         Err(e) => {
-            eprintln!("b24-layout: {e}");
+            eprintln!("b24: {e}");
             ExitCode::from(2)
         }
     }

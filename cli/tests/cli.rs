@@ -1,10 +1,10 @@
-//! `b24-layout` as CI pipelines run it: exit codes, pointers, JSON output, fmt round trip.
+//! `b24` as CI pipelines run it: exit codes, pointers, JSON output, fmt round trip.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_b24-layout"))
+    Command::new(env!("CARGO_BIN_EXE_b24"))
 }
 
 fn docs(name: &str) -> String {
@@ -15,7 +15,7 @@ fn docs(name: &str) -> String {
 }
 
 fn temp(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("b24-layout-cli-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("b24-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();

@@ -235,7 +235,7 @@ impl Command {
         }
     }
 
-    /// `{"command": name, "params": params}`, the form `b24-layout apply` reads.
+    /// `{"command": name, "params": params}`, the form `b24 apply` reads.
     pub fn to_json(&self) -> Value {
         json!({ "command": self.name(), "params": self.params() })
     }

@@ -15,18 +15,14 @@
 //! ```
 
 pub mod action;
-pub mod bind;
 pub mod blocks;
 pub mod build;
 pub mod check;
 pub mod command;
 pub mod enums;
-mod form;
 pub mod json;
 pub mod layout;
-pub mod placement;
 pub mod pointer;
-pub mod request;
 pub mod schema;
 pub mod state;
 pub mod typed;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// The rules of the table, each with a stable code (used by `b24-layout check --format
+/// The rules of the table, each with a stable code (used by `b24 check --format
 /// json` and by tools that match on errors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

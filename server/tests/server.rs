@@ -314,3 +314,59 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&config["eventUrl"], "/event");
     }
 }
+
+#[tokio::test]
+async fn the_router_nests_under_a_prefix_and_its_page_says_where_events_go() {
+    let app = axum::Router::new().nest("/deal", router(WidgetHost::new(|_| Echo)));
+    let (status, preview) = send(&app, Request::get("/deal").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(preview.contains("action=\"/deal/handler\""), "{preview}");
+    let (status, page) = send(&app, post("/deal/handler", fixture())).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("\"eventUrl\":\"/deal/event\""));
+    let start = page.find("\"session\":\"").unwrap() + 11;
+    let session = &page[start..start + 32];
+    let event = Request::post("/deal/event")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"session": session, "kind": "entityUpdate"}).to_string(),
+        ))
+        .unwrap();
+    let (status, text) = send(&app, event).await;
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, r#"[{"command":"finish","params":null}]"#)
+    );
+    // the unprefixed routes are not there
+    let (status, _) = send(&app, post("/handler", fixture())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn every_refusal_names_what_is_at_fault() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let event = |body: &str| {
+        Request::post("/event")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let (status, text) = send(&app, event("{")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.starts_with("bad event: `body`: not JSON"), "{text}");
+    let (status, text) = send(&app, event(r#"{"kind":"entityUpdate"}"#)).await;
+    assert_eq!(
+        (status, text.as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            "bad event: `session`: a string is required"
+        )
+    );
+    let (status, text) = send(
+        &app,
+        post("/handler", "DOMAIN=x.bitrix24.com&PLACEMENT=CRM_DEAL_DETAIL_TAB"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.starts_with("bad placement request: member_id"), "{text}");
+}

@@ -15,7 +15,7 @@ pub struct BindError {
 /// The params of `placement.bind`.
 ///
 /// ```
-/// use layout_core::bind::PlacementBind;
+/// use b24_placement::bind::PlacementBind;
 ///
 /// let bind = PlacementBind::new("CRM_DEAL_DETAIL_ACTIVITY".parse().unwrap(), "https://app.example.com/handler", "My widget")
 ///     .unwrap()

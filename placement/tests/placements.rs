@@ -1,7 +1,7 @@
 //! The handler payload samples of the docs, every refusal, and properties of the parsers.
 
-use layout_core::placement::{Entity, Family, KnownPlacement, Placement};
-use layout_core::request::{AppStatus, HandlerRequest, PlacementOptions, Protocol};
+use b24_placement::placement::{Entity, Family, KnownPlacement, Placement};
+use b24_placement::request::{AppStatus, HandlerRequest, PlacementOptions, Protocol};
 use proptest::prelude::*;
 
 fn fixtures() -> Vec<(String, String)> {
@@ -39,7 +39,7 @@ fn every_sample_of_the_docs_parses() {
             "{name}"
         );
         // every sample tied to an object names it, but the one the docs print without options
-        let tied = !matches!(p.options(), layout_core::placement::OptionsShape::None);
+        let tied = !matches!(p.options(), b24_placement::placement::OptionsShape::None);
         assert_eq!(
             r.read_call().is_some(),
             tied && code != "CRM_DYNAMIC_183_LIST_MENU",
@@ -105,7 +105,7 @@ fn samples_read_the_right_object() {
 
 const BASE: &str = "DOMAIN=portal.bitrix24.com&PROTOCOL=1&LANG=en&member_id=abc&PLACEMENT=CRM_DEAL_DETAIL_TAB&AUTH_ID=SECRET-ACCESS-TOKEN&REFRESH_ID=SECRET-REFRESH-TOKEN";
 
-fn with(extra: &str) -> Result<HandlerRequest, layout_core::request::RequestError> {
+fn with(extra: &str) -> Result<HandlerRequest, b24_placement::request::RequestError> {
     HandlerRequest::parse(&format!("{BASE}&{extra}"), None)
 }
 
@@ -357,7 +357,7 @@ fn family_table_matches_the_notes() {
     assert_eq!(Family::ACTIVITY_TIMELINE_MENU.entities().len(), 5);
     assert_eq!(
         Family::DOCUMENTGENERATOR_BUTTON.scope(),
-        layout_core::placement::Scope::Intranet
+        b24_placement::placement::Scope::Intranet
     );
     assert!(KnownPlacement::new(Family::LIST_MENU, Some(Entity::ACTIVITY)).is_ok());
     assert!(KnownPlacement::new(Family::DETAIL_TAB, Some(Entity::ACTIVITY)).is_err());
@@ -365,7 +365,7 @@ fn family_table_matches_the_notes() {
 
 #[test]
 fn domains_and_ports() {
-    use layout_core::request::is_valid_domain;
+    use b24_placement::request::is_valid_domain;
     for good in [
         "x.bitrix24.com",
         "localhost",

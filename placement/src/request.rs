@@ -8,32 +8,7 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 
 use crate::placement::{Entity, Family, KnownPlacement, Placement};
-
-/// A token (AUTH_ID, REFRESH_ID): its Debug and Display never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(token: impl Into<String>) -> Self {
-        Secret(token.into())
-    }
-    /// The token itself, for the REST call that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use crate::secret::Secret;
 
 /// How the portal is reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,57 @@
+//! The one error type of the server: every refusal names what is at fault, and answers
+//! with its status and a plain-text message. No message carries a token.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use b24_placement::RequestError;
+use layout_core::state::StateError;
+use layout_core::Violations;
+
+use crate::extract::BODY_LIMIT;
+
+/// Why a request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400: the handler request lacks a field or has a malformed one (named).
+    #[error("bad placement request: {0}")]
+    Request(#[from] RequestError),
+    /// 413: the body is larger than [`BODY_LIMIT`].
+    #[error("the request body is larger than {BODY_LIMIT} bytes")]
+    TooLarge,
+    /// 400: the body could not be read, or is not UTF-8.
+    #[error("the request body {0}")]
+    Body(&'static str),
+    /// 400: an event of the bridge is malformed; `field` names the member at fault.
+    #[error("bad event: `{field}`: {message}")]
+    Event { field: &'static str, message: String },
+    /// 404: the frame's session is unknown or was forgotten.
+    #[error("no such session: reload the widget")]
+    SessionGone,
+    /// 500: the widget's view breaks a rule (each violation with its JSON pointer).
+    #[error("the widget's layout is not valid: {0}")]
+    InvalidLayout(Violations),
+    /// 422: the widget answered with a command the portal would refuse.
+    #[error("the widget answered with a refused command: {0}")]
+    RefusedCommand(#[from] StateError),
+    /// 500: what should not happen did (the message says what).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::Request(_) | Error::Body(_) | Error::Event { .. } => StatusCode::BAD_REQUEST,
+            Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::SessionGone => StatusCode::NOT_FOUND,
+            Error::InvalidLayout(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::RefusedCommand(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        (self.status(), self.to_string()).into_response()
+    }
+}

@@ -1,0 +1,61 @@
+//! The handler request as an axum extractor.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use b24_placement::HandlerRequest;
+use http_body_util::BodyExt;
+
+use crate::error::Error;
+
+/// The largest handler request body accepted (Bitrix24's are well under 2 KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The placement request of a handler call: 400 naming the field when malformed, 413
+/// when larger than [`BODY_LIMIT`].
+pub struct Placement(pub HandlerRequest);
+
+impl<S: Send + Sync> FromRequest<S> for Placement {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > BODY_LIMIT) {
+            return Err(Error::TooLarge);
+        }
+        let query = req.uri().query().map(str::to_owned);
+        let body = read_limited(req.into_body()).await?;
+        let body = std::str::from_utf8(&body).map_err(|_| Error::Body("is not UTF-8"))?;
+        Ok(Placement(HandlerRequest::parse(body, query.as_deref())?))
+    }
+}
+
+/// The body, at most [`BODY_LIMIT`] bytes, checked while it is read. A handler request
+/// comes in one chunk, used as it is; more are joined.
+pub(crate) async fn read_limited(mut body: axum::body::Body) -> Result<Bytes, Error> {
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| Error::Body("could not be read"))?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let read = first.as_ref().map_or(0, Bytes::len) + joined.len() + data.len();
+        if read > BODY_LIMIT {
+            return Err(Error::TooLarge);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(data),
+            Some(earlier) => {
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&data);
+            }
+            None => joined.extend_from_slice(&data),
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+}

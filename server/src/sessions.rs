@@ -1,0 +1,105 @@
+//! The open frames: one widget per frame, found by the session id its page carries.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use layout_core::widget::Harness;
+
+/// How many open frames are remembered; the oldest is forgotten beyond that (its frame
+/// is answered 404 and asks for a reload).
+pub const MAX_SESSIONS: usize = 10_000;
+
+/// A frame's widget. Its mirror of the portal is started by the first event: most frames
+/// are opened and read, never clicked. Until then the layout is kept as the JSON the page
+/// carries: one allocation rather than a tree of them.
+pub(crate) enum Session<W> {
+    Opened { widget: W, layout: String },
+    Running(Box<Harness<W>>),
+}
+
+/// The open frames: a ring of [`MAX_SESSIONS`] slots taken in turn, so the slot a new
+/// frame takes is the oldest frame's. An id names its slot in its low 32 bits, and the
+/// whole id must match what the slot holds.
+pub(crate) struct Sessions<W> {
+    pub(crate) slots: Vec<Option<(u128, Session<W>)>>,
+}
+
+impl<W> Sessions<W> {
+    pub(crate) fn slot(id: u128) -> usize {
+        (id & 0xffff_ffff) as usize
+    }
+
+    pub(crate) fn get_mut(&mut self, id: u128) -> Option<&mut Session<W>> {
+        match self.slots.get_mut(Self::slot(id)) {
+            Some(Some((held, session))) if *held == id => Some(session),
+            _ => None,
+        }
+    }
+}
+
+/// Session ids: the frame's number through SipHash under two random keys of this process
+/// (96 bits of it), and its slot. An id tells nothing of the others' (a frame's events
+/// are only accepted under its id).
+pub(crate) struct SessionIds {
+    keys: (RandomState, RandomState),
+    next: AtomicU64,
+}
+
+impl SessionIds {
+    pub(crate) fn new() -> Self {
+        SessionIds {
+            keys: (RandomState::new(), RandomState::new()),
+            next: AtomicU64::new(0),
+        }
+    }
+}
+
+impl SessionIds {
+    pub(crate) fn next(&self) -> u128 {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let random = (u128::from(self.keys.0.hash_one(n)) << 64) | u128::from(self.keys.1.hash_one(n));
+        let slot = n % MAX_SESSIONS as u64;
+        (random & !0xffff_ffff) | u128::from(slot)
+    }
+}
+
+/// An id as 32 lowercase hex digits, as the page carries it.
+pub(crate) fn session_hex(id: u128) -> [u8; 32] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [0u8; 32];
+    for (i, digit) in text.iter_mut().enumerate() {
+        *digit = HEX[((id >> (124 - 4 * i)) & 0xf) as usize];
+    }
+    text
+}
+
+#[cfg(test)]
+pub(crate) fn session_text(id: u128) -> String {
+    crate::escape::utf8(session_hex(id).to_vec())
+}
+
+/// The id of a session's text; `None` for anything not written by [`session_text`].
+pub(crate) fn session_of(text: &str) -> Option<u128> {
+    if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    u128::from_str_radix(text, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_read_back_only_as_written() {
+        for id in [0, 1, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210] {
+            let text = session_text(id);
+            assert_eq!(text, format!("{id:032x}"));
+            assert_eq!(session_of(&text), Some(id));
+            let digits_only = text.bytes().all(|b| b.is_ascii_digit());
+            assert_eq!(session_of(&text.to_uppercase()), digits_only.then_some(id));
+        }
+        assert_eq!(session_of("+123456789abcdef0123456789abcdef"), None);
+        assert_eq!(session_of(""), None);
+    }
+}
