@@ -3,8 +3,8 @@
 //! `cargo run --example demo`, then open the printed URL. `PORT` sets the port (3000).
 //! `/` is the preview; `/handler` is the URL to give placement.bind.
 
-use b24_server::{router, WidgetHost};
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
+use b24_widgets::server::{router, run, WidgetHost};
 use b24_widgets::widget::Widget;
 use b24_widgets::{layout, ButtonState, Input, LayoutDto};
 
@@ -109,8 +109,7 @@ impl Widget for DealWidget {
 }
 
 #[allow(dead_code)]
-#[tokio::main]
-async fn main() {
+fn main() {
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p.parse().unwrap_or_else(|_| {
             eprintln!("PORT must be a port number, not {p:?}");
@@ -119,16 +118,14 @@ async fn main() {
         Err(_) => 3000,
     };
     let app = router(WidgetHost::new(|_request| DealWidget::default()));
-    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("cannot listen on 127.0.0.1:{port}: {e}");
-            std::process::exit(1)
-        }
-    };
-    println!("Widget preview: http://127.0.0.1:{port}/");
-    println!("Handler for placement.bind: http://127.0.0.1:{port}/handler (behind an https tunnel for a real portal)");
-    if let Err(e) = axum::serve(listener, app).await {
-        eprintln!("server stopped: {e}");
+    let served = run(("127.0.0.1", port), app, |addr| {
+        println!("Widget preview: http://{addr}/");
+        println!(
+            "Handler for placement.bind: http://{addr}/handler (behind an https tunnel for a real portal)"
+        );
+    });
+    if let Err(e) = served {
+        eprintln!("cannot serve on 127.0.0.1:{port}: {e}");
+        std::process::exit(1)
     }
 }

@@ -1,8 +1,15 @@
 //! Bitrix24 CRM widgets in Rust: the one dependency to add.
 //!
-//! It re-exports [`layout_core`]: the typed LayoutDto of the built-in timeline interface
-//! (`CRM_XXX_DETAIL_ACTIVITY` with `useBuiltInInterface = Y`), its rule table and
-//! `validate()`.
+//! | feature | default | what it brings |
+//! |---|---|---|
+//! | `macros` | yes | [`layout!`] and [`layout_json!`]: a LayoutDto checked at compile time |
+//! | `server` | no | [`server`]: the axum widget server, its local preview, and what a `main` needs to run it (`server::run`, `server::tokio`, `server::axum`) |
+//!
+//! Always there: the typed LayoutDto of the built-in timeline interface
+//! (`CRM_XXX_DETAIL_ACTIVITY` with `useBuiltInInterface = Y`) and `validate()`, the
+//! frame's [`command`]s and events, the portal's mirror ([`state`]), widgets tested in
+//! plain Rust ([`widget`]), and the placement codes, handler request and placement.bind
+//! params ([`placement`], [`request`], [`bind`]).
 //!
 //! ```
 //! use b24_widgets::{LayoutDto, Text, Color};
@@ -14,12 +21,34 @@
 //! assert!(layout.validate().is_ok());
 //! ```
 
-pub use layout_core::*;
+pub use layout_core::action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
+pub use layout_core::blocks::{
+    Block, Blocks, ContentBlockDto, DropdownMenu, Input, LineOfBlocks, Link, List, Section, Select, Text,
+    Textarea, Values, WithTitle,
+};
+pub use layout_core::enums::{ButtonState, Color, ImageSize, SectionType, Size, TitleWidth};
+pub use layout_core::json::ReadError;
+pub use layout_core::layout::{ButtonDto, LayoutDto};
+pub use layout_core::violation::{Rule, Violation, Violations};
+pub use layout_core::{action, blocks, command, enums, state, widget};
 
+pub use b24_placement::{bind, placement, request, Secret};
+
+#[cfg(feature = "macros")]
 pub use layout_macros::{layout, layout_json};
 
+/// The axum widget server: `router(WidgetHost::new(|request| MyWidget::new(request)))`,
+/// served by [`run`](server::run) from a plain `fn main`, or by `axum::serve` inside your
+/// own runtime.
+#[cfg(feature = "server")]
+pub mod server {
+    pub use b24_server::*;
+}
+
+/// What the code `layout!` generates calls at run time. Not an API.
 #[doc(hidden)]
 pub mod __private {
+    pub use layout_core::{build, pointer};
     pub use serde_json;
 
     /// Stands for the value of a `layout!` that did not compile, beside its errors.

@@ -11,8 +11,8 @@ mod doc_examples;
 use std::path::Path;
 use std::process::Command as Process;
 
-use b24_server::{router, WidgetHost};
 use b24_widgets::command::{Command, Event};
+use b24_widgets::server::{router, WidgetHost};
 use b24_widgets::widget::Widget;
 use b24_widgets::LayoutDto;
 
@@ -46,7 +46,7 @@ async fn sdk_preview(root: &Path) -> String {
         root.join("server/browser/node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"),
     )
     .unwrap();
-    let layout = b24_server::json_for_script(&doc_examples::example1().0.to_value());
+    let layout = b24_widgets::server::json_for_script(&doc_examples::example1().0.to_value());
     let page = format!(
         "<!doctype html><meta charset=\"utf-8\"><script src=\"/sdk.js\"></script>\
          <script type=\"application/json\" id=\"layout\">{layout}</script><script>\
@@ -56,7 +56,7 @@ async fn sdk_preview(root: &Path) -> String {
          </script>"
     );
     let handler = format!("/sdk-page?DOMAIN={host}&PROTOCOL=0&LANG=en&APP_SID=preview");
-    let preview = b24_server::preview_page(&host, &handler, "CRM_DEAL_DETAIL_ACTIVITY").0;
+    let preview = b24_widgets::server::preview_page(&host, &handler, "CRM_DEAL_DETAIL_ACTIVITY").0;
     let app = axum::Router::new()
         .route("/", get(move || async move { Html(preview) }))
         .route(

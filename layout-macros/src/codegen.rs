@@ -51,7 +51,7 @@ pub fn layout(root: &Obj, dynamic: bool) -> TokenStream {
             #[allow(unused_mut)]
             let mut #errors: ::std::vec::Vec<#k::Violation> = ::std::vec::Vec::new();
             let layout = #chain;
-            #k::build::finish(layout, #errors)
+            #k::__private::build::finish(layout, #errors)
         }}
     } else {
         quote! {{ #chain }}
@@ -205,7 +205,7 @@ impl Gen {
                         quote! {{
                             #id_setup
                             let #block_var = #block;
-                            #k::build::insert_block(&mut #map, #id_expr, #block_var, &mut #errors, || #parent);
+                            #k::__private::build::insert_block(&mut #map, #id_expr, #block_var, &mut #errors, || #parent);
                         }}
                     } else {
                         quote! {{
@@ -238,8 +238,8 @@ fn pointer(ptr: &[Seg]) -> TokenStream {
     let mut out = quote!("");
     for seg in ptr {
         out = match seg {
-            Seg::Static(s) => quote!(#k::pointer::join(&#out, #s)),
-            Seg::Var(v) => quote!(#k::pointer::join(&#out, &#v)),
+            Seg::Static(s) => quote!(#k::__private::pointer::join(&#out, #s)),
+            Seg::Var(v) => quote!(#k::__private::pointer::join(&#out, &#v)),
         };
     }
     quote!(::std::string::String::from(#out))

@@ -12,6 +12,7 @@
 //! | `events` | `POST /event`: events run through the frame's widget |
 //! | [`preview`] | `GET /`: the local preview |
 //! | [`error`] | [`Error`], the one error type, as a response |
+//! | `run` | [`run`] and [`serve`]: a router served from `fn main` |
 //!
 //! ```no_run
 //! # use b24_server::{router, WidgetHost};
@@ -43,6 +44,7 @@ pub mod extract;
 mod host;
 pub mod page;
 pub mod preview;
+mod run;
 mod sessions;
 
 pub use error::Error;
@@ -51,7 +53,12 @@ pub use extract::{Placement, BODY_LIMIT};
 pub use host::WidgetHost;
 pub use page::widget_page;
 pub use preview::preview_page;
+pub use run::{run, serve};
 pub use sessions::MAX_SESSIONS;
+
+/// The web framework and the runtime the server is built on, for apps that add routes
+/// or run their own runtime without adding them to their Cargo.toml.
+pub use {axum, tokio};
 
 /// The routes: `GET /` the preview, `POST /handler` the URL for placement.bind (the widget
 /// page), `POST /event` the events of the bridge. Nest it under a prefix as any router.

@@ -1,0 +1,42 @@
+//! Running a router from a plain `fn main`, without naming tokio or axum in the app's
+//! Cargo.toml.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use tokio::net::{TcpListener, ToSocketAddrs};
+
+/// Serves `app` on `addr` inside the caller's tokio runtime, until the process ends.
+/// `on_ready` is told the address it listens on (useful with port 0).
+pub async fn serve(
+    addr: impl ToSocketAddrs,
+    app: Router,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    on_ready(listener.local_addr()?);
+    axum::serve(listener, app).await
+}
+
+/// Starts a multi-threaded tokio runtime and serves `app` on `addr` with it: what a
+/// widget's `fn main` calls.
+///
+/// ```no_run
+/// # use b24_server::{router, run, WidgetHost};
+/// # struct Hello;
+/// # impl layout_core::widget::Widget for Hello {
+/// #     fn view(&self) -> layout_core::LayoutDto { unimplemented!() }
+/// #     fn update(&mut self, _: &layout_core::command::Event) -> Vec<layout_core::command::Command> { Vec::new() }
+/// # }
+/// fn main() -> std::io::Result<()> {
+///     run("127.0.0.1:3000", router(WidgetHost::new(|_request| Hello)), |addr| {
+///         println!("preview: http://{addr}/")
+///     })
+/// }
+/// ```
+pub fn run(addr: impl ToSocketAddrs, app: Router, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(addr, app, on_ready))
+}

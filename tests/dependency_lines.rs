@@ -1,0 +1,60 @@
+//! The `[dependencies]` lines and the `main.rs` of README.md's "Add it to your project",
+//! built as a new crate of their own: what a user pastes must compile.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The body of the first fenced block of `lang` after `heading`.
+fn block_after<'a>(readme: &'a str, heading: &str, lang: &str) -> &'a str {
+    let from = readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no `{heading}`"));
+    let open = format!("```{lang}\n");
+    let start = readme[from..]
+        .find(&open)
+        .unwrap_or_else(|| panic!("no ```{lang} block"))
+        + from
+        + open.len();
+    let end = readme[start..].find("```").unwrap() + start;
+    &readme[start..end]
+}
+
+#[test]
+fn a_new_crate_with_the_readme_lines_builds_the_hello_widget() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let heading = "## Add it to your project";
+    let deps = block_after(&readme, heading, "toml");
+    let main = block_after(&readme, heading, "rust");
+    let shown_path = "path = \"../b24-widgets\"";
+    assert!(deps.contains(shown_path), "the README's line changed: {deps}");
+    let deps = deps.replace(shown_path, &format!("path = {:?}", root.display().to_string()));
+
+    let dir = std::env::temp_dir().join(format!("b24-widgets-user-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"my-widget\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
+    // the workspace's lock file: the same versions, nothing to fetch
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["check", "--offline", "--quiet"])
+        .current_dir(&dir)
+        // a target directory of its own: the workspace's may be locked by the running build
+        .env("CARGO_TARGET_DIR", root.join("target/dependency-lines"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "the README's crate does not build:\n{stderr}"
+    );
+}
