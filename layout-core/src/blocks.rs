@@ -19,11 +19,90 @@ pub type Blocks = IndexMap<String, ContentBlockDto>;
 /// Option code to the label the user sees, in display order.
 pub type Values = IndexMap<String, String>;
 
-wire_struct! {
+/// Declares every block type, once each: its wire name, its properties (a wire struct)
+/// and the containers it may stand in. From it come the `Block` enum, its conversions,
+/// and [`BLOCK_TYPES`], the table's list (whence [`schema::Nest::allowed`]).
+macro_rules! block_types {
+    ($(
+        $(#[$meta:meta])*
+        $wire:ident($ty:ident) in [$($place:ident),* $(,)?] {
+            $($fields:tt)*
+        }
+        cross: [$($cross:expr),* $(,)?];
+    )*) => {
+        $(
+            wire_struct! {
+                $(#[$meta])*
+                $ty (stringify!($wire), Block) {
+                    $($fields)*
+                }
+                cross: [$($cross),*]
+            }
+        )*
+
+        /// Every block type: its properties' spec and where it may stand.
+        pub const BLOCK_TYPES: &[schema::BlockType] = &[$(
+            schema::BlockType { props: &$ty::SPEC, inside: 0 $(| schema::$place.bit)* },
+        )*];
+
+        /// The type and properties of a block.
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(non_camel_case_types)]
+        pub enum Block {
+            $( $(#[$meta])* $wire($ty), )*
+        }
+
+        impl Block {
+            /// The `type` on the wire.
+            pub fn type_name(&self) -> &'static str {
+                match self { $( Block::$wire(_) => $ty::SPEC.name, )* }
+            }
+
+            /// The `type` and the properties, as the checker sees them.
+            fn nodes(&self) -> (&'static $crate::typed::Typed, &$crate::typed::Typed) {
+                match self { $( Block::$wire(p) => (&$ty::SPEC.name, p), )* }
+            }
+
+            fn serialize_properties<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                match self { $( Block::$wire(p) => map.serialize_entry("properties", p), )* }
+            }
+
+            fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
+                $( if ty == $ty::SPEC.name {
+                    return Some($ty::from_wire(props, ptr).map(Block::$wire));
+                } )*
+                None
+            }
+        }
+
+        $(
+            impl From<$ty> for Block {
+                fn from(p: $ty) -> Self {
+                    Block::$wire(p)
+                }
+            }
+            impl From<$ty> for ContentBlockDto {
+                fn from(p: $ty) -> Self {
+                    ContentBlockDto::new(Block::$wire(p))
+                }
+            }
+            impl From<$ty> for Box<ContentBlockDto> {
+                fn from(p: $ty) -> Self {
+                    Box::new(ContentBlockDto::new(Block::$wire(p)))
+                }
+            }
+        )*
+    };
+}
+
+block_types! {
     /// `text`: formatted text.
-    Text ("text") {
+    text(Text) in [TOP_LEVEL, SECTION, LIST, LINE_OF_BLOCKS, WITH_TITLE] {
         /// The text.
-        "value" value: String = Kind::Str(StrRule::Any) => required;
+        "value" value: String = Kind::Str(StrRule::ANY) => required;
         /// Turn `\n` into line breaks. Default false.
         "multiline" multiline: bool = Kind::Bool;
         /// Default false.
@@ -32,29 +111,25 @@ wire_struct! {
         "size" size: Size = Kind::Enum(&Size::SPEC);
         "color" color: Color = Kind::Enum(&Color::SPEC);
         /// A tooltip (not in the docs; Bitrix24's renderer reads it).
-        "title" title: String = Kind::Str(StrRule::Any);
+        "title" title: String = Kind::Str(StrRule::ANY);
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `link`: a text that runs an action when clicked.
-    Link ("link") {
+    link(Link) in [TOP_LEVEL, SECTION, LIST, LINE_OF_BLOCKS, WITH_TITLE] {
         /// The link text; HTML is not supported.
-        "text" text: String = Kind::Str(StrRule::Any) => required;
+        "text" text: String = Kind::Str(StrRule::ANY) => required;
         "action" action: ActionDto = Kind::Action => required;
         /// Default `md`.
         "size" size: Size = Kind::Enum(&Size::SPEC);
         /// Default false.
         "bold" bold: bool = Kind::Bool;
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `withTitle`: a title and, as the value, one text, link or lineOfBlocks.
-    WithTitle ("withTitle") {
-        "title" title: String = Kind::Str(StrRule::Any) => required;
+    withTitle(WithTitle) in [TOP_LEVEL, SECTION] {
+        "title" title: String = Kind::Str(StrRule::ANY) => required;
         /// Title and value on one line. Default false.
         "inline" inline: bool = Kind::Bool;
         /// Only applies when `inline` is true. Default `md`.
@@ -62,155 +137,73 @@ wire_struct! {
         /// The value: a text, link or lineOfBlocks.
         "block" block: Box<ContentBlockDto> = Kind::Block(&schema::WITH_TITLE) => required;
     }
-    cross: [Cross::NeedsTrue { field: "titleWidth", flag: "inline" }]
-}
+    cross: [Cross::NeedsTrue { field: "titleWidth", flag: "inline", rule: Rule::TitleWidthWithoutInline }];
 
-wire_struct! {
     /// `lineOfBlocks`: texts and links on one line.
-    LineOfBlocks ("lineOfBlocks") {
+    lineOfBlocks(LineOfBlocks) in [TOP_LEVEL, SECTION, LIST, WITH_TITLE] {
         "blocks" blocks: Blocks = Kind::Blocks(&schema::LINE_OF_BLOCKS) => required;
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `dropdownMenu`: a menu of options; changes go to `bindValueChangeCallback`.
-    DropdownMenu ("dropdownMenu") {
+    dropdownMenu(DropdownMenu) in [TOP_LEVEL, SECTION] {
         /// A key of `values`; Bitrix24 shows the first option when unset.
-        "selectedValue" selectedValue: String = Kind::Str(StrRule::Any);
+        "selectedValue" selectedValue: String = Kind::Str(StrRule::ANY);
         "values" values: Values = Kind::Values => required;
     }
-    cross: [Cross::KeyOf { field: "selectedValue", map: "values" }]
-}
+    cross: [Cross::KeyOf { field: "selectedValue", map: "values", rule: Rule::SelectedValueNotInValues }];
 
-wire_struct! {
     /// `input`: a one-line text field.
-    Input ("input") {
-        "title" title: String = Kind::Str(StrRule::Any);
-        "value" value: String = Kind::Str(StrRule::Any);
-        "placeholder" placeholder: String = Kind::Str(StrRule::Any);
+    input(Input) in [TOP_LEVEL, SECTION] {
+        "title" title: String = Kind::Str(StrRule::ANY);
+        "value" value: String = Kind::Str(StrRule::ANY);
+        "placeholder" placeholder: String = Kind::Str(StrRule::ANY);
         "disabled" disabled: bool = Kind::Bool;
         /// A non-empty text marks the value as invalid and is shown to the user.
-        "errorText" errorText: String = Kind::Str(StrRule::Any);
+        "errorText" errorText: String = Kind::Str(StrRule::ANY);
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `textarea`: a multi-line text field.
-    Textarea ("textarea") {
-        "title" title: String = Kind::Str(StrRule::Any);
-        "value" value: String = Kind::Str(StrRule::Any);
-        "placeholder" placeholder: String = Kind::Str(StrRule::Any);
+    textarea(Textarea) in [TOP_LEVEL, SECTION] {
+        "title" title: String = Kind::Str(StrRule::ANY);
+        "value" value: String = Kind::Str(StrRule::ANY);
+        "placeholder" placeholder: String = Kind::Str(StrRule::ANY);
         "disabled" disabled: bool = Kind::Bool;
         /// A non-empty text marks the value as invalid and is shown to the user.
-        "errorText" errorText: String = Kind::Str(StrRule::Any);
+        "errorText" errorText: String = Kind::Str(StrRule::ANY);
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `select`: a drop-down field.
-    Select ("select") {
-        "title" title: String = Kind::Str(StrRule::Any);
+    select(Select) in [TOP_LEVEL, SECTION] {
+        "title" title: String = Kind::Str(StrRule::ANY);
         /// A key of `values`; Bitrix24 shows the first option when unset.
-        "selectedValue" selectedValue: String = Kind::Str(StrRule::Any);
+        "selectedValue" selectedValue: String = Kind::Str(StrRule::ANY);
         "values" values: Values = Kind::Values => required;
         "disabled" disabled: bool = Kind::Bool;
         /// A non-empty text marks the value as invalid and is shown to the user.
-        "errorText" errorText: String = Kind::Str(StrRule::Any);
+        "errorText" errorText: String = Kind::Str(StrRule::ANY);
     }
-    cross: [Cross::KeyOf { field: "selectedValue", map: "values" }]
-}
+    cross: [Cross::KeyOf { field: "selectedValue", map: "values", rule: Rule::SelectedValueNotInValues }];
 
-wire_struct! {
     /// `list`: a bulleted list of texts, links and lineOfBlocks.
-    List ("list") {
+    list(List) in [TOP_LEVEL, SECTION] {
         "blocks" blocks: Blocks = Kind::Blocks(&schema::LIST) => required;
     }
-    cross: []
-}
+    cross: [];
 
-wire_struct! {
     /// `section`: 1 to 20 blocks, grouped, with an optional image.
-    Section ("section") {
+    section(Section) in [TOP_LEVEL] {
         /// Appearance. Default `default`.
         "type" r#type: SectionType = Kind::Enum(&SectionType::SPEC);
         /// An absolute http(s) URL; Bitrix24 drops any other image.
-        "imageSrc" imageSrc: String = Kind::Str(StrRule::HttpUrl);
+        "imageSrc" imageSrc: String = Kind::Str(schema::IMAGE_URL);
         /// Default `lg`.
         "imageSize" imageSize: ImageSize = Kind::Enum(&ImageSize::SPEC);
         "blocks" blocks: Blocks = Kind::Blocks(&schema::SECTION) => required;
     }
-    cross: []
-}
-
-macro_rules! block_enum {
-    ($($variant:ident($ty:ident)),* $(,)?) => {
-        /// The type and properties of a block.
-        #[derive(Clone, Debug, PartialEq)]
-        #[allow(non_camel_case_types)]
-        pub enum Block {
-            $( $variant($ty), )*
-        }
-
-        impl Block {
-            /// The `type` on the wire.
-            pub fn type_name(&self) -> &'static str {
-                match self { $( Block::$variant(_) => stringify!($variant), )* }
-            }
-
-            /// The `type` and the properties, as the checker sees them.
-            fn nodes(&self) -> (&'static $crate::typed::Typed, &$crate::typed::Typed) {
-                match self { $( Block::$variant(p) => (&stringify!($variant), p), )* }
-            }
-
-            fn serialize_properties<M: serde::ser::SerializeMap>(
-                &self,
-                map: &mut M,
-            ) -> Result<(), M::Error> {
-                match self { $( Block::$variant(p) => map.serialize_entry("properties", p), )* }
-            }
-
-            fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
-                Some(match ty {
-                    $( stringify!($variant) => $ty::from_wire(props, ptr).map(Block::$variant), )*
-                    _ => return None,
-                })
-            }
-        }
-
-        $(
-            impl From<$ty> for Block {
-                fn from(p: $ty) -> Self {
-                    Block::$variant(p)
-                }
-            }
-            impl From<$ty> for ContentBlockDto {
-                fn from(p: $ty) -> Self {
-                    ContentBlockDto::new(Block::$variant(p))
-                }
-            }
-            impl From<$ty> for Box<ContentBlockDto> {
-                fn from(p: $ty) -> Self {
-                    Box::new(ContentBlockDto::new(Block::$variant(p)))
-                }
-            }
-        )*
-    };
-}
-
-block_enum! {
-    text(Text),
-    link(Link),
-    withTitle(WithTitle),
-    lineOfBlocks(LineOfBlocks),
-    dropdownMenu(DropdownMenu),
-    input(Input),
-    textarea(Textarea),
-    select(Select),
-    list(List),
-    section(Section),
+    cross: [];
 }
 
 /// The keys of a block besides `type`, which is always printed first.

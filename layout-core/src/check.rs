@@ -9,8 +9,8 @@
 
 use crate::pointer::Ptr;
 use crate::schema::{
-    self, action_spec, block_spec, did_you_mean, list, Cross, Field, Kind, Nest, StrRule, StructSpec,
-    ACTIONS, BLOCKS, BLOCK_KEYS,
+    self, action_spec, block_spec, did_you_mean, list, Cross, Field, Kind, Nest, StrRule, StructSpec, ACTION,
+    ACTIONS, BLOCK, BLOCK_TYPES,
 };
 use crate::violation::{Rule, Violation};
 
@@ -76,7 +76,7 @@ pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
         violations: Vec::new(),
         deferred: Vec::new(),
     };
-    c.object(root, &Ptr::Root, &crate::layout::LayoutDto::SPEC, &[]);
+    c.object(root, &Ptr::Root, schema::ROOT, &[]);
     Report {
         violations: c.violations,
         deferred: c.deferred,
@@ -116,10 +116,10 @@ pub fn check_member<N: Node + ?Sized>(value: &N, key: &str) -> Report<N::Loc> {
         violations: Vec::new(),
         deferred: Vec::new(),
     };
-    match crate::layout::LayoutDto::SPEC.field(key) {
+    match schema::ROOT.field(key) {
         Some(field) => c.value(value, &Ptr::Root.key(key), field, &value.loc()),
         None => {
-            let v = crate::layout::LayoutDto::SPEC.unknown_field(&Ptr::Root.key(key).render(), key);
+            let v = schema::ROOT.unknown_field(&Ptr::Root.key(key).render(), key);
             c.push(v, &value.loc());
         }
     }
@@ -131,7 +131,7 @@ pub fn check_member<N: Node + ?Sized>(value: &N, key: &str) -> Report<N::Loc> {
 
 /// The violation for a block type that does not exist.
 pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
-    let names = BLOCKS.iter().map(|b| b.name);
+    let names = BLOCK_TYPES.iter().map(|b| b.props.name);
     let help = match did_you_mean(ty, names.clone()) {
         Some(d) => d,
         None => format!("block types: {}", list(names)),
@@ -161,13 +161,19 @@ pub fn unknown_action<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
     .with_help(help)
 }
 
-/// The violation for a key of a ContentBlockDto other than type, visible, properties.
+/// The violation for a key of a block that is not a key of its [`BLOCK`] envelope.
 pub fn unknown_block_key<L>(ptr: &str, key: &str, loc: L) -> Violation<L> {
-    let help = match did_you_mean(key, BLOCK_KEYS.iter().copied()) {
+    let help = match did_you_mean(key, BLOCK.keys()) {
         Some(d) => d,
-        None => format!(
-            "a block has only `type`, `visible` and `properties`; put `{key}` inside `properties` if the block type has it"
-        ),
+        None => {
+            let keys: Vec<String> = BLOCK.keys().map(|k| format!("`{k}`")).collect();
+            let (last, first) = keys.split_last().expect("an envelope has a tag");
+            format!(
+                "a block has only {} and {last}; put `{key}` inside `{}` if the block type has it",
+                first.join(", "),
+                BLOCK.body.unwrap_or(BLOCK.tag)
+            )
+        }
     };
     Violation::at(
         ptr,
@@ -291,25 +297,21 @@ impl<L: Clone> Checker<L> {
     fn cross<N: Node<Loc = L> + ?Sized>(&mut self, cross: &Cross, entries: &[Entry<'_, N>], ptr: &Ptr) {
         let get = |name: &str| entries.iter().find(|e| e.key == Some(name));
         match *cross {
-            Cross::NeedsTrue { field, flag } => {
+            Cross::NeedsTrue { field, flag, rule } => {
                 let Some(f) = get(field) else { return };
                 let at = ptr.key(field);
                 match get(flag).map(|e| (e, e.value.shape())) {
                     Some((_, Shape::Bool(true))) => {}
                     Some((e, Shape::Opaque)) => self.defer(&at, &e.key_loc, "a flag known at run time"),
                     Some((_, Shape::Bool(false))) | None => self.push(
-                        Violation::new(
-                            at,
-                            Rule::TitleWidthWithoutInline,
-                            format!("`{field}` applies only when `{flag}` is true"),
-                        )
-                        .with_help(format!("set `{flag}: true`, or remove `{field}`")),
+                        Violation::new(at, rule, format!("`{field}` applies only when `{flag}` is true"))
+                            .with_help(format!("set `{flag}: true`, or remove `{field}`")),
                         &f.key_loc,
                     ),
                     Some(_) => {} // wrong type, reported already
                 }
             }
-            Cross::KeyOf { field, map } => {
+            Cross::KeyOf { field, map, rule } => {
                 let Some(f) = get(field) else { return };
                 let at = ptr.key(field);
                 let Some(m) = get(map) else { return };
@@ -352,7 +354,7 @@ impl<L: Clone> Checker<L> {
                     self.push(
                         Violation::new(
                             at,
-                            Rule::SelectedValueNotInValues,
+                            rule,
                             format!("`{field}` \"{selected}\" is not a key of `{map}`"),
                         )
                         .with_help(help),
@@ -360,12 +362,12 @@ impl<L: Clone> Checker<L> {
                     );
                 }
             }
-            Cross::Exclusive { a, b } => {
+            Cross::Exclusive { a, b, rule } => {
                 if let (Some(_), Some(eb)) = (get(a), get(b)) {
                     self.push(
                         Violation::new(
                             ptr.key(b),
-                            Rule::ExclusiveProperties,
+                            rule,
                             format!("`{a}` and `{b}` cannot be used together"),
                         )
                         .with_help(format!("keep either `{a}` or `{b}`")),
@@ -387,7 +389,10 @@ impl<L: Clone> Checker<L> {
         }
         let shape = node.shape();
         if let Shape::Opaque = shape {
-            if let Kind::Str(StrRule::Uri | StrRule::HttpUrl) | Kind::Values = field.kind {
+            if matches!(
+                field.kind,
+                Kind::Str(StrRule { check: Some(_), .. }) | Kind::Values
+            ) {
                 self.defer(ptr, &node.loc(), "a value known at run time");
             }
             return;
@@ -420,38 +425,11 @@ impl<L: Clone> Checker<L> {
     }
 
     fn string<N: Node<Loc = L> + ?Sized>(&mut self, s: &str, rule: StrRule, ptr: &Ptr, node: &N) {
-        match rule {
-            StrRule::Any => {}
-            StrRule::Uri => {
-                if s.trim().is_empty() {
-                    self.push(
-                        Violation::new(ptr, Rule::EmptyValue, "a redirect needs an address, found an empty string")
-                            .with_help("write a relative Bitrix24 path such as \"/crm/deal/details/1/\" or an https:// URL"),
-                        &node.loc(),
-                    );
-                } else if let Some(scheme) = schema::dangerous_scheme(s) {
-                    self.push(
-                        Violation::new(ptr, Rule::DangerousUri, format!("a redirect to a `{scheme}` URI is not allowed"))
-                            .with_help("redirect to an http(s) URL or a relative path; to run code on click, use a `layoutEvent` action and handle it in bindLayoutEventCallback"),
-                        &node.loc(),
-                    );
-                }
-            }
-            StrRule::HttpUrl => {
-                if !schema::is_http_url(s) {
-                    self.push(
-                        Violation::new(
-                            ptr,
-                            Rule::ImageSrcScheme,
-                            format!("`imageSrc` \"{s}\" is not an http(s) URL"),
-                        )
-                        .with_help(
-                            "write a full address starting with https:// (Bitrix24 drops any other image)",
-                        ),
-                        &node.loc(),
-                    );
-                }
-            }
+        if let Some(failure) = rule.check.and_then(|check| check(s)) {
+            self.push(
+                Violation::new(ptr, failure.rule, failure.message).with_help(failure.help),
+                &node.loc(),
+            );
         }
     }
 
@@ -494,17 +472,21 @@ impl<L: Clone> Checker<L> {
         let entries = match &shape {
             Shape::Object(entries) => entries,
             Shape::Opaque => return self.defer(ptr, &node.loc(), "an action built at run time"),
-            _ => return self.wrong_type(ptr, "an object (ActionDto)", node, &shape),
+            _ => return self.wrong_type(ptr, &format!("an object ({})", ACTION.dto), node, &shape),
         };
-        let at = ptr.key("type");
-        let Some(ty) = entries.iter().find(|e| e.key == Some("type")) else {
-            let v = Violation::new(at, Rule::MissingRequired, "an action needs a `type`")
-                .with_help(format!("action types: {}", list(ACTIONS.iter().map(|a| a.name))));
+        let at = ptr.key(ACTION.tag);
+        let Some(ty) = entries.iter().find(|e| e.key == Some(ACTION.tag)) else {
+            let v = Violation::new(
+                at,
+                Rule::MissingRequired,
+                format!("an action needs a `{}`", ACTION.tag),
+            )
+            .with_help(format!("action types: {}", list(ACTIONS.iter().map(|a| a.name))));
             return self.push(v, &node.loc());
         };
         match ty.value.shape() {
             Shape::Str(name) => match action_spec(name) {
-                Some(spec) => self.object(node, ptr, spec, &["type"]),
+                Some(spec) => self.object(node, ptr, spec, &[ACTION.tag]),
                 None => self
                     .violations
                     .push(unknown_action(&at.render(), name, ty.value.loc())),
@@ -519,13 +501,11 @@ impl<L: Clone> Checker<L> {
         let entries = match shape {
             Shape::Object(entries) => entries,
             Shape::Opaque => return self.defer(ptr, &node.loc(), "a block built at run time"),
-            other => return self.wrong_type(ptr, "an object (ContentBlockDto)", node, &other),
+            other => return self.wrong_type(ptr, &format!("an object ({})", BLOCK.dto), node, &other),
         };
         if nest.max == Some(1)
             && !entries.is_empty()
-            && entries
-                .iter()
-                .all(|e| e.key.is_some_and(|k| !BLOCK_KEYS.contains(&k)))
+            && entries.iter().all(|e| e.key.is_some_and(|k| !BLOCK.has_key(k)))
         {
             let v = Violation::new(
                 ptr,
@@ -550,23 +530,29 @@ impl<L: Clone> Checker<L> {
                 );
                 continue;
             }
-            match key {
-                "type" => ty = Some(e),
-                "properties" => props = Some(e),
-                "visible" => match e.value.shape() {
+            if key == BLOCK.tag {
+                ty = Some(e);
+            } else if Some(key) == BLOCK.body {
+                props = Some(e);
+            } else if BLOCK.flags.contains(&key) {
+                match e.value.shape() {
                     Shape::Bool(_) | Shape::Opaque => {}
                     other => self.wrong_type(&at, "a boolean (true or false)", e.value, &other),
-                },
-                other => self
-                    .violations
-                    .push(unknown_block_key(&at.render(), other, e.key_loc.clone())),
+                }
+            } else {
+                self.violations
+                    .push(unknown_block_key(&at.render(), key, e.key_loc.clone()));
             }
         }
-        let at_type = ptr.key("type");
+        let at_type = ptr.key(BLOCK.tag);
         let spec = match ty.map(|e| (e, e.value.shape())) {
             None => {
-                let v = Violation::new(at_type, Rule::MissingRequired, "a block needs a `type`")
-                    .with_help(format!("allowed here: {}", list(nest.allowed.iter().copied())));
+                let v = Violation::new(
+                    at_type,
+                    Rule::MissingRequired,
+                    format!("a block needs a `{}`", BLOCK.tag),
+                )
+                .with_help(format!("allowed here: {}", list(nest.allowed())));
                 self.push(v, &node.loc());
                 None
             }
@@ -592,10 +578,11 @@ impl<L: Clone> Checker<L> {
                 None
             }
         };
-        let at_props = ptr.key("properties");
+        let body = BLOCK.body.unwrap_or(BLOCK.tag);
+        let at_props = ptr.key(body);
         match (props, spec) {
             (None, _) => {
-                let v = Violation::new(at_props, Rule::MissingRequired, "a block needs `properties`");
+                let v = Violation::new(at_props, Rule::MissingRequired, format!("a block needs `{body}`"));
                 self.push(v, &node.loc());
             }
             (Some(p), Some(spec)) => self.object(p.value, &at_props, spec, &[]),
@@ -607,27 +594,21 @@ impl<L: Clone> Checker<L> {
         let (message, mut help) = if nest.max == Some(1) && nest.min == 1 {
             (
                 format!("`{name}` cannot be the block of a {}", nest.parent),
-                format!(
-                    "a {}'s block is one of: {}",
-                    nest.parent,
-                    list(nest.allowed.iter().copied())
-                ),
+                format!("a {}'s block is one of: {}", nest.parent, list(nest.allowed())),
             )
-        } else if nest.parent == "LayoutDto" {
+        } else if nest.top {
             (
                 format!("`{name}` is not allowed at the top level"),
-                format!("allowed: {}", list(nest.allowed.iter().copied())),
+                format!("allowed: {}", list(nest.allowed())),
             )
         } else {
             (
                 format!("`{name}` is not allowed inside a {}", nest.parent),
-                format!("a {} takes: {}", nest.parent, list(nest.allowed.iter().copied())),
+                format!("a {} takes: {}", nest.parent, list(nest.allowed())),
             )
         };
-        if name == "section" {
-            if let Some(note) = nest.note {
-                help = format!("{note}; {help}");
-            }
+        if let Some(note) = nest.note(name) {
+            help = format!("{note}; {help}");
         }
         self.push(
             Violation::new(ptr, Rule::BlockNotAllowed, message).with_help(help),
@@ -705,7 +686,7 @@ impl<L: Clone> Checker<L> {
             if uncertain {
                 self.defer(ptr, key_loc, "a block count known at run time");
             } else {
-                let what = if nest.parent == "LayoutDto" {
+                let what = if nest.top {
                     "a layout".to_owned()
                 } else {
                     format!("a {}", nest.parent)
@@ -715,7 +696,7 @@ impl<L: Clone> Checker<L> {
                     Rule::TooFewBlocks,
                     format!("{what} needs at least {} block, found none", nest.min),
                 )
-                .with_help(format!("add a block: {}", list(nest.allowed.iter().copied())));
+                .with_help(format!("add a block: {}", list(nest.allowed())));
                 self.push(v, key_loc);
             }
         } else if uncertain && nest.max.is_some_and(|max| definite <= max) {
@@ -740,9 +721,12 @@ fn describe(field: &Field) -> String {
         Kind::Enum(e) => format!("one of {}", list(e.values.iter().copied())),
         Kind::Any => "any value".into(),
         Kind::Object(s) => format!("a {}", s.name),
-        Kind::Action => "an action {\"type\": \"redirect\" | \"layoutEvent\" | \"openRestApp\", ...}".into(),
-        Kind::Block(n) => format!("one block: {}", list(n.allowed.iter().copied())),
-        Kind::Blocks(n) => format!("blocks by id: {}", list(n.allowed.iter().copied())),
+        Kind::Action => {
+            let types: Vec<String> = ACTIONS.iter().map(|a| format!("\"{}\"", a.name)).collect();
+            format!("an action {{\"{}\": {}, ...}}", ACTION.tag, types.join(" | "))
+        }
+        Kind::Block(n) => format!("one block: {}", list(n.allowed())),
+        Kind::Blocks(n) => format!("blocks by id: {}", list(n.allowed())),
         Kind::Values => "{\"code\": \"label\", ...}".into(),
     }
 }

@@ -10,7 +10,7 @@ wire_struct! {
     /// A button at the bottom of the interface.
     ButtonDto ("ButtonDto") {
         /// The button text.
-        "title" title: String = Kind::Str(StrRule::Any) => required;
+        "title" title: String = Kind::Str(StrRule::ANY) => required;
         /// Default `normal`.
         "state" state: ButtonState = Kind::Enum(&ButtonState::SPEC);
     }

@@ -32,15 +32,62 @@ pub enum Kind {
     Values,
 }
 
-/// A rule on the content of a string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StrRule {
-    Any,
-    /// A redirect target: not empty, and not a `javascript:`, `data:` or `vbscript:` URI.
-    Uri,
-    /// An image address: `http://` or `https://` only (Bitrix24 drops anything else).
-    HttpUrl,
+/// A rule on the content of a string: its own check, rule code and message.
+#[derive(Clone, Copy, Debug)]
+pub struct StrRule {
+    /// What the string is, for messages ("a redirect target").
+    pub name: &'static str,
+    /// `None` when any string will do; else the failure for a string that breaks it.
+    pub check: Option<fn(&str) -> Option<StrFailure>>,
 }
+
+impl StrRule {
+    /// Any string.
+    pub const ANY: StrRule = StrRule {
+        name: "a string",
+        check: None,
+    };
+}
+
+/// Why a string breaks its [`StrRule`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrFailure {
+    pub rule: Rule,
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// A redirect target: not empty, and not a `javascript:`, `data:` or `vbscript:` URI.
+pub const REDIRECT_TARGET: StrRule = StrRule {
+    name: "a redirect target",
+    check: Some(|s| {
+        if s.trim().is_empty() {
+            Some(StrFailure {
+                rule: Rule::EmptyValue,
+                message: "a redirect needs an address, found an empty string".into(),
+                help: "write a relative Bitrix24 path such as \"/crm/deal/details/1/\" or an https:// URL",
+            })
+        } else {
+            dangerous_scheme(s).map(|scheme| StrFailure {
+                rule: Rule::DangerousUri,
+                message: format!("a redirect to a `{scheme}` URI is not allowed"),
+                help: "redirect to an http(s) URL or a relative path; to run code on click, use a `layoutEvent` action and handle it in bindLayoutEventCallback",
+            })
+        }
+    }),
+};
+
+/// An image address: `http://` or `https://` only (Bitrix24 drops anything else).
+pub const IMAGE_URL: StrRule = StrRule {
+    name: "an image URL",
+    check: Some(|s| {
+        (!is_http_url(s)).then(|| StrFailure {
+            rule: Rule::ImageSrcScheme,
+            message: format!("`imageSrc` \"{s}\" is not an http(s) URL"),
+            help: "write a full address starting with https:// (Bitrix24 drops any other image)",
+        })
+    }),
+};
 
 /// One property of an object.
 #[derive(Clone, Copy, Debug)]
@@ -50,15 +97,47 @@ pub struct Field {
     pub required: bool,
 }
 
-/// A rule between two properties of one object.
+/// A rule between two properties of one object, with the rule code it reports.
 #[derive(Clone, Copy, Debug)]
 pub enum Cross {
     /// `field` is only valid when `flag` is `true` (titleWidth needs inline).
-    NeedsTrue { field: &'static str, flag: &'static str },
+    NeedsTrue {
+        field: &'static str,
+        flag: &'static str,
+        rule: Rule,
+    },
     /// `field` must be a key of the map `map` (selectedValue of values).
-    KeyOf { field: &'static str, map: &'static str },
+    KeyOf {
+        field: &'static str,
+        map: &'static str,
+        rule: Rule,
+    },
     /// `a` and `b` cannot both be set (width and leftBoundary).
-    Exclusive { a: &'static str, b: &'static str },
+    Exclusive {
+        a: &'static str,
+        b: &'static str,
+        rule: Rule,
+    },
+}
+
+/// A key people write for another one, with its own rule code and help (a redirect's
+/// `uri`, which Bitrix24 ignores).
+#[derive(Clone, Copy, Debug)]
+pub struct Mistake {
+    pub key: &'static str,
+    pub rule: Rule,
+    pub help: &'static str,
+}
+
+/// What an object of the table is, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A block's `properties`: "a `text` block".
+    Block,
+    /// An action: "a `redirect` action".
+    Action,
+    /// Any other object, named by its DTO name: "ButtonDto".
+    Object,
 }
 
 /// An object of the wire format: a block's properties, an action, a button, the layout.
@@ -68,8 +147,10 @@ pub struct StructSpec {
     pub name: &'static str,
     /// The Rust type of the model that holds it.
     pub rust: &'static str,
+    pub role: Role,
     pub fields: &'static [Field],
     pub cross: &'static [Cross],
+    pub mistakes: &'static [Mistake],
 }
 
 impl StructSpec {
@@ -89,14 +170,8 @@ impl StructSpec {
             Rule::UnknownProperty,
             format!("unknown property `{key}` of {what}"),
         );
-        if self.name == "redirect" && key == "uri" {
-            return Violation {
-                rule: Rule::RedirectUri,
-                ..v
-            }
-            .with_help(
-                "Bitrix24 reads only `value`: write the address as `value`; with `uri` the link does nothing",
-            );
+        if let Some(m) = self.mistakes.iter().find(|m| m.key == key) {
+            return Violation { rule: m.rule, ..v }.with_help(m.help);
         }
         v.with_help(did_you_mean(key, self.field_names()).unwrap_or_else(|| {
             let has = format!("{what} has: {}", list(self.field_names()));
@@ -118,12 +193,10 @@ impl StructSpec {
         } else {
             "a"
         };
-        if BLOCKS.iter().any(|b| b.name == self.name) {
-            format!("{a} `{}` block", self.name)
-        } else if ACTIONS.iter().any(|x| x.name == self.name) {
-            format!("{a} `{}` action", self.name)
-        } else {
-            self.name.to_owned()
+        match self.role {
+            Role::Block => format!("{a} `{}` block", self.name),
+            Role::Action => format!("{a} `{}` action", self.name),
+            Role::Object => self.name.to_owned(),
         }
     }
 }
@@ -159,118 +232,164 @@ impl EnumSpec {
     }
 }
 
-/// Where blocks may nest: which types a container takes, and how many.
+/// A container of blocks: how many it takes, and its place bit; which types it takes is
+/// said by each block type ([`BlockType::inside`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Nest {
-    /// The container, for messages ("section", "LayoutDto", ...).
+    /// The container, for messages ("section", "list", ...).
     pub parent: &'static str,
-    pub allowed: &'static [&'static str],
+    /// The top level of the layout (messages say "at the top level", "a layout").
+    pub top: bool,
+    /// This container's bit in [`BlockType::inside`].
+    pub bit: u8,
     pub min: usize,
     pub max: Option<usize>,
-    /// Why a type is refused here when the docs alone would not say.
-    pub note: Option<&'static str>,
+    /// Why a block type is refused here when the docs alone would not say: (type, why).
+    pub notes: &'static [(&'static str, &'static str)],
 }
 
 impl Nest {
     pub fn allows(&self, block_type: &str) -> bool {
-        self.allowed.contains(&block_type)
+        block_type_named(block_type).is_some_and(|b| b.inside & self.bit != 0)
+    }
+
+    /// The block types this container takes, in declaration order.
+    pub fn allowed(&self) -> impl Iterator<Item = &'static str> + Clone + '_ {
+        BLOCK_TYPES
+            .iter()
+            .filter(move |b| b.inside & self.bit != 0)
+            .map(|b| b.props.name)
+    }
+
+    /// Why `block_type` is refused here, if the table says.
+    pub fn note(&self, block_type: &str) -> Option<&'static str> {
+        self.notes.iter().find(|(t, _)| *t == block_type).map(|(_, n)| *n)
     }
 }
 
-const ALL_BLOCKS: &[&str] = &[
-    "text",
-    "link",
-    "withTitle",
-    "lineOfBlocks",
-    "dropdownMenu",
-    "input",
-    "textarea",
-    "select",
-    "list",
-    "section",
-];
-
-/// The top level of a LayoutDto: any block, at least one.
+/// The top level of a LayoutDto: at least one block.
 pub const TOP_LEVEL: Nest = Nest {
     parent: "LayoutDto",
-    allowed: ALL_BLOCKS,
+    top: true,
+    bit: 1,
     min: 1,
     max: None,
-    note: None,
+    notes: &[],
 };
 
-/// A section: 1 to 20 blocks of any type but section.
+/// A section: 1 to 20 blocks.
 pub const SECTION: Nest = Nest {
     parent: "section",
-    allowed: &[
-        "text",
-        "link",
-        "withTitle",
-        "lineOfBlocks",
-        "dropdownMenu",
-        "input",
-        "textarea",
-        "select",
-        "list",
-    ],
+    top: false,
+    bit: 1 << 1,
     min: 1,
     max: Some(20),
-    note: Some("Bitrix24 drops a section nested in a section"),
+    notes: &[("section", "Bitrix24 drops a section nested in a section")],
 };
 
-/// A list: at least one text, link or lineOfBlocks.
+/// A list: at least one block.
 pub const LIST: Nest = Nest {
     parent: "list",
-    allowed: &["text", "link", "lineOfBlocks"],
+    top: false,
+    bit: 1 << 2,
     min: 1,
     max: None,
-    note: None,
+    notes: &[],
 };
 
-/// A lineOfBlocks: at least one text or link.
+/// A lineOfBlocks: at least one block.
 pub const LINE_OF_BLOCKS: Nest = Nest {
     parent: "lineOfBlocks",
-    allowed: &["text", "link"],
+    top: false,
+    bit: 1 << 3,
     min: 1,
     max: None,
-    note: None,
+    notes: &[],
 };
 
-/// withTitle's `block`: exactly one text, link or lineOfBlocks.
+/// withTitle's `block`: exactly one.
 pub const WITH_TITLE: Nest = Nest {
     parent: "withTitle",
-    allowed: &["text", "link", "lineOfBlocks"],
+    top: false,
+    bit: 1 << 4,
     min: 1,
     max: Some(1),
-    note: None,
+    notes: &[],
 };
 
-/// Every block type, with the spec of its `properties`.
-pub const BLOCKS: &[&StructSpec] = &[
-    &crate::blocks::Text::SPEC,
-    &crate::blocks::Link::SPEC,
-    &crate::blocks::WithTitle::SPEC,
-    &crate::blocks::LineOfBlocks::SPEC,
-    &crate::blocks::DropdownMenu::SPEC,
-    &crate::blocks::Input::SPEC,
-    &crate::blocks::Textarea::SPEC,
-    &crate::blocks::Select::SPEC,
-    &crate::blocks::List::SPEC,
-    &crate::blocks::Section::SPEC,
-];
+/// Every container of blocks.
+pub const CONTAINERS: &[&Nest] = &[&TOP_LEVEL, &SECTION, &LIST, &LINE_OF_BLOCKS, &WITH_TITLE];
 
-/// Every action type, with the spec of its fields besides `type`.
-pub const ACTIONS: &[&StructSpec] = &[
-    &crate::action::Redirect::SPEC,
-    &crate::action::LayoutEvent::SPEC,
-    &crate::action::OpenRestApp::SPEC,
-];
+/// A block type: the spec of its `properties` (its wire name is the spec's name), and
+/// the containers it may stand in (bits of [`Nest::bit`]). Declared once per type, in
+/// [`blocks`](crate::blocks), by `block_types!`.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockType {
+    pub props: &'static StructSpec,
+    pub inside: u8,
+}
 
-/// The keys of a ContentBlockDto besides `type`.
-pub const BLOCK_KEYS: &[&str] = &["type", "visible", "properties"];
+/// Every block type, in declaration order.
+pub const BLOCK_TYPES: &[BlockType] = crate::blocks::BLOCK_TYPES;
 
+/// The block type spelled `name` on the wire.
+pub fn block_type_named(name: &str) -> Option<&'static BlockType> {
+    BLOCK_TYPES.iter().find(|b| b.props.name == name)
+}
+
+/// The envelope of a tagged object: a block (`type`, `visible`, `properties`) or an
+/// action (`type` beside its fields).
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope {
+    /// The DTO name, for messages ("ContentBlockDto").
+    pub dto: &'static str,
+    /// The key naming the type.
+    pub tag: &'static str,
+    /// The key holding the type's own fields; `None` when they stand beside the tag.
+    pub body: Option<&'static str>,
+    /// Other keys of the envelope, each a boolean (a block's `visible`).
+    pub flags: &'static [&'static str],
+}
+
+impl Envelope {
+    /// Every key of the envelope.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + Clone {
+        std::iter::once(self.tag)
+            .chain(self.flags.iter().copied())
+            .chain(self.body)
+    }
+
+    pub fn has_key(&self, key: &str) -> bool {
+        self.keys().any(|k| k == key)
+    }
+}
+
+/// A ContentBlockDto: `{"type": ..., "visible": ..., "properties": {...}}`.
+pub const BLOCK: Envelope = Envelope {
+    dto: "ContentBlockDto",
+    tag: "type",
+    body: Some("properties"),
+    flags: &["visible"],
+};
+
+/// An ActionDto: `{"type": ..., "value": ...}`.
+pub const ACTION: Envelope = Envelope {
+    dto: "ActionDto",
+    tag: "type",
+    body: None,
+    flags: &[],
+};
+
+/// The root of the table: LayoutDto.
+pub const ROOT: &StructSpec = &crate::layout::LayoutDto::SPEC;
+
+/// Every action type, with the spec of its fields besides `type`; declared once per
+/// type, in [`action`](crate::action), by `action_types!`.
+pub const ACTIONS: &[&StructSpec] = crate::action::ACTION_TYPES;
+
+/// The spec of the `properties` of the block type `name`.
 pub fn block_spec(name: &str) -> Option<&'static StructSpec> {
-    BLOCKS.iter().copied().find(|b| b.name == name)
+    block_type_named(name).map(|b| b.props)
 }
 
 pub fn action_spec(name: &str) -> Option<&'static StructSpec> {
@@ -365,9 +484,91 @@ mod tests {
             "did you mean `imageSrc`?"
         );
         assert_eq!(
-            did_you_mean("lineofblocks", ALL_BLOCKS.iter().copied()).unwrap(),
+            did_you_mean("lineofblocks", BLOCK_TYPES.iter().map(|b| b.props.name)).unwrap(),
             "did you mean `lineOfBlocks`?"
         );
         assert_eq!(did_you_mean("zzzzzz", ["bold", "size"]), None);
+    }
+
+    /// Each block type is declared once (`block_types!` in blocks.rs); the enum, the
+    /// table's list, the containers' lists and the reader all come from it and agree.
+    #[test]
+    fn one_declaration_per_block_type_and_everything_agrees() {
+        use crate::blocks::ContentBlockDto;
+        use crate::pointer::Ptr;
+        use crate::wire::FromWire;
+
+        let names: Vec<&str> = BLOCK_TYPES.iter().map(|b| b.props.name).collect();
+        assert_eq!(
+            names,
+            [
+                "text",
+                "link",
+                "withTitle",
+                "lineOfBlocks",
+                "dropdownMenu",
+                "input",
+                "textarea",
+                "select",
+                "list",
+                "section"
+            ]
+        );
+        for b in BLOCK_TYPES {
+            let name = b.props.name;
+            assert_eq!(b.props.role, Role::Block, "{name}");
+            assert!(block_spec(name).is_some_and(|s| s.rust == b.props.rust));
+            // the reader makes the variant of that name, and it prints the same name
+            let json = serde_json::json!({"type": name, "properties": {}});
+            let block = ContentBlockDto::from_wire(&json, &Ptr::Root).unwrap();
+            assert_eq!(block.type_name(), name);
+            assert_eq!(block.block.type_name(), name);
+            assert!(b.inside != 0, "`{name}` may stand nowhere");
+            assert!(
+                CONTAINERS.iter().any(|c| c.allows(name)),
+                "`{name}` is in no container"
+            );
+        }
+        // every container a field names is a known container, with its own bit
+        let mut bits = 0u8;
+        for c in CONTAINERS {
+            assert_eq!(bits & c.bit, 0, "{} shares a bit", c.parent);
+            bits |= c.bit;
+        }
+        for b in BLOCK_TYPES {
+            for f in b.props.fields {
+                if let Kind::Blocks(n) | Kind::Block(n) = f.kind {
+                    assert!(
+                        CONTAINERS.iter().any(|c| c.bit == n.bit && c.parent == n.parent),
+                        "{}.{}",
+                        b.props.name,
+                        f.name
+                    );
+                }
+            }
+        }
+        let allowed = |n: &Nest| n.allowed().collect::<Vec<_>>();
+        assert_eq!(allowed(&TOP_LEVEL), names);
+        assert_eq!(allowed(&SECTION), &names[..9]);
+        assert_eq!(allowed(&LIST), ["text", "link", "lineOfBlocks"]);
+        assert_eq!(allowed(&LINE_OF_BLOCKS), ["text", "link"]);
+        assert_eq!(allowed(&WITH_TITLE), ["text", "link", "lineOfBlocks"]);
+    }
+
+    #[test]
+    fn one_declaration_per_action_type_and_everything_agrees() {
+        use crate::action::ActionDto;
+        use crate::pointer::Ptr;
+        use crate::wire::FromWire;
+
+        let names: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["redirect", "layoutEvent", "openRestApp"]);
+        for a in ACTIONS {
+            assert_eq!(a.role, Role::Action);
+            let json = serde_json::json!({"type": a.name});
+            let action = ActionDto::from_wire(&json, &Ptr::Root).unwrap();
+            assert_eq!(action.type_name(), a.name);
+            assert_eq!(serde_json::to_value(&action).unwrap()["type"], a.name);
+        }
     }
 }

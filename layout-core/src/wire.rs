@@ -269,13 +269,14 @@ pub(crate) use wire_enum;
 macro_rules! wire_struct {
     (
         $(#[$meta:meta])*
-        $name:ident ($what:literal) {
+        $name:ident ($what:expr $(, $role:ident)?) {
             $(
                 $(#[$fmeta:meta])*
                 $wire:literal $field:ident : $ty:ty = $kind:expr $(=> $req:ident)?;
             )*
         }
         cross: [$($cross:expr),* $(,)?]
+        $(mistakes: [$($mistake:expr),* $(,)?])?
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -295,6 +296,7 @@ macro_rules! wire_struct {
             pub const SPEC: $crate::schema::StructSpec = $crate::schema::StructSpec {
                 name: $what,
                 rust: stringify!($name),
+                role: wire_struct!(@role $($role)?),
                 fields: &[$(
                     $crate::schema::Field {
                         name: $wire,
@@ -303,6 +305,7 @@ macro_rules! wire_struct {
                     }
                 ),*],
                 cross: &[$($cross),*],
+                mistakes: &[$($($mistake),*)?],
             };
 
             $(
@@ -420,5 +423,8 @@ macro_rules! wire_struct {
     };
     (@req required) => { true };
     (@req) => { false };
+    (@role Block) => { $crate::schema::Role::Block };
+    (@role Action) => { $crate::schema::Role::Action };
+    (@role) => { $crate::schema::Role::Object };
 }
 pub(crate) use wire_struct;

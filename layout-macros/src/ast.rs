@@ -378,7 +378,7 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 let content;
                 let brace = braced!(content in input);
                 let fields = parse_pairs(&content, "option", diag, |input, _, diag| {
-                    parse_value(input, Some(Kind::Str(schema::StrRule::Any)), diag)
+                    parse_value(input, Some(Kind::Str(schema::StrRule::ANY)), diag)
                 });
                 Ok(Val::Obj(Obj {
                     fields,
