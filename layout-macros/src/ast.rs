@@ -34,6 +34,8 @@ pub enum Val {
     Enum {
         ident: Ident,
         value: String,
+        /// The last token of a word written with dashes (`base-90`); else the ident's.
+        end: Span,
     },
     Bool(bool, Span),
     Num {
@@ -284,6 +286,37 @@ fn lone_ident(input: ParseStream) -> bool {
         && !input.peek2(token::Brace)
 }
 
+/// Whether the next tokens are a word written with dashes (`base-90`, `with-border`):
+/// the spelling of an enum value in CSS, which the checker answers with a suggestion.
+fn dashed_word(input: ParseStream) -> bool {
+    input.peek(Ident::peek_any) && input.peek2(Token![-]) && {
+        let fork = input.fork();
+        let _ = Ident::parse_any(&fork);
+        let _ = fork.parse::<Token![-]>();
+        (fork.peek(Ident::peek_any) || fork.peek(syn::LitInt))
+            && (fork.peek2(Token![,]) || fork.peek2(Token![-]) || {
+                let _ = fork.parse::<TokenTree>();
+                fork.is_empty()
+            })
+    }
+}
+
+/// An enum value: a lone identifier, or a word with dashes read whole (its span covers
+/// every piece), so that `base-90` is one value the checker can name.
+fn enum_word(input: ParseStream) -> syn::Result<Val> {
+    let ident = Ident::parse_any(input)?;
+    let mut value = ident.unraw().to_string();
+    let mut end = ident.span();
+    while input.peek(Token![-]) && (input.peek2(Ident::peek_any) || input.peek2(syn::LitInt)) {
+        input.parse::<Token![-]>()?;
+        let piece: TokenTree = input.parse()?;
+        value.push('-');
+        value.push_str(&piece.to_string());
+        end = piece.span();
+    }
+    Ok(Val::Enum { value, ident, end })
+}
+
 pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> syn::Result<Val> {
     let Some(kind) = kind else {
         // an unknown property: the checker names it; skip its value
@@ -320,12 +353,8 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
         Kind::Enum(_) => {
             if literal {
                 parse_json(input, diag)
-            } else if lone_ident(input) {
-                let ident = Ident::parse_any(input)?;
-                Ok(Val::Enum {
-                    value: ident.unraw().to_string(),
-                    ident,
-                })
+            } else if lone_ident(input) || dashed_word(input) {
+                enum_word(input)
             } else {
                 expr(input)
             }
@@ -485,6 +514,7 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     let ty_val = Val::Enum {
         ident: ty.clone(),
         value: name,
+        end: ty.span(),
     };
     let fields = if input.peek(token::Paren) {
         let content;
@@ -571,6 +601,7 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     let ty_val = Val::Enum {
         ident: ty.clone(),
         value: name,
+        end: ty.span(),
     };
     Ok(Val::Block(Box::new(BlockAst {
         props: Val::Obj(Obj {

@@ -6,6 +6,8 @@ mod ast;
 mod codegen;
 mod node;
 mod static_json;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -72,7 +74,15 @@ fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
             Some(help) => format!("{}\nhelp: {help}", v.message),
             None => v.message.clone(),
         };
-        diag.push(syn::Error::new(v.loc, message));
+        // an error spanning from the first to the last token of the value
+        let (start, end) = v.loc;
+        let tokens = quote::quote_spanned!(start=> __b24_start)
+            .into_iter()
+            .chain(quote::quote_spanned!(end=> __b24_end));
+        diag.push(syn::Error::new_spanned(
+            tokens.collect::<proc_macro2::TokenStream>(),
+            message,
+        ));
     }
     diag.errors.sort_by_key(|e| {
         let start = e.span().start();

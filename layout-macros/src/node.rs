@@ -4,12 +4,20 @@
 use layout_core::check::{Count, Entry, Node, Shape};
 use proc_macro2::Span;
 
+/// Where a value is: its first and last token (the same for most values; `base-90` spans
+/// three).
+pub type Loc = (Span, Span);
+
+fn at(span: Span) -> Loc {
+    (span, span)
+}
+
 use crate::ast::{FieldAst, Item, Key, Val};
 
 fn fields(fields: &[FieldAst]) -> impl Iterator<Item = Entry<'_, Val>> {
     fields.iter().map(|f| Entry {
         key: Some(f.key.as_str()),
-        key_loc: f.key_span,
+        key_loc: at(f.key_span),
         value: &f.value,
         count: Count::One,
     })
@@ -23,7 +31,7 @@ fn flatten<'a>(items: &'a [Item], count: Count, out: &mut Vec<Entry<'a, Val>>) {
                     Key::Static(k) => Some(k.as_str()),
                     Key::Dynamic(_) => None,
                 },
-                key_loc: *key_span,
+                key_loc: at(*key_span),
                 value,
                 count,
             }),
@@ -44,10 +52,13 @@ fn flatten<'a>(items: &'a [Item], count: Count, out: &mut Vec<Entry<'a, Val>>) {
 }
 
 impl Node for Val {
-    type Loc = Span;
+    type Loc = Loc;
 
-    fn loc(&self) -> Span {
-        self.span()
+    fn loc(&self) -> Loc {
+        match self {
+            Val::Enum { ident, end, .. } => (ident.span(), *end),
+            other => at(other.span()),
+        }
     }
 
     fn shape(&self) -> Shape<'_, Self> {
@@ -62,21 +73,21 @@ impl Node for Val {
             Val::Block(b) => {
                 let mut entries = vec![Entry {
                     key: Some("type"),
-                    key_loc: b.ty.span(),
+                    key_loc: at(b.ty.span()),
                     value: &b.ty_val,
                     count: Count::One,
                 }];
                 if let Some((span, v)) = &b.visible {
                     entries.push(Entry {
                         key: Some("visible"),
-                        key_loc: *span,
+                        key_loc: at(*span),
                         value: v,
                         count: Count::One,
                     });
                 }
                 entries.push(Entry {
                     key: Some("properties"),
-                    key_loc: b.ty.span(),
+                    key_loc: at(b.ty.span()),
                     value: &b.props,
                     count: Count::One,
                 });
@@ -85,7 +96,7 @@ impl Node for Val {
             Val::Action(a) => {
                 let mut entries = vec![Entry {
                     key: Some("type"),
-                    key_loc: a.ty.span(),
+                    key_loc: at(a.ty.span()),
                     value: &a.ty_val,
                     count: Count::One,
                 }];
