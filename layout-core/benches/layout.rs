@@ -47,11 +47,18 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("1000 blocks");
     g.bench_function("validate", |b| b.iter(|| black_box(&layout).validate()));
+    // the checker that explains: what validate() runs when the quick verdict is "no"
+    g.bench_function("validate, full checker", |b| {
+        b.iter(|| black_box(&layout).validate_full())
+    });
     // the same table through a JSON copy of the layout, as `validate` once worked
     g.bench_function("baseline: validate a serde_json::Value copy", |b| {
         b.iter(|| layout_core::json::check_value(&black_box(&layout).to_value()))
     });
     g.bench_function("serialize LayoutDto", |b| b.iter(|| black_box(&layout).to_json()));
+    g.bench_function("serialize LayoutDto through serde", |b| {
+        b.iter(|| serde_json::to_string(black_box(&layout)).unwrap())
+    });
     g.bench_function("baseline: serialize serde_json::Value", |b| {
         b.iter(|| serde_json::to_string(black_box(&value)).unwrap())
     });
@@ -86,7 +93,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| unique_state.apply(black_box(&set)).unwrap())
     });
     g.bench_function("baseline: validate the whole layout", |b| {
-        b.iter(|| black_box(&unique).validate())
+        b.iter(|| black_box(&unique).validate_full())
     });
     g.finish();
 }

@@ -47,6 +47,22 @@ macro_rules! action_types {
             }
         }
 
+        impl crate::write::WriteJson for ActionDto {
+            fn write_json(&self, out: &mut String) {
+                match self { $( ActionDto::$wire(a) => {
+                    out.push_str(concat!("{\"type\":\"", stringify!($wire), "\""));
+                    a.write_fields(out, false);
+                } )* }
+                out.push('}');
+            }
+        }
+
+        impl crate::fast::FastValue for ActionDto {
+            fn fast_value(&self, kind: &Kind) -> bool {
+                matches!(kind, Kind::Action) && match self { $( ActionDto::$wire(a) => a.fast_ok(), )* }
+            }
+        }
+
         $(
             impl From<$ty> for ActionDto {
                 fn from(a: $ty) -> Self {

@@ -63,6 +63,34 @@ macro_rules! block_types {
                 match self { $( Block::$wire(p) => (&$ty::SPEC.name, p), )* }
             }
 
+            fn write_type_and_properties(&self, out: &mut String, visible: Option<bool>, visible_first: bool) {
+                match self { $( Block::$wire(p) => {
+                    out.push_str(concat!("{\"type\":\"", stringify!($wire), "\""));
+                    let visible = |out: &mut String| if let Some(v) = visible {
+                        out.push_str(if v { ",\"visible\":true" } else { ",\"visible\":false" });
+                    };
+                    if visible_first {
+                        visible(out);
+                    }
+                    out.push_str(",\"properties\":");
+                    $crate::write::WriteJson::write_json(p, out);
+                    if !visible_first {
+                        visible(out);
+                    }
+                    out.push('}');
+                } )* }
+            }
+
+            /// The containers this block's type may stand in (bits of `Nest::bit`).
+            pub fn inside(&self) -> u8 {
+                match self { $( Block::$wire(_) => 0 $(| schema::$place.bit)*, )* }
+            }
+
+            /// Whether the properties break no rule (see [`fast`](crate::fast)).
+            fn fast_ok(&self) -> bool {
+                match self { $( Block::$wire(p) => p.fast_ok(), )* }
+            }
+
             fn serialize_properties<M: serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
@@ -342,5 +370,38 @@ impl FromWire for Blocks {
             .iter()
             .map(|(id, v)| Ok((id.clone(), ContentBlockDto::from_wire(v, &ptr.key(id))?)))
             .collect()
+    }
+}
+
+impl ContentBlockDto {
+    /// Whether this block may stand in `nest` and breaks no rule (see
+    /// [`fast`](crate::fast)).
+    fn fast_ok_in(&self, nest: &schema::Nest) -> bool {
+        self.block.inside() & nest.bit != 0 && self.block.fast_ok()
+    }
+}
+
+/// withTitle's one block.
+impl crate::fast::FastValue for Box<ContentBlockDto> {
+    fn fast_value(&self, kind: &Kind) -> bool {
+        matches!(kind, Kind::Block(nest) if self.fast_ok_in(nest))
+    }
+}
+
+/// A map of blocks: their count, and each block where it stands.
+impl crate::fast::FastValue for Blocks {
+    fn fast_value(&self, kind: &Kind) -> bool {
+        let Kind::Blocks(nest) = kind else { return false };
+        self.len() >= nest.min
+            && nest.max.map_or(true, |max| self.len() <= max)
+            && self.values().all(|b| b.fast_ok_in(nest))
+    }
+}
+
+impl crate::write::WriteJson for ContentBlockDto {
+    fn write_json(&self, out: &mut String) {
+        let visible_first = self._order.with_rest(ENVELOPE).next() == Some("visible");
+        self.block
+            .write_type_and_properties(out, self.visible, visible_first);
     }
 }

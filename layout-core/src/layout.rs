@@ -54,7 +54,23 @@ wire_struct! {
 impl LayoutDto {
     /// Every rule of the table this layout breaks, each with its JSON pointer.
     pub fn validate(&self) -> Result<(), Violations> {
+        // most layouts keep every rule: that is answered without a message (see `fast`)
+        if self.fast_ok() {
+            return Ok(());
+        }
         // the typed model itself is walked (see `typed`): no JSON copy is made
+        let report = crate::check::check_layout(self as &crate::typed::Typed);
+        if report.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(report.violations))
+        }
+    }
+
+    /// The verdict of the full checker alone, without the quick answer of
+    /// [`fast`](crate::fast) (for tests and benchmarks that compare the two).
+    #[doc(hidden)]
+    pub fn validate_full(&self) -> Result<(), Violations> {
         let report = crate::check::check_layout(self as &crate::typed::Typed);
         if report.violations.is_empty() {
             Ok(())
@@ -70,7 +86,10 @@ impl LayoutDto {
 
     /// The layout as compact JSON, as `setLayout` takes it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a LayoutDto always serializes")
+        // written by the model itself (see `write`): the same bytes as serde_json's
+        let mut out = String::with_capacity(256);
+        crate::write::WriteJson::write_json(self, &mut out);
+        out
     }
 
     /// The layout as indented JSON, for people and snapshots.

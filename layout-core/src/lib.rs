@@ -20,6 +20,7 @@ pub mod build;
 pub mod check;
 pub mod command;
 pub mod enums;
+pub mod fast;
 pub mod json;
 pub mod layout;
 pub mod pointer;
@@ -29,6 +30,7 @@ pub mod typed;
 pub mod violation;
 pub mod widget;
 pub mod wire;
+pub mod write;
 
 pub use action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
 pub use blocks::{

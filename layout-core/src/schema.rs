@@ -401,15 +401,26 @@ pub const DANGEROUS_SCHEMES: &[&str] = &["javascript:", "data:", "vbscript:"];
 
 /// The dangerous scheme `uri` starts with, read the way a browser reads it: leading
 /// spaces and control characters skipped, tabs and newlines anywhere ignored, any case.
+/// (A scheme is ASCII: a character outside ASCII ends it. Nothing is allocated: this runs
+/// for every redirect of every layout.)
 pub fn dangerous_scheme(uri: &str) -> Option<&'static str> {
-    let cleaned: String = uri
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(16)
-        .flat_map(char::to_lowercase)
-        .collect();
-    DANGEROUS_SCHEMES.iter().copied().find(|s| cleaned.starts_with(s))
+    let mut head = [0u8; 16];
+    let mut len = 0;
+    for b in uri.trim_start_matches(|c: char| c <= ' ').bytes() {
+        if matches!(b, b'\t' | b'\n' | b'\r') {
+            continue;
+        }
+        if len == head.len() || !b.is_ascii() {
+            break;
+        }
+        head[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    let head = &head[..len];
+    DANGEROUS_SCHEMES
+        .iter()
+        .copied()
+        .find(|s| head.starts_with(s.as_bytes()))
 }
 
 /// Whether `src` is an absolute http(s) URL, as Bitrix24 requires of `imageSrc`.

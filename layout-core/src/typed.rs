@@ -16,6 +16,11 @@ use crate::check::{Count, Entry, Node, Shape};
 /// A part of the typed model, shown to the checker as its JSON would be.
 pub trait AsNode {
     fn as_shape(&self) -> Shape<'_, Typed>;
+
+    /// The keys of a map, without listing its entries (see [`fast`](crate::fast)).
+    fn key_set(&self) -> Option<&dyn crate::fast::KeySet> {
+        None
+    }
 }
 
 /// Any part of the typed model.
@@ -76,6 +81,10 @@ impl<T: AsNode + ?Sized> AsNode for Box<T> {
 impl<T: AsNode + 'static> AsNode for IndexMap<String, T> {
     fn as_shape(&self) -> Shape<'_, Typed> {
         Shape::Object(self.iter().map(|(k, v)| entry(k, v)).collect())
+    }
+
+    fn key_set(&self) -> Option<&dyn crate::fast::KeySet> {
+        Some(self)
     }
 }
 

@@ -245,6 +245,23 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::fast::FastValue for $name {
+            fn fast_value(&self, kind: &$crate::schema::Kind) -> bool {
+                // declared with its own list, a typed value is one of it by construction
+                matches!(kind, $crate::schema::Kind::Enum(spec)
+                    if spec.rust == Self::SPEC.rust || spec.contains(self.as_str()))
+            }
+        }
+
+        impl $crate::write::WriteJson for $name {
+            fn write_json(&self, out: &mut String) {
+                // wire values are identifiers: nothing to escape
+                out.push('"');
+                out.push_str(self.as_str());
+                out.push('"');
+            }
+        }
+
         impl $crate::wire::FromWire for $name {
             fn from_wire(
                 value: &serde_json::Value,
@@ -354,6 +371,42 @@ macro_rules! wire_struct {
         }
 
         impl $name {
+            /// Writes the set fields as `"key":value` pairs, in order, each after a `,`
+            /// unless it is the first of the object (`first`). Returns whether any was.
+            #[doc(hidden)]
+            pub fn write_fields(&self, out: &mut String, mut first: bool) -> bool {
+                for index in self._order.indices(Self::FIELD_NAMES.len()) {
+                    let mut field = 0;
+                    $(
+                        if field == index {
+                            if let Some(v) = &self.$field {
+                                if !first {
+                                    out.push(',');
+                                }
+                                first = false;
+                                // wire names are identifiers: written as they are
+                                out.push_str(concat!("\"", $wire, "\":"));
+                                $crate::write::WriteJson::write_json(v, out);
+                            }
+                            continue;
+                        }
+                        field += 1;
+                    )*
+                    let _ = field;
+                }
+                !first
+            }
+        }
+
+        impl $crate::write::WriteJson for $name {
+            fn write_json(&self, out: &mut String) {
+                out.push('{');
+                self.write_fields(out, true);
+                out.push('}');
+            }
+        }
+
+        impl $name {
             /// The set fields as the checker sees them, in the order they are printed.
             #[doc(hidden)]
             pub fn node_entries<'a>(
@@ -373,6 +426,44 @@ macro_rules! wire_struct {
                     )*
                     let _ = field;
                 }
+            }
+        }
+
+        impl $name {
+            /// Whether this object breaks no rule of its table entry (see
+            /// [`fast`](crate::fast)): read from the same declaration as `SPEC`.
+            #[doc(hidden)]
+            pub fn fast_ok(&self) -> bool {
+                $(
+                    match &self.$field {
+                        None => {
+                            if wire_struct!(@req $($req)?) {
+                                return false;
+                            }
+                        }
+                        Some(v) => {
+                            if !$crate::fast::FastValue::fast_value(v, &$kind) {
+                                return false;
+                            }
+                        }
+                    }
+                )*
+                Self::SPEC.cross.iter().all(|c| $crate::fast::cross_ok(c, |name| self.field_node(name)))
+            }
+
+            /// The member `name`, if set, as the checker sees it.
+            #[allow(unreachable_patterns)]
+            fn field_node(&self, name: &str) -> Option<&$crate::typed::Typed> {
+                match name {
+                    $( $wire => self.$field.as_ref().map(|v| v as &$crate::typed::Typed), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl $crate::fast::FastValue for $name {
+            fn fast_value(&self, kind: &$crate::schema::Kind) -> bool {
+                matches!(kind, $crate::schema::Kind::Object(_)) && self.fast_ok()
             }
         }
 

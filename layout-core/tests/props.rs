@@ -246,6 +246,21 @@ proptest! {
     }
 
     #[test]
+    fn to_json_writes_what_serde_json_writes(layout in layout()) {
+        // to_json() is the model's own writer (layout_core::write); serde's Serialize is
+        // the other way out: the same bytes, whatever the text holds
+        prop_assert_eq!(layout.to_json(), serde_json::to_string(&layout).unwrap());
+    }
+
+    #[test]
+    fn the_quick_verdict_is_the_full_checkers(layout in layout()) {
+        // validate() answers "valid" without the checker when the model keeps every rule
+        // (layout_core::fast); it must say so exactly when the checker finds nothing
+        let full = layout.validate_full();
+        prop_assert_eq!(layout.validate().is_ok(), full.is_ok(), "{:?}", full);
+    }
+
+    #[test]
     fn checking_any_json_never_panics(value in json_value()) {
         let checked = LayoutDto::from_value(&value);
         // whatever passes the rules also converts and prints back to the same value
