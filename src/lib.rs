@@ -21,12 +21,9 @@
 //! assert!(layout.validate().is_ok());
 //! ```
 
-pub use layout_core::action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
-pub use layout_core::blocks::{
-    Block, Blocks, ContentBlockDto, DropdownMenu, Input, LineOfBlocks, Link, List, Section, Select, Text,
-    Textarea, Values, WithTitle,
-};
-pub use layout_core::enums::{ButtonState, Color, ImageSize, SectionType, Size, TitleWidth};
+pub use layout_core::action::*;
+pub use layout_core::blocks::*;
+pub use layout_core::enums::*;
 pub use layout_core::json::ReadError;
 pub use layout_core::layout::{ButtonDto, LayoutDto};
 pub use layout_core::violation::{Rule, Violation, Violations};

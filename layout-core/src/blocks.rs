@@ -393,7 +393,7 @@ impl crate::fast::FastValue for Blocks {
     fn fast_value(&self, kind: &Kind) -> bool {
         let Kind::Blocks(nest) = kind else { return false };
         self.len() >= nest.min
-            && nest.max.map_or(true, |max| self.len() <= max)
+            && nest.max.is_none_or(|max| self.len() <= max)
             && self.values().all(|b| b.fast_ok_in(nest))
     }
 }

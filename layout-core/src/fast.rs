@@ -23,7 +23,7 @@ pub trait FastValue {
 impl FastValue for String {
     fn fast_value(&self, kind: &Kind) -> bool {
         match kind {
-            Kind::Str(rule) => rule.check.map_or(true, |check| check(self).is_none()),
+            Kind::Str(rule) => rule.check.is_none_or(|check| check(self).is_none()),
             _ => false,
         }
     }

@@ -32,12 +32,9 @@ pub mod widget;
 pub mod wire;
 pub mod write;
 
-pub use action::{ActionDto, ActionSliderParamsDto, LayoutEvent, OpenRestApp, Redirect};
-pub use blocks::{
-    Block, Blocks, ContentBlockDto, DropdownMenu, Input, LineOfBlocks, Link, List, Section, Select, Text,
-    Textarea, Values, WithTitle,
-};
-pub use enums::{ButtonState, Color, ImageSize, SectionType, Size, TitleWidth};
+pub use action::*;
+pub use blocks::*;
+pub use enums::*;
 pub use json::ReadError;
 pub use layout::{ButtonDto, LayoutDto};
 pub use violation::{Rule, Violation, Violations};
