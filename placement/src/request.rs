@@ -33,6 +33,12 @@ pub enum AppStatus {
     Local,
     /// `F`: a free mass-market app.
     Free,
+    /// `D`: a demo.
+    Demo,
+    /// `T`: a time-limited trial.
+    Trial,
+    /// `P`: a paid app.
+    Paid,
     /// Another letter: Bitrix24 has more than the docs list.
     Other(String),
 }
@@ -42,6 +48,9 @@ impl AppStatus {
         match self {
             AppStatus::Local => "L",
             AppStatus::Free => "F",
+            AppStatus::Demo => "D",
+            AppStatus::Trial => "T",
+            AppStatus::Paid => "P",
             AppStatus::Other(s) => s,
         }
     }
@@ -159,10 +168,21 @@ pub struct HandlerRequest {
     /// Seconds until `auth_id` expires.
     pub auth_expires: Option<u64>,
     pub refresh_id: Option<Secret>,
+    /// The OAuth server's REST address (`https://oauth.bitrix.info/rest/`), where tokens
+    /// are refreshed.
+    pub server_endpoint: Option<String>,
+    /// The app's token on this portal, the same as `application_token` at install: what
+    /// proves the call came from Bitrix24.
+    pub application_token: Option<Secret>,
+    /// The scopes granted to the app, comma-separated (`crm,placement`).
+    pub application_scope: Option<String>,
     pub member_id: String,
     pub status: Option<AppStatus>,
     pub placement: Placement,
     pub options: PlacementOptions,
+    /// `URI` of PLACEMENT_OPTIONS: the path and query of the page the widget was opened
+    /// from (absent when the browser sent no Referer).
+    pub uri: Option<String>,
 }
 
 /// A REST call, ready to send: the method and its params.
@@ -262,14 +282,16 @@ impl Member<'_> {
         }
     }
 
-    /// The id in a string of digits (as Bitrix24 sends ids), or why there is none.
+    /// The id in a string of digits (as Bitrix24 sends ids) or a JSON whole number, or
+    /// why there is none.
     fn id(&self) -> Result<u64, String> {
         match self {
+            Member::Other(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64().unwrap_or_default()),
             Member::Str(s) if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) => s
                 .parse()
                 .map_err(|_| "an id must be a string of digits".to_owned()),
             other => Err(format!(
-                "an id must be a string of digits, found {}",
+                "an id must be a string of digits or a whole number, found {}",
                 other.to_value()
             )),
         }
@@ -424,17 +446,39 @@ impl<'de> serde::Deserialize<'de> for RawOptions<'de> {
     }
 }
 
-fn parse_options(raw: Option<&str>, placement: &Placement) -> Result<PlacementOptions, RequestError> {
+/// PLACEMENT_OPTIONS typed for the placement's family, and its `URI`.
+fn parse_options(
+    raw: Option<&str>,
+    placement: &Placement,
+) -> Result<(PlacementOptions, Option<String>), RequestError> {
     let raw = raw.map(str::trim).unwrap_or("");
     if raw.is_empty() || raw == "undefined" || raw == "null" {
-        return Ok(PlacementOptions::None);
+        return Ok((PlacementOptions::None, None));
     }
     let raw: RawOptions =
         serde_json::from_str(raw).map_err(|e| err("PLACEMENT_OPTIONS", format!("not a JSON object: {e}")))?;
-    let map = match raw {
+    let mut map = match raw {
         RawOptions::Object(m) => m,
         RawOptions::NotAnObject => return Err(err("PLACEMENT_OPTIONS", "not a JSON object")),
     };
+    // every placement may carry the page it was opened from
+    let uri = match map.0.iter().position(|(k, _)| k == "URI") {
+        Some(i) => match map.0.remove(i).1 {
+            Member::Str(s) => Some(s.into_owned()),
+            Member::Other(Value::Null) => None,
+            Member::Other(v) => {
+                return Err(err(
+                    "PLACEMENT_OPTIONS.URI",
+                    format!("expected a string, found {v}"),
+                ))
+            }
+        },
+        None => None,
+    };
+    Ok((typed_options(map, placement)?, uri))
+}
+
+fn typed_options(map: Members<'_>, placement: &Placement) -> Result<PlacementOptions, RequestError> {
     if map.is_empty() {
         return Ok(PlacementOptions::None);
     }
@@ -508,6 +552,9 @@ struct Fields<'a> {
     auth_id: Option<Cow<'a, str>>,
     auth_expires: Option<Cow<'a, str>>,
     refresh_id: Option<Cow<'a, str>>,
+    server_endpoint: Option<Cow<'a, str>>,
+    application_token: Option<Cow<'a, str>>,
+    application_scope: Option<Cow<'a, str>>,
     member_id: Option<Cow<'a, str>>,
     status: Option<Cow<'a, str>>,
     placement: Option<Cow<'a, str>>,
@@ -525,6 +572,9 @@ impl<'a> Fields<'a> {
                 "AUTH_ID" => &mut self.auth_id,
                 "AUTH_EXPIRES" => &mut self.auth_expires,
                 "REFRESH_ID" => &mut self.refresh_id,
+                "SERVER_ENDPOINT" => &mut self.server_endpoint,
+                "APPLICATION_TOKEN" => &mut self.application_token,
+                "APPLICATION_SCOPE" => &mut self.application_scope,
                 "member_id" => &mut self.member_id,
                 "status" => &mut self.status,
                 "PLACEMENT" => &mut self.placement,
@@ -577,9 +627,17 @@ impl HandlerRequest {
         let status = non_empty(&f.status).map(|s| match s {
             "L" => AppStatus::Local,
             "F" => AppStatus::Free,
+            "D" => AppStatus::Demo,
+            "T" => AppStatus::Trial,
+            "P" => AppStatus::Paid,
             other => AppStatus::Other(other.to_owned()),
         });
-        let options = parse_options(f.placement_options.as_deref(), &placement)?;
+        let (options, uri) = parse_options(f.placement_options.as_deref(), &placement)?;
+        let server_endpoint = match non_empty(&f.server_endpoint) {
+            None => None,
+            Some(s) if s.starts_with("https://") || s.starts_with("http://") => Some(s.to_owned()),
+            Some(_) => return Err(err("SERVER_ENDPOINT", "expected an http(s) address")),
+        };
         Ok(HandlerRequest {
             domain: domain.to_owned(),
             protocol,
@@ -588,10 +646,14 @@ impl HandlerRequest {
             auth_id: non_empty(&f.auth_id).map(Secret::new),
             auth_expires,
             refresh_id: non_empty(&f.refresh_id).map(Secret::new),
+            server_endpoint,
+            application_token: non_empty(&f.application_token).map(Secret::new),
+            application_scope: non_empty(&f.application_scope).map(str::to_owned),
             member_id: member_id.to_owned(),
             status,
             placement,
             options,
+            uri,
         })
     }
 

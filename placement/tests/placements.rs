@@ -250,12 +250,12 @@ fn query_fields_count_and_the_body_wins() {
 #[test]
 fn unknown_codes_and_statuses_are_kept() {
     let r = HandlerRequest::parse(
-        "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_NEW_THING&status=P&PLACEMENT_OPTIONS=%7B%22X%22%3A1%7D",
+        "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_NEW_THING&status=Z&PLACEMENT_OPTIONS=%7B%22X%22%3A1%7D",
         None,
     )
     .unwrap();
     assert_eq!(r.placement, Placement::Unknown("CRM_NEW_THING".into()));
-    assert_eq!(r.status, Some(AppStatus::Other("P".into())));
+    assert_eq!(r.status, Some(AppStatus::Other("Z".into())));
     let s = r.summary();
     assert_eq!(
         (s["family"].clone(), s["read"].clone(), s["options"]["X"].clone()),
@@ -394,5 +394,74 @@ fn domains_and_ports() {
         &["a"; 130].join("."),
     ] {
         assert!(!is_valid_domain(bad), "{bad}");
+    }
+}
+
+#[test]
+fn the_fields_of_the_current_docs_are_read() {
+    // the deal tab sample of the current docs: query and body split, URI in the options
+    let query = "DOMAIN=xxx.bitrix24.com&PROTOCOL=1&LANG=en&APP_SID=5552d735";
+    let body = "AUTH_ID=9d4c71&AUTH_EXPIRES=3600&REFRESH_ID=8c3b99\
+        &SERVER_ENDPOINT=https%3A%2F%2Foauth.bitrix.info%2Frest%2F&APPLICATION_TOKEN=ec1b2074\
+        &APPLICATION_SCOPE=crm%2Cplacement&member_id=d897063e&status=T&PLACEMENT=CRM_DEAL_DETAIL_TAB\
+        &PLACEMENT_OPTIONS=%7B%22ID%22%3A%228061%22%2C%22URI%22%3A%22%5C%2Fcrm%5C%2Fdeal%5C%2Fdetails%5C%2F8061%5C%2F%3FIFRAME%3DY%22%7D";
+    let r = HandlerRequest::parse(body, Some(query)).unwrap();
+    assert_eq!(
+        r.server_endpoint.as_deref(),
+        Some("https://oauth.bitrix.info/rest/")
+    );
+    assert!(r.application_token.as_ref().unwrap().matches("ec1b2074"));
+    assert_eq!(r.application_scope.as_deref(), Some("crm,placement"));
+    assert_eq!(r.status, Some(AppStatus::Trial));
+    assert_eq!(r.uri.as_deref(), Some("/crm/deal/details/8061/?IFRAME=Y"));
+    assert_eq!(r.options, PlacementOptions::Id { id: 8061 });
+    // the application token is a secret like the others
+    let debug = format!("{r:?}");
+    assert!(
+        !debug.contains("ec1b2074") && !debug.contains("9d4c71"),
+        "{debug}"
+    );
+    for (letter, status) in [
+        ("D", AppStatus::Demo),
+        ("P", AppStatus::Paid),
+        ("L", AppStatus::Local),
+        ("F", AppStatus::Free),
+    ] {
+        let r = with(&format!("&status={letter}")).unwrap();
+        assert_eq!(r.status, Some(status));
+    }
+    // a URI alone is no options; a list toolbar keeps its URI
+    let r = HandlerRequest::parse(
+        "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_DEAL_LIST_TOOLBAR&PLACEMENT_OPTIONS=%7B%22URI%22%3A%22%2Fcrm%2Fdeal%2Flist%2F%22%7D",
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        (r.options, r.uri.as_deref()),
+        (PlacementOptions::None, Some("/crm/deal/list/"))
+    );
+    let e = HandlerRequest::parse(
+        "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_DEAL_DETAIL_TAB&SERVER_ENDPOINT=ftp%3A%2F%2Fx",
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "SERVER_ENDPOINT");
+}
+
+#[test]
+fn ids_sent_as_json_numbers_are_accepted() {
+    let r = HandlerRequest::parse(
+        "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_DEAL_DETAIL_TAB&PLACEMENT_OPTIONS=%7B%22ID%22%3A7%7D",
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.options, PlacementOptions::Id { id: 7 });
+    assert_eq!(r.read_call().unwrap().params, serde_json::json!({"id": 7}));
+    for bad in ["-7", "7.5", "true", "%22x7%22"] {
+        let body = format!(
+            "DOMAIN=x.com&member_id=a&PLACEMENT=CRM_DEAL_DETAIL_TAB&PLACEMENT_OPTIONS=%7B%22ID%22%3A{bad}%7D"
+        );
+        let e = HandlerRequest::parse(&body, None).unwrap_err();
+        assert_eq!(e.field, "PLACEMENT_OPTIONS.ID", "{bad}");
     }
 }
