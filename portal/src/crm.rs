@@ -1,0 +1,489 @@
+//! The portal's demo CRM: deals, leads, contacts, companies, quotes, activities, smart
+//! invoices and one custom type, with their timeline comments; the `crm.*` methods on it.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::params::{as_id, as_int};
+use crate::Failure;
+
+/// Items per page of a list method.
+pub const PAGE: usize = 50;
+
+/// The classic entities and their `crm.<name>.*` methods, with their entityTypeId.
+const CLASSIC: &[(&str, u64)] = &[
+    ("lead", 1),
+    ("deal", 2),
+    ("contact", 3),
+    ("company", 4),
+    ("quote", 7),
+    ("activity", 6),
+];
+
+/// The types `crm.item.*` serves: smart invoices (31) and the custom type 183.
+const ITEM_TYPES: &[u64] = &[31, 183];
+
+/// A timeline comment.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub id: u64,
+    pub entity_type: String,
+    pub entity_id: u64,
+    pub comment: String,
+}
+
+/// The CRM's data.
+pub struct Crm {
+    /// entityTypeId -> id -> fields (UPPER_CASE keys for the classic entities,
+    /// camelCase for `crm.item`).
+    pub objects: BTreeMap<u64, BTreeMap<u64, Map<String, Value>>>,
+    pub comments: Vec<Comment>,
+}
+
+fn classic(fields: Value) -> Map<String, Value> {
+    match fields {
+        Value::Object(o) => o,
+        _ => Map::new(),
+    }
+}
+
+impl Crm {
+    /// The demo data: 120 deals (enough for three pages), three leads, contacts and
+    /// companies, two quotes, activities, smart invoices and custom items.
+    pub fn demo() -> Crm {
+        let mut objects: BTreeMap<u64, BTreeMap<u64, Map<String, Value>>> = BTreeMap::new();
+        let stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON"];
+        let deals = objects.entry(2).or_default();
+        for id in 1..=120u64 {
+            deals.insert(
+                id,
+                classic(json!({
+                    "ID": id.to_string(),
+                    "TITLE": if id == 1 { "Website redesign".to_owned() } else { format!("Deal #{id}") },
+                    "STAGE_ID": stages[(id as usize) % stages.len()],
+                    "OPPORTUNITY": format!("{}.00", 1000 * id),
+                    "CURRENCY_ID": "USD",
+                    "CONTACT_ID": ((id - 1) % 3 + 1).to_string(),
+                    "COMPANY_ID": ((id - 1) % 3 + 1).to_string(),
+                    "CATEGORY_ID": "0",
+                    "COMMENTS": "",
+                })),
+            );
+        }
+        let people = [("Anna", "Smith"), ("Boris", "Ivanov"), ("Chloe", "Martin")];
+        for (i, (name, last)) in people.iter().enumerate() {
+            let id = i as u64 + 1;
+            objects.entry(3).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "NAME": name, "LAST_NAME": last, "COMPANY_ID": id.to_string(),
+                    "PHONE": [{"ID": id.to_string(), "VALUE_TYPE": "WORK", "VALUE": format!("+1 555 000-00-0{id}"), "TYPE_ID": "PHONE"}]})),
+            );
+            objects.entry(1).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "TITLE": format!("Lead from {name}"), "NAME": name, "STATUS_ID": "NEW"})),
+            );
+        }
+        for (i, title) in ["Daisy Ltd", "Globex", "Initech"].iter().enumerate() {
+            let id = i as u64 + 1;
+            objects.entry(4).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "TITLE": title, "COMPANY_TYPE": "CUSTOMER"})),
+            );
+        }
+        for id in 1..=2u64 {
+            objects.entry(7).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "TITLE": format!("Estimate #{id}"), "DEAL_ID": id.to_string(), "OPPORTUNITY": "500.00"})),
+            );
+            objects.entry(6).or_default().insert(
+                id,
+                classic(
+                    json!({"ID": id.to_string(), "OWNER_ID": "1", "OWNER_TYPE_ID": "2", "TYPE_ID": "2",
+                    "SUBJECT": format!("Call #{id}"), "COMPLETED": "N", "RESPONSIBLE_ID": "1"}),
+                ),
+            );
+            objects.entry(31).or_default().insert(
+                id,
+                classic(json!({"id": id, "title": format!("Invoice #{id}"), "opportunity": 250.0 * id as f64, "entityTypeId": 31})),
+            );
+            objects.entry(183).or_default().insert(
+                id,
+                classic(json!({"id": id, "title": format!("Shipment #{id}"), "stageId": "DT183_1:NEW", "entityTypeId": 183})),
+            );
+        }
+        Crm {
+            objects,
+            comments: vec![Comment {
+                id: 1,
+                entity_type: "deal".into(),
+                entity_id: 1,
+                comment: "Kick-off call done".into(),
+            }],
+        }
+    }
+
+    /// Runs a `crm.*` method; `None` when there is no such method.
+    pub fn call(&mut self, method: &str, p: &Map<String, Value>) -> Option<Result<Listed, Failure>> {
+        let parts: Vec<&str> = method.split('.').collect();
+        Some(match parts.as_slice() {
+            ["crm", "item", "get"] => self
+                .item_type(p)
+                .and_then(|t| self.item_get(t, p))
+                .map(Listed::one),
+            ["crm", "item", "list"] => self.item_type(p).and_then(|t| self.list(t, p, true)),
+            ["crm", "item", "update"] => self
+                .item_type(p)
+                .and_then(|t| self.item_update(t, p))
+                .map(Listed::one),
+            ["crm", "timeline", "comment", "add"] => self.comment_add(p).map(Listed::one),
+            ["crm", "timeline", "comment", "list"] => self.comment_list(p),
+            ["crm", name, op] => {
+                let (_, type_id) = CLASSIC.iter().find(|(n, _)| n == name)?;
+                match *op {
+                    "get" => self.get(*type_id, p).map(Listed::one),
+                    "list" => self.list(*type_id, p, false),
+                    "update" if *type_id != 6 => self.update(*type_id, p).map(Listed::one),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn get(&self, type_id: u64, p: &Map<String, Value>) -> Result<Value, Failure> {
+        let id = as_id(p.get("id").or_else(|| p.get("ID")))
+            .filter(|&id| id > 0)
+            .ok_or_else(|| Failure::bad("", "ID is not defined or invalid"))?;
+        self.objects
+            .get(&type_id)
+            .and_then(|m| m.get(&id))
+            .map(|o| Value::Object(o.clone()))
+            .ok_or_else(|| Failure::bad("", "Not found"))
+    }
+
+    fn update(&mut self, type_id: u64, p: &Map<String, Value>) -> Result<Value, Failure> {
+        let id = as_id(p.get("id").or_else(|| p.get("ID")))
+            .filter(|&id| id > 0)
+            .ok_or_else(|| Failure::bad("", "ID is not defined or invalid"))?;
+        let Some(Value::Object(fields)) = p.get("fields") else {
+            return Err(Failure::bad("", "The parameter 'fields' must be an array."));
+        };
+        let object = self
+            .objects
+            .get_mut(&type_id)
+            .and_then(|m| m.get_mut(&id))
+            .ok_or_else(|| Failure::bad("", "Not found"))?;
+        for (k, v) in fields {
+            if k != "ID" {
+                object.insert(k.to_ascii_uppercase(), v.clone());
+            }
+        }
+        Ok(Value::Bool(true))
+    }
+
+    fn item_type(&self, p: &Map<String, Value>) -> Result<u64, Failure> {
+        let t = as_id(p.get("entityTypeId"))
+            .ok_or_else(|| Failure::bad("INVALID_ARG_VALUE", "entityTypeId is required"))?;
+        if t == 5 {
+            return Err(Failure::bad(
+                "ENTITY_TYPE_NOT_SUPPORTED",
+                "Entity type `Invoice` is not supported",
+            ));
+        }
+        if ITEM_TYPES.contains(&t) || CLASSIC.iter().any(|(_, id)| *id == t && t != 6) {
+            Ok(t)
+        } else {
+            Err(Failure::bad("NOT_FOUND", "SPA not found"))
+        }
+    }
+
+    fn item_get(&self, t: u64, p: &Map<String, Value>) -> Result<Value, Failure> {
+        let id = as_id(p.get("id")).ok_or_else(|| Failure::bad("INVALID_ARG_VALUE", "id is required"))?;
+        let item = self
+            .objects
+            .get(&t)
+            .and_then(|m| m.get(&id))
+            .ok_or_else(|| Failure::bad("NOT_FOUND", "Element not found"))?;
+        Ok(json!({"item": item_view(item, t)}))
+    }
+
+    fn item_update(&mut self, t: u64, p: &Map<String, Value>) -> Result<Value, Failure> {
+        let id = as_id(p.get("id")).ok_or_else(|| Failure::bad("INVALID_ARG_VALUE", "id is required"))?;
+        let Some(Value::Object(fields)) = p.get("fields") else {
+            return Err(Failure::bad("INVALID_ARG_VALUE", "fields is required"));
+        };
+        let item = self
+            .objects
+            .get_mut(&t)
+            .and_then(|m| m.get_mut(&id))
+            .ok_or_else(|| Failure::bad("NOT_FOUND", "Element not found"))?;
+        for (k, v) in fields {
+            if k != "id" {
+                item.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(json!({"item": item_view(item, t)}))
+    }
+
+    /// A list method: filter, order by id, pages of 50 (`start=-1`: one page, no count).
+    fn list(&self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Listed, Failure> {
+        let all: Vec<Map<String, Value>> = self
+            .objects
+            .get(&t)
+            .map(|m| {
+                m.values()
+                    .map(|o| if items { item_view(o, t) } else { o.clone() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let filter = match p.get("filter") {
+            Some(Value::Object(f)) => f.clone(),
+            None | Some(Value::Array(_)) => Map::new(),
+            Some(_) => return Err(Failure::bad("INVALID_ARG_VALUE", "filter must be an object")),
+        };
+        let mut rows: Vec<Map<String, Value>> = Vec::new();
+        for row in all {
+            if matches_filter(&row, &filter)? {
+                rows.push(row);
+            }
+        }
+        let descending = match p.get("order") {
+            Some(Value::Object(o)) => match o.iter().next() {
+                None => false,
+                Some((field, dir)) => {
+                    if !field.eq_ignore_ascii_case("id") {
+                        return Err(Failure::bad(
+                            "INVALID_ARG_VALUE",
+                            &format!("this portal sorts by id only, not by `{field}`"),
+                        ));
+                    }
+                    match dir.as_str().map(str::to_ascii_uppercase).as_deref() {
+                        Some("ASC") => false,
+                        Some("DESC") => true,
+                        _ => {
+                            return Err(Failure::bad(
+                                "INVALID_ARG_VALUE",
+                                "an order direction is ASC or DESC",
+                            ))
+                        }
+                    }
+                }
+            },
+            _ => false,
+        };
+        if descending {
+            rows.reverse();
+        }
+        let start = as_int(p.get("start")).unwrap_or(0);
+        let total = rows.len();
+        let (from, counted) = if start < 0 {
+            (0, false)
+        } else {
+            (start as usize, true)
+        };
+        let page: Vec<Value> = rows
+            .into_iter()
+            .skip(from)
+            .take(PAGE)
+            .map(Value::Object)
+            .collect();
+        let next = (counted && from + PAGE < total).then_some((from + PAGE) as u64);
+        let result = if items {
+            json!({"items": page})
+        } else {
+            Value::Array(page)
+        };
+        Ok(Listed {
+            result,
+            total: Some(if counted { total as u64 } else { 0 }),
+            next,
+        })
+    }
+
+    fn comment_add(&mut self, p: &Map<String, Value>) -> Result<Value, Failure> {
+        let Some(Value::Object(f)) = p.get("fields") else {
+            return Err(Failure::bad(
+                "100",
+                "Required fields: ENTITY_ID, ENTITY_TYPE, COMMENT",
+            ));
+        };
+        let entity_id =
+            as_id(f.get("ENTITY_ID")).ok_or_else(|| Failure::bad("100", "Required field: ENTITY_ID"))?;
+        let entity_type = f
+            .get("ENTITY_TYPE")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Failure::bad("100", "Required field: ENTITY_TYPE"))?
+            .to_owned();
+        let comment = f
+            .get("COMMENT")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if comment.trim().is_empty() {
+            return Err(Failure::bad("INVALID_ARG_VALUE", "The comment is empty"));
+        }
+        let type_id = type_id_of(&entity_type)
+            .ok_or_else(|| Failure::bad("OWNER_NOT_FOUND", "Owner type not found"))?;
+        if !self
+            .objects
+            .get(&type_id)
+            .is_some_and(|m| m.contains_key(&entity_id))
+        {
+            return Err(Failure::bad("OWNER_NOT_FOUND", "Owner not found"));
+        }
+        let id = self.comments.last().map_or(1, |c| c.id + 1);
+        self.comments.push(Comment {
+            id,
+            entity_type,
+            entity_id,
+            comment,
+        });
+        Ok(Value::from(id))
+    }
+
+    fn comment_list(&self, p: &Map<String, Value>) -> Result<Listed, Failure> {
+        let f = match p.get("filter") {
+            Some(Value::Object(f)) => f.clone(),
+            _ => Map::new(),
+        };
+        let entity_id = as_id(f.get("ENTITY_ID"));
+        let entity_type = f.get("ENTITY_TYPE").and_then(Value::as_str);
+        let after = as_id(f.get(">ID"));
+        let rows: Vec<Value> = self
+            .comments
+            .iter()
+            .filter(|c| entity_id.is_none_or(|e| e == c.entity_id))
+            .filter(|c| entity_type.is_none_or(|t| t.eq_ignore_ascii_case(&c.entity_type)))
+            .filter(|c| after.is_none_or(|a| c.id > a))
+            .map(|c| json!({"ID": c.id.to_string(), "ENTITY_ID": c.entity_id.to_string(), "ENTITY_TYPE": c.entity_type, "COMMENT": c.comment}))
+            .collect();
+        let total = rows.len() as u64;
+        let start = as_int(p.get("start")).unwrap_or(0).max(0) as usize;
+        let page: Vec<Value> = rows.into_iter().skip(start).take(PAGE).collect();
+        let next = (start + PAGE < total as usize).then_some((start + PAGE) as u64);
+        Ok(Listed {
+            result: Value::Array(page),
+            total: Some(total),
+            next,
+        })
+    }
+}
+
+/// A method's result, with `total` and `next` for list methods.
+pub struct Listed {
+    pub result: Value,
+    pub total: Option<u64>,
+    pub next: Option<u64>,
+}
+
+impl Listed {
+    fn one(result: Value) -> Listed {
+        Listed {
+            result,
+            total: None,
+            next: None,
+        }
+    }
+}
+
+/// An object as `crm.item.*` shows it: camelCase keys, numbers as numbers.
+fn item_view(o: &Map<String, Value>, t: u64) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in o {
+        let key = if k.chars().any(|c| c.is_ascii_lowercase()) {
+            k.clone()
+        } else {
+            camel(k)
+        };
+        let value = match (key.as_str(), v) {
+            ("id", Value::String(s)) => s.parse::<u64>().map(Value::from).unwrap_or_else(|_| v.clone()),
+            _ => v.clone(),
+        };
+        out.insert(key, value);
+    }
+    out.insert("entityTypeId".into(), Value::from(t));
+    out
+}
+
+fn camel(upper: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in upper.split('_').enumerate() {
+        let lower = part.to_ascii_lowercase();
+        if i == 0 {
+            out.push_str(&lower);
+        } else {
+            let mut c = lower.chars();
+            if let Some(f) = c.next() {
+                out.push(f.to_ascii_uppercase());
+                out.extend(c);
+            }
+        }
+    }
+    out
+}
+
+/// The entityTypeId of a timeline ENTITY_TYPE (`deal`, `dynamic_183`).
+fn type_id_of(name: &str) -> Option<u64> {
+    let name = name.to_ascii_lowercase();
+    if let Some(n) = name.strip_prefix("dynamic_") {
+        return n.parse().ok();
+    }
+    match name.as_str() {
+        "smart_invoice" => Some(31),
+        other => CLASSIC.iter().find(|(n, _)| *n == other).map(|(_, id)| *id),
+    }
+}
+
+/// Whether `row` passes `filter`: `FIELD` / `=FIELD` equal, `!FIELD` not equal,
+/// `>`/`>=`/`<`/`<=` compared as numbers, `%FIELD` contains.
+fn matches_filter(row: &Map<String, Value>, filter: &Map<String, Value>) -> Result<bool, Failure> {
+    for (key, want) in filter {
+        let (op, field) = split_op(key);
+        let have = row.get(field).or_else(|| {
+            row.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(field))
+                .map(|(_, v)| v)
+        });
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let num = |v: &Value| text(v).parse::<f64>().ok();
+        let ok = match (op, have) {
+            ("!", None) => true,
+            (_, None) => false,
+            ("" | "=", Some(h)) => text(h) == text(want),
+            ("!", Some(h)) => text(h) != text(want),
+            ("%", Some(h)) => text(h).to_lowercase().contains(&text(want).to_lowercase()),
+            (cmp, Some(h)) => {
+                let (Some(a), Some(b)) = (num(h), num(want)) else {
+                    return Err(Failure::bad(
+                        "INVALID_ARG_VALUE",
+                        &format!("filter `{key}` compares numbers"),
+                    ));
+                };
+                match cmp {
+                    ">" => a > b,
+                    ">=" => a >= b,
+                    "<" => a < b,
+                    "<=" => a <= b,
+                    _ => false,
+                }
+            }
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn split_op(key: &str) -> (&str, &str) {
+    for op in [">=", "<=", ">", "<", "=", "!", "%"] {
+        if let Some(rest) = key.strip_prefix(op) {
+            return (op, rest);
+        }
+    }
+    ("", key)
+}
