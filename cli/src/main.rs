@@ -1,4 +1,5 @@
-//! `b24`: check and format Bitrix24 LayoutDto JSON written in any language.
+//! `b24`: check and format Bitrix24 LayoutDto JSON written in any language, read handler
+//! requests, and call a portal's REST API (`call`, `list`, `batch`).
 //!
 //! Exit codes: 0 every file is a valid layout, 1 some file breaks a rule, 2 some file
 //! cannot be read or is not JSON.
@@ -10,6 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use layout_core::json::{check_json, ReadError};
 use layout_core::LayoutDto;
 use serde_json::{json, Value};
+
+mod rest;
 
 #[derive(Parser)]
 #[command(
@@ -63,6 +66,38 @@ enum Command {
         /// The query string of the handler URL (DOMAIN, PROTOCOL, LANG, APP_SID may come there).
         #[arg(long)]
         query: Option<String>,
+    },
+    /// Call a REST method and print its `result` as JSON. Exit 1 when the portal answers
+    /// an error (its code and description on stderr), 2 when it cannot be asked.
+    Call {
+        /// The method: crm.deal.get, placement.get, ...
+        method: String,
+        /// Its params, a JSON object: '{"id": 7}'.
+        params: Option<String>,
+        #[command(flatten)]
+        connection: rest::Connection,
+    },
+    /// Print every item of a list method, one JSON object per line (fast pagination: by
+    /// id, `start=-1`).
+    List {
+        /// The list method: crm.deal.list, crm.item.list, ...
+        method: String,
+        /// Its params, a JSON object (filter, select; entityTypeId for crm.item.list).
+        params: Option<String>,
+        #[command(flatten)]
+        connection: rest::Connection,
+    },
+    /// Run the commands of FILE ({"name": ["method", {params}] or "method?query", ...}) in
+    /// batches of 50 and print {"result": {...}, "result_error": {...}}. Exit 1 when a
+    /// command failed.
+    Batch {
+        /// The JSON file; `-` reads standard input.
+        file: String,
+        /// Stop at the first command that fails.
+        #[arg(long)]
+        halt: bool,
+        #[command(flatten)]
+        connection: rest::Connection,
     },
 }
 
@@ -166,6 +201,21 @@ fn report(errors: &[Value], format: Format) -> std::io::Result<()> {
 
 fn run(cli: Cli) -> std::io::Result<u8> {
     match cli.command {
+        Command::Call {
+            method,
+            params,
+            connection,
+        } => rest::call(&connection, &method, params.as_deref()),
+        Command::List {
+            method,
+            params,
+            connection,
+        } => rest::list(&connection, &method, params.as_deref()),
+        Command::Batch {
+            file,
+            halt,
+            connection,
+        } => rest::batch(&connection, &file, halt),
         Command::Check { files, format } => {
             let mut errors = Vec::new();
             let mut code = 0;
@@ -345,7 +395,15 @@ fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // bad arguments exit 2, as every other refusal to start does
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // stdout closed early (piped into `head`): nothing more to say

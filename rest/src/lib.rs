@@ -33,6 +33,8 @@ pub use crm::{BoundPlacement, CrmObject};
 pub use error::{ApiError, Error, ErrorCode};
 pub use tokens::{OAuthApp, Tokens};
 
+pub use b24_placement::Secret;
+
 /// What kind of JSON value `v` is, for messages.
 pub(crate) fn answer_kind(v: &serde_json::Value) -> &'static str {
     match v {
