@@ -117,11 +117,19 @@ fn main() {
         }),
         Err(_) => 3000,
     };
-    let app = router(WidgetHost::new(|_request| DealWidget::default()));
+    // the local portal's REST side beside the widget: /rest/... and /oauth/token/
+    let portal = b24_widgets::portal::Portal::new(b24_widgets::portal::Config::default());
+    let app = router(WidgetHost::new(|_request| DealWidget::default()))
+        .merge(b24_widgets::portal::router(portal.clone()));
     let served = run(("127.0.0.1", port), app, |addr| {
         println!("Widget preview: http://{addr}/");
         println!(
             "Handler for placement.bind: http://{addr}/handler (behind an https tunnel for a real portal)"
+        );
+        let hook = portal.webhook_url(&format!("http://{addr}"));
+        println!(
+            "Local portal REST: b24 call crm.deal.get '{{\"id\": 1}}' --webhook {}",
+            hook.expose()
         );
     });
     if let Err(e) = served {

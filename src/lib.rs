@@ -4,6 +4,8 @@
 //! |---|---|---|
 //! | `macros` | yes | [`layout!`] and [`layout_json!`]: a LayoutDto checked at compile time |
 //! | `server` | no | [`server`]: the axum widget server, its local preview, and what a `main` needs to run it (`server::run`, `server::tokio`, `server::axum`) |
+//! | `rest` | no | [`rest`]: the async REST client of a portal (typed errors, token refresh, rate limit, batch, lists as streams) |
+//! | `portal` | no | [`portal`]: a local stand-in of a portal's REST side, to try a widget and test a client without a portal |
 //!
 //! Always there: the typed LayoutDto of the built-in timeline interface
 //! (`CRM_XXX_DETAIL_ACTIVITY` with `useBuiltInInterface = Y`) and `validate()`, the
@@ -40,6 +42,20 @@ pub use layout_macros::{layout, layout_json};
 #[cfg(feature = "server")]
 pub mod server {
     pub use b24_server::*;
+}
+
+/// The async REST client: `Client::from_request(&request)?.build()?`, then `call`,
+/// `read`, `get`, `add_comment`, `batch`, `list`, `bind`.
+#[cfg(feature = "rest")]
+pub mod rest {
+    pub use b24_rest::*;
+}
+
+/// A local stand-in of a portal's REST side: `portal::router(portal::Portal::new(...))`
+/// serves `/rest/...` and `/oauth/token/`.
+#[cfg(feature = "portal")]
+pub mod portal {
+    pub use b24_portal::*;
 }
 
 /// What the code `layout!` generates calls at run time. Not an API.

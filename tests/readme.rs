@@ -125,3 +125,16 @@ fn the_typed_model_example_prints_the_json_shown() {
         r#"{"blocks":{"main":{"type":"section","properties":{"type":"primary","blocks":{"hello":{"type":"text","properties":{"value":"Hello!","size":"lg"}},"more":{"type":"link","properties":{"text":"Learn more","action":{"type":"redirect","value":"/crm/"}}}}}}},"primaryButton":{"title":"Save"}}"#
     );
 }
+
+#[test]
+fn the_rest_example_is_the_one_that_runs() {
+    // examples/read_deal.rs compiles and runs against the local portal; README shows it
+    let example = include_str!("../examples/read_deal.rs");
+    let start = example.find("// README: read and write\n").unwrap() + "// README: read and write\n".len();
+    let end = example.find("// README: end").unwrap();
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{}```", &example[start..end])),
+        "README shows another REST example"
+    );
+}
