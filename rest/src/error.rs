@@ -153,3 +153,59 @@ impl Error {
         self.api().map(|e| &e.code)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_code_reads_back_as_spelled() {
+        for code in [
+            "expired_token",
+            "invalid_token",
+            "NO_AUTH_FOUND",
+            "QUERY_LIMIT_EXCEEDED",
+            "OPERATION_TIME_LIMIT",
+            "ACCESS_DENIED",
+            "insufficient_scope",
+            "ERROR_METHOD_NOT_FOUND",
+            "ERROR_BATCH_LENGTH_EXCEEDED",
+            "ERROR_BATCH_METHOD_NOT_ALLOWED",
+            "WRONG_AUTH_TYPE",
+        ] {
+            let parsed = ErrorCode::parse(code);
+            assert!(!matches!(parsed, ErrorCode::Other(_)), "{code} is named");
+            assert_eq!(parsed.as_str(), code);
+        }
+        // case matters: Bitrix24 spells each one way
+        assert_eq!(
+            ErrorCode::parse("EXPIRED_TOKEN"),
+            ErrorCode::Other("EXPIRED_TOKEN".into())
+        );
+        assert_eq!(ErrorCode::parse(""), ErrorCode::Other(String::new()));
+    }
+
+    #[test]
+    fn messages_say_what_there_is() {
+        let e = |code: &str, description: &str| ApiError {
+            code: ErrorCode::parse(code),
+            description: description.into(),
+            status: 400,
+            reset_at: None,
+        };
+        assert_eq!(e("", "Not found").to_string(), "Not found");
+        assert_eq!(e("NOT_FOUND", "").to_string(), "NOT_FOUND");
+        assert_eq!(
+            e("", "").to_string(),
+            "an error without code or description (HTTP 400)"
+        );
+        let limited = ApiError {
+            reset_at: Some(1778747792),
+            ..e("OPERATION_TIME_LIMIT", "Method is blocked")
+        };
+        assert_eq!(
+            limited.to_string(),
+            "OPERATION_TIME_LIMIT: Method is blocked (the method may be called again at unix time 1778747792)"
+        );
+    }
+}

@@ -464,3 +464,42 @@ async fn a_call_that_takes_too_long_is_cut_at_the_timeout() {
     let e = client.call("crm.deal.get", json!({"id": 1})).await.unwrap_err();
     assert!(matches!(e, Error::Timeout { .. }), "{e}");
 }
+
+#[tokio::test]
+async fn operation_time_limit_comes_with_the_reset_time_the_portal_last_gave() {
+    // a portal whose second call of a method is over the method's time budget
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let app = axum::Router::new().fallback(move || {
+        let n = seen.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if n == 0 {
+                (axum::http::StatusCode::OK, r#"{"result":true,"time":{"operating":470.5,"operating_reset_at":1778747792}}"#)
+            } else {
+                (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    r#"{"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}"#,
+                )
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::from_webhook(&format!("http://{addr}/rest/1/code/")).unwrap();
+    client.call("crm.deal.update", json!({"id": 1})).await.unwrap();
+    let e = client
+        .call("crm.deal.update", json!({"id": 1}))
+        .await
+        .unwrap_err();
+    let api = e.api().unwrap();
+    assert_eq!(
+        (&api.code, api.status, api.reset_at),
+        (&ErrorCode::OperationTimeLimit, 429, Some(1778747792))
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "not retried: the portal said when"
+    );
+}
