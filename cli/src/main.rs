@@ -370,8 +370,32 @@ fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
         return Ok(1);
     };
     print_layout(&result, compact)?;
+    // what the layout alone does not show: how the widget ended
+    match (state.locked, state.finished) {
+        (false, false) => {}
+        (true, false) => eprintln!("b24: the widget ended locked (`lock` with no `unlock` after it)"),
+        (false, true) => eprintln!("b24: the widget ended finished (`finish`: the portal closes it)"),
+        (true, true) => eprintln!("b24: the widget ended locked and finished"),
+    }
     Ok(0)
 }
+
+/// Why a body that is not a form (a pasted PHP `print_r` dump, JSON) cannot be read,
+/// and what is expected instead; `None` for what looks like a form.
+fn not_a_form(body: &str) -> Option<&'static str> {
+    let t = body.trim_start();
+    if t.starts_with("Array") && t.contains("=>") || t.contains("[DOMAIN] =>") {
+        Some("this is a PHP print_r dump, not a handler's POST body")
+    } else if t.starts_with('{') {
+        Some("this is JSON, not a handler's POST body")
+    } else {
+        None
+    }
+}
+
+const FORM_SHAPE: &str = "the body is form-encoded, as the handler receives it: \
+DOMAIN=xxx.bitrix24.com&PROTOCOL=1&LANG=en&member_id=...&PLACEMENT=CRM_DEAL_DETAIL_TAB&PLACEMENT_OPTIONS=%7B%22ID%22%3A%221%22%7D \
+(in PHP: http_build_query($_REQUEST))";
 
 fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {
     let body = match read(file) {
@@ -381,6 +405,10 @@ fn placement(file: &str, query: Option<&str>) -> std::io::Result<u8> {
             return Ok(2);
         }
     };
+    if let Some(what) = not_a_form(&body) {
+        eprintln!("b24: {file}: {what}\n  help: {FORM_SHAPE}");
+        return Ok(1);
+    }
     match b24_placement::HandlerRequest::parse(&body, query) {
         Ok(request) => {
             let summary = serde_json::to_string_pretty(&request.summary()).unwrap_or_default();

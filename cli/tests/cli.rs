@@ -280,6 +280,50 @@ fn apply_prints_the_resulting_layout() {
         serde_json::json!({"title": "Save", "state": "loading"})
     );
     assert!(v.get("secondaryButton").is_none());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "",
+        "unlocked, not finished: nothing to say"
+    );
+}
+
+#[test]
+fn apply_says_how_the_widget_ended() {
+    let cmds = temp("cmds-end.json", r#"[{"command": "lock"}]"#);
+    let o = run(&["apply", "--compact", &docs("example3"), &cmds]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "b24: the widget ended locked (`lock` with no `unlock` after it)\n"
+    );
+    let cmds = temp("cmds-fin.json", r#"[{"command": "finish"}]"#);
+    let o = run(&["apply", "--compact", &docs("example3"), &cmds]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "b24: the widget ended finished (`finish`: the portal closes it)\n"
+    );
+}
+
+#[test]
+fn placement_explains_a_pasted_print_r_dump() {
+    let dump = temp(
+        "dump.txt",
+        "Array\n(\n    [DOMAIN] => xxx.bitrix24.com\n    [PROTOCOL] => 1\n    [PLACEMENT] => CRM_DEAL_DETAIL_TAB\n)\n",
+    );
+    let o = run(&["placement", &dump]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("this is a PHP print_r dump, not a handler's POST body"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: the body is form-encoded") && err.contains("http_build_query"),
+        "{err}"
+    );
+    let json = temp("body.json", r#"{"DOMAIN": "x"}"#);
+    let o = run(&["placement", &json]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("this is JSON, not a handler's POST body"));
 }
 
 #[test]

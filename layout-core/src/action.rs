@@ -123,8 +123,8 @@ action_types! {
 
     /// `layoutEvent`: send `{id, value}` to the app's `bindLayoutEventCallback`.
     layoutEvent(LayoutEvent) {
-        /// The event identifier.
-        "value" value: String = Kind::Str(StrRule::ANY) => required;
+        /// The event identifier: not empty, it tells events apart.
+        "value" value: String = Kind::Str(schema::EVENT_NAME) => required;
     }
     cross: [];
 

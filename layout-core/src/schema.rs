@@ -39,6 +39,12 @@ pub struct StrRule {
     pub name: &'static str,
     /// `None` when any string will do; else the failure for a string that breaks it.
     pub check: Option<fn(&str) -> Option<StrFailure>>,
+    /// The members of a JSON Schema that say as much of the rule as a schema can (an
+    /// object's members, as JSON text; `{}` for none).
+    pub schema: &'static str,
+    /// Whether `schema` says all of it (else the checker knows more: a tab inside
+    /// `java\tscript:` is still refused).
+    pub schema_is_exact: bool,
 }
 
 impl StrRule {
@@ -46,6 +52,8 @@ impl StrRule {
     pub const ANY: StrRule = StrRule {
         name: "a string",
         check: None,
+        schema: "{}",
+        schema_is_exact: true,
     };
 }
 
@@ -75,6 +83,22 @@ pub const REDIRECT_TARGET: StrRule = StrRule {
             })
         }
     }),
+    schema: r#"{"pattern":"\\S","not":{"pattern":"^[\\u0000-\\u0020]*([jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]|[dD][aA][tT][aA]|[vV][bB][sS][cC][rR][iI][pP][tT]):"}}"#,
+    schema_is_exact: false,
+};
+
+/// A layoutEvent's value: the event's name, which tells events apart; not empty.
+pub const EVENT_NAME: StrRule = StrRule {
+    name: "an event name",
+    check: Some(|s| {
+        s.trim().is_empty().then(|| StrFailure {
+            rule: Rule::EmptyValue,
+            message: "a layoutEvent needs a value, found an empty string".into(),
+            help: "name the event (\"showDetails\"): bindLayoutEventCallback gets it as `value`, and tells one link's event from another's by it",
+        })
+    }),
+    schema: r#"{"pattern":"\\S"}"#,
+    schema_is_exact: true,
 };
 
 /// An image address: `http://` or `https://` only (Bitrix24 drops anything else).
@@ -87,6 +111,8 @@ pub const IMAGE_URL: StrRule = StrRule {
             help: "write a full address starting with https:// (Bitrix24 drops any other image)",
         })
     }),
+    schema: r#"{"pattern":"^[hH][tT][tT][pP][sS]?://."}"#,
+    schema_is_exact: true,
 };
 
 /// One property of an object.

@@ -365,6 +365,22 @@ fn redirect_value_is_not_empty() {
 }
 
 #[test]
+fn a_layout_event_names_its_event() {
+    let v = only(
+        link_with(json!({"type": "layoutEvent", "value": ""})),
+        "/blocks/l/properties/action/value",
+        Rule::EmptyValue,
+    );
+    assert_eq!(v.message, "a layoutEvent needs a value, found an empty string");
+    only(
+        link_with(json!({"type": "layoutEvent", "value": " \t"})),
+        "/blocks/l/properties/action/value",
+        Rule::EmptyValue,
+    );
+    assert!(violations(link_with(json!({"type": "layoutEvent", "value": "showDetails"}))).is_empty());
+}
+
+#[test]
 fn redirect_to_dangerous_schemes_is_refused() {
     for uri in [
         "javascript:alert(1)",

@@ -430,19 +430,46 @@ impl Placement {
     }
 }
 
+/// For codes the app writes (to bind, to match): a code that is not in the table is an
+/// error, with a "did you mean". A code Bitrix24 sends is read with [`Placement::parse`],
+/// which keeps an unknown one.
 impl FromStr for Placement {
-    type Err = std::convert::Infallible;
+    type Err = PlacementError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Placement::parse(s))
+        s.parse::<KnownPlacement>().map(Placement::Known)
     }
 }
 
 impl FromStr for KnownPlacement {
     type Err = PlacementError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        KnownPlacement::parse(s)
-            .ok_or_else(|| PlacementError(format!("`{s}` is not a CRM placement code of the docs")))
+        KnownPlacement::parse(s).ok_or_else(|| {
+            let mut message = format!("`{s}` is not a CRM placement code of the docs");
+            if let Some(close) = closest_code(s) {
+                message.push_str(&format!("; did you mean `{close}`?"));
+            }
+            PlacementError(message)
+        })
     }
+}
+
+/// The code of the table closest to `code`, if one is close enough to be a typo.
+fn closest_code(code: &str) -> Option<String> {
+    let upper = code.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    // the custom type's number as written, so that `CRM_DYNAMIC_183_DETAIL_TB` finds 183
+    let dynamic = upper
+        .split('_')
+        .skip_while(|p| *p != "DYNAMIC")
+        .nth(1)
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(128);
+    KnownPlacement::all(dynamic)
+        .map(|p| p.to_string())
+        .map(|c| (strsim::damerau_levenshtein(&upper, &c), c))
+        .filter(|(d, c)| *d <= (c.len() / 6).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

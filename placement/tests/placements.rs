@@ -465,3 +465,32 @@ fn ids_sent_as_json_numbers_are_accepted() {
         assert_eq!(e.field, "PLACEMENT_OPTIONS.ID", "{bad}");
     }
 }
+
+#[test]
+fn a_code_the_app_writes_is_checked_with_a_suggestion() {
+    let e = "CRM_DEAL_DETAIL_ACTIVTY".parse::<Placement>().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`CRM_DEAL_DETAIL_ACTIVTY` is not a CRM placement code of the docs; did you mean `CRM_DEAL_DETAIL_ACTIVITY`?"
+    );
+    let e = "crm_dynamic_183_detail_tb".parse::<KnownPlacement>().unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("did you mean `CRM_DYNAMIC_183_DETAIL_TAB`?"),
+        "{e}"
+    );
+    let e = "SOMETHING_ELSE".parse::<Placement>().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`SOMETHING_ELSE` is not a CRM placement code of the docs"
+    );
+    assert_eq!(
+        "CRM_DEAL_DETAIL_TAB".parse::<Placement>().unwrap().to_string(),
+        "CRM_DEAL_DETAIL_TAB"
+    );
+    // what Bitrix24 sends is kept, whatever it is
+    assert_eq!(
+        Placement::parse("CRM_DEAL_DETAIL_ACTIVTY"),
+        Placement::Unknown("CRM_DEAL_DETAIL_ACTIVTY".into())
+    );
+}

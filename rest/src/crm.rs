@@ -196,7 +196,8 @@ impl Client {
             .filter_map(|i| {
                 let text = |k: &str| i.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
                 Some(BoundPlacement {
-                    placement: i.get("placement")?.as_str()?.parse().ok()?,
+                    // as the portal sends it: a code this crate does not know is kept
+                    placement: Placement::parse(i.get("placement")?.as_str()?),
                     handler: text("handler"),
                     title: text("title"),
                     options: match i.get("options") {
