@@ -103,8 +103,14 @@ enum Command {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// `file:line:column: pointer: message [rule]`, and a `help:` line.
     Text,
+    /// A JSON array of errors (`file`, `line`, `column`, `pointer`, `rule`, `message`, `help`).
     Json,
+    /// GitHub Actions workflow commands: the errors appear on the pull request's lines.
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 /// The outcome for one file.
@@ -139,21 +145,31 @@ fn check_file(file: &str) -> Outcome {
         Ok(value) => Outcome::Valid(value),
         Err(ReadError::Syntax(e)) => Outcome::Unreadable(json!({
             "file": file, "rule": "not-json", "message": format!("not valid JSON: {e}"),
-            "line": e.line(), "column": e.column(),
+            "line": e.line(), "column": e.column().max(1),
         })),
-        Err(ReadError::Invalid(violations)) => Outcome::Invalid(
-            violations
-                .iter()
-                .map(|v| {
-                    // the violation as layout-core serializes it, with the file in front
-                    let mut o = json!({ "file": file });
-                    if let (Value::Object(o), Ok(Value::Object(fields))) = (&mut o, serde_json::to_value(v)) {
-                        o.extend(fields);
-                    }
-                    o
-                })
-                .collect(),
-        ),
+        Err(ReadError::Invalid(violations)) => {
+            // positions are looked up only now that there is something to place
+            let map = layout_core::position::SourceMap::new(text);
+            Outcome::Invalid(
+                violations
+                    .iter()
+                    .map(|v| {
+                        // the violation as layout-core serializes it, with its place in front
+                        let mut o = json!({ "file": file });
+                        if let Some(p) = map.locate(v) {
+                            o["line"] = json!(p.line);
+                            o["column"] = json!(p.column);
+                        }
+                        if let (Value::Object(o), Ok(Value::Object(fields))) =
+                            (&mut o, serde_json::to_value(v))
+                        {
+                            o.extend(fields);
+                        }
+                        o
+                    })
+                    .collect(),
+            )
+        }
     }
 }
 
@@ -167,19 +183,28 @@ fn print_layout(layout: &LayoutDto, compact: bool) -> std::io::Result<()> {
     writeln!(std::io::stdout().lock(), "{text}")
 }
 
-fn print_text(out: &mut impl Write, error: &Value) -> std::io::Result<()> {
+/// `file:line:column` of an error, or `file` when it has no place.
+fn place(error: &Value) -> String {
     let file = error["file"].as_str().unwrap_or_default();
+    match (error["line"].as_u64(), error["column"].as_u64()) {
+        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+        _ => file.to_owned(),
+    }
+}
+
+fn print_text(out: &mut impl Write, error: &Value) -> std::io::Result<()> {
+    let place = place(error);
     let message = error["message"].as_str().unwrap_or_default();
     match error.get("pointer").and_then(Value::as_str) {
         Some(p) => {
             let p = if p.is_empty() { "(root)" } else { p };
             writeln!(
                 out,
-                "{file}: {p}: {message} [{}]",
+                "{place}: {p}: {message} [{}]",
                 error["rule"].as_str().unwrap_or_default()
             )?;
         }
-        None => writeln!(out, "{file}: {message}")?,
+        None => writeln!(out, "{place}: {message}")?,
     }
     if let Some(help) = error.get("help").and_then(Value::as_str) {
         writeln!(out, "  help: {help}")?;
@@ -196,7 +221,82 @@ fn report(errors: &[Value], format: Format) -> std::io::Result<()> {
             serde_json::to_string_pretty(errors).unwrap_or_default()
         ),
         Format::Text => errors.iter().try_for_each(|e| print_text(&mut out, e)),
+        Format::Github => errors.iter().try_for_each(|e| writeln!(out, "{}", github(e))),
+        Format::Sarif => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&sarif(errors)).unwrap_or_default()
+        ),
     }
+}
+
+/// What an error says in one message: pointer, message, help.
+fn full_message(error: &Value) -> String {
+    let mut m = String::new();
+    if let Some(p) = error.get("pointer").and_then(Value::as_str) {
+        m.push_str(if p.is_empty() { "(root)" } else { p });
+        m.push_str(": ");
+    }
+    m.push_str(error["message"].as_str().unwrap_or_default());
+    if let Some(help) = error.get("help").and_then(Value::as_str) {
+        m.push_str("\nhelp: ");
+        m.push_str(help);
+    }
+    m
+}
+
+/// A GitHub Actions `::error` workflow command, escaped as the runner reads it.
+fn github(error: &Value) -> String {
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut props = vec![format!(
+        "file={}",
+        prop(error["file"].as_str().unwrap_or_default())
+    )];
+    if let (Some(l), Some(c)) = (error["line"].as_u64(), error["column"].as_u64()) {
+        props.push(format!("line={l}"));
+        props.push(format!("col={c}"));
+    }
+    if let Some(rule) = error["rule"].as_str() {
+        props.push(format!("title={}", prop(rule)));
+    }
+    format!("::error {}::{}", props.join(","), data(&full_message(error)))
+}
+
+/// The errors as a SARIF 2.1.0 log.
+fn sarif(errors: &[Value]) -> Value {
+    let mut rules: Vec<&str> = errors.iter().filter_map(|e| e["rule"].as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let results: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            let mut region = json!({});
+            if let (Some(l), Some(c)) = (e["line"].as_u64(), e["column"].as_u64()) {
+                region = json!({"startLine": l, "startColumn": c});
+            }
+            json!({
+                "ruleId": e["rule"],
+                "level": "error",
+                "message": {"text": full_message(e)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": e["file"]},
+                    "region": region,
+                }}],
+            })
+        })
+        .collect();
+    json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "b24",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
 }
 
 fn run(cli: Cli) -> std::io::Result<u8> {

@@ -48,11 +48,11 @@ fn check_invalid_file_exits_1_with_every_error() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains(&format!(
-        "{f}: /blocks/s/properties/blocks/line/properties/blocks/inner: `input` is not allowed inside a lineOfBlocks [block-not-allowed]\n  help: a lineOfBlocks takes: text, link\n"
+        "{f}:2:75: /blocks/s/properties/blocks/line/properties/blocks/inner: `input` is not allowed inside a lineOfBlocks [block-not-allowed]\n  help: a lineOfBlocks takes: text, link\n"
     )), "{out}");
     assert!(
         out.contains(&format!(
-            "{f}: /primaryButton/state: `hiden` is not a button state [invalid-value]"
+            "{f}:3:43: /primaryButton/state: `hiden` is not a button state [invalid-value]"
         )),
         "{out}"
     );
@@ -115,7 +115,11 @@ fn check_reads_stdin() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("-: /blocks: a layout needs at least 1 block"));
+    assert!(
+        stdout(&o).contains("-:1:11: /blocks: a layout needs at least 1 block"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -352,4 +356,79 @@ fn apply_stops_at_the_first_refused_command_naming_it() {
     );
     let cmds = temp("cmds4.json", "not json");
     assert_eq!(run(&["apply", &docs("example3"), &cmds]).status.code(), Some(2));
+}
+
+#[test]
+fn check_json_format_gives_lines_and_columns() {
+    let f = temp("invalid-pos.json", INVALID);
+    let o = run(&["check", "--format", "json", &f]);
+    let errors: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let places: Vec<_> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["pointer"].as_str().unwrap().to_owned(),
+                e["line"].as_u64(),
+                e["column"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "/blocks/s/properties/blocks/line/properties/blocks/inner".to_owned(),
+                Some(2),
+                Some(75)
+            ),
+            ("/primaryButton/state".to_owned(), Some(3), Some(43)),
+        ]
+    );
+}
+
+#[test]
+fn github_format_annotates_the_lines() {
+    let f = temp("invalid-gh.json", "{\"blocks\": {\"t\": {\"type\": \"text\", \"properties\": {\"value\": \"x\", \"colour\": \"red\"}}}}");
+    let o = run(&["check", "--format", "github", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let f_prop = f.replace(':', "%3A").replace(',', "%2C");
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!("::error file={f_prop},line=1,col=64,title=unknown-property::/blocks/t/properties/colour: unknown property `colour` of a `text` block%0Ahelp: did you mean `color`?")
+    );
+    // not JSON: placed where the parser stopped
+    let g = temp("broken-gh.json", "{\"blocks\": {\n");
+    let o = run(&["check", "--format", "github", &g]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).starts_with("::error file="), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(",line=2,col=1,title=not-json::not valid JSON"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn sarif_format_is_a_sarif_log() {
+    let f = temp("invalid-sarif.json", INVALID);
+    let o = run(&["check", "--format", "sarif", &f]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1]["ruleId"], "invalid-value");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 3, "startColumn": 43})
+    );
+    let rules: Vec<_> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(rules, ["block-not-allowed", "invalid-value"]);
 }

@@ -24,6 +24,7 @@ pub mod fast;
 pub mod json;
 pub mod layout;
 pub mod pointer;
+pub mod position;
 pub mod schema;
 pub mod state;
 pub mod typed;

@@ -292,5 +292,28 @@ proptest! {
     #[test]
     fn reading_any_text_never_panics(text in any::<String>()) {
         let _ = LayoutDto::from_json(&text);
+        let map = layout_core::position::SourceMap::new(&text);
+        let _ = map.locate(&Violation::new("/blocks/a", Rule::MissingRequired, "x"));
+    }
+
+    #[test]
+    fn every_value_is_found_where_it_is_written(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+        let map = layout_core::position::SourceMap::new(&text);
+        // compared with the text read whole by the same parser (floats read back alike)
+        let whole: Value = serde_json::from_str(&text).unwrap();
+        let mut pointers = vec![(String::new(), &whole)];
+        while let Some((pointer, v)) = pointers.pop() {
+            let offset = map.value_offset(&pointer);
+            prop_assert!(offset.is_some(), "{} not found", pointer);
+            let mut de = serde_json::Deserializer::from_str(&text[offset.unwrap()..]);
+            let read = <Value as serde::Deserialize>::deserialize(&mut de).unwrap();
+            prop_assert_eq!(&read, v);
+            match v {
+                Value::Object(m) => pointers.extend(m.iter().map(|(k, c)| (layout_core::pointer::join(&pointer, k), c))),
+                Value::Array(a) => pointers.extend(a.iter().enumerate().map(|(i, c)| (layout_core::pointer::join(&pointer, &i.to_string()), c))),
+                _ => {}
+            }
+        }
     }
 }
