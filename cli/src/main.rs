@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use layout_core::json::{check_json, ReadError};
+use layout_core::json::{check_json_located, ReadError};
 use layout_core::LayoutDto;
 use serde_json::{json, Value};
 
@@ -67,6 +67,9 @@ enum Command {
         #[arg(long)]
         query: Option<String>,
     },
+    /// Print a JSON Schema (draft 2020-12) of LayoutDto, generated from the rule table, for
+    /// editors (VS Code's `json.schemas`) and validators in any language.
+    Schema,
     /// Call a REST method and print its `result` as JSON. Exit 1 when the portal answers
     /// an error (its code and description on stderr), 2 when it cannot be asked.
     Call {
@@ -141,35 +144,30 @@ fn check_file(file: &str) -> Outcome {
     };
     // editors on Windows may start UTF-8 files with a byte order mark; JSON has none
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match check_json(text) {
+    match check_json_located(text) {
         Ok(value) => Outcome::Valid(value),
-        Err(ReadError::Syntax(e)) => Outcome::Unreadable(json!({
+        Err((ReadError::Syntax(e), _)) => Outcome::Unreadable(json!({
             "file": file, "rule": "not-json", "message": format!("not valid JSON: {e}"),
             "line": e.line(), "column": e.column().max(1),
         })),
-        Err(ReadError::Invalid(violations)) => {
-            // positions are looked up only now that there is something to place
-            let map = layout_core::position::SourceMap::new(text);
-            Outcome::Invalid(
-                violations
-                    .iter()
-                    .map(|v| {
-                        // the violation as layout-core serializes it, with its place in front
-                        let mut o = json!({ "file": file });
-                        if let Some(p) = map.locate(v) {
-                            o["line"] = json!(p.line);
-                            o["column"] = json!(p.column);
-                        }
-                        if let (Value::Object(o), Ok(Value::Object(fields))) =
-                            (&mut o, serde_json::to_value(v))
-                        {
-                            o.extend(fields);
-                        }
-                        o
-                    })
-                    .collect(),
-            )
-        }
+        Err((ReadError::Invalid(violations), places)) => Outcome::Invalid(
+            violations
+                .iter()
+                .zip(places)
+                .map(|(v, place)| {
+                    // the violation as layout-core serializes it, with its place in front
+                    let mut o = json!({ "file": file });
+                    if let Some(p) = place {
+                        o["line"] = json!(p.line);
+                        o["column"] = json!(p.column);
+                    }
+                    if let (Value::Object(o), Ok(Value::Object(fields))) = (&mut o, serde_json::to_value(v)) {
+                        o.extend(fields);
+                    }
+                    o
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -301,6 +299,15 @@ fn sarif(errors: &[Value]) -> Value {
 
 fn run(cli: Cli) -> std::io::Result<u8> {
     match cli.command {
+        Command::Schema => {
+            let schema = layout_core::json_schema::layout_schema();
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            )?;
+            Ok(0)
+        }
         Command::Call {
             method,
             params,

@@ -432,3 +432,12 @@ fn sarif_format_is_a_sarif_log() {
         .collect();
     assert_eq!(rules, ["block-not-allowed", "invalid-value"]);
 }
+
+#[test]
+fn schema_prints_the_generated_json_schema() {
+    let o = run(&["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(schema, layout_core::json_schema::layout_schema());
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}

@@ -70,6 +70,26 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // `b24 check` of the 1,000-block layout's text: with positions (looked up only when
+    // there is an error to place) and without
+    let mut g = c.benchmark_group("check 1000 blocks");
+    g.bench_function("check_json", |b| {
+        b.iter(|| layout_core::json::check_json(black_box(&json)).is_ok())
+    });
+    g.bench_function("check_json_located", |b| {
+        b.iter(|| layout_core::json::check_json_located(black_box(&json)).is_ok())
+    });
+    // the same layout with one error at its end: what placing an error costs
+    let broken = json.replacen("\"la\"}", "\"lb\"}", 1);
+    assert!(layout_core::json::check_json(&broken).is_err());
+    g.bench_function("check_json, one error", |b| {
+        b.iter(|| layout_core::json::check_json(black_box(&broken)).is_ok())
+    });
+    g.bench_function("check_json_located, one error", |b| {
+        b.iter(|| layout_core::json::check_json_located(black_box(&broken)).is_ok())
+    });
+    g.finish();
+
     // one setLayoutItemState on a block of the 1,000-block layout, against re-validating
     // the whole layout (what a naive mirror would do after each change)
     use layout_core::command::{Command, ItemState};

@@ -67,6 +67,21 @@ pub fn check_json(text: &str) -> Result<Value, ReadError> {
     }
 }
 
+/// Checks JSON text as [`check_json`] does, and places each violation in the text (line
+/// and column). The text is indexed only when there is a violation to place.
+pub fn check_json_located(text: &str) -> Result<Value, (ReadError, Vec<Option<crate::position::Position>>)> {
+    check_json(text).map_err(|e| {
+        let places = match &e {
+            ReadError::Invalid(violations) => {
+                let map = crate::position::SourceMap::new(text);
+                violations.iter().map(|v| map.locate(v)).collect()
+            }
+            ReadError::Syntax(_) => Vec::new(),
+        };
+        (e, places)
+    })
+}
+
 /// A sort key that keeps pointers in the order their values appear in the document.
 fn document_order(root: &Value, pointer: &str) -> Vec<usize> {
     let mut key = Vec::new();

@@ -22,6 +22,7 @@ pub mod command;
 pub mod enums;
 pub mod fast;
 pub mod json;
+pub mod json_schema;
 pub mod layout;
 pub mod pointer;
 pub mod position;
