@@ -113,7 +113,9 @@ fn rust_expressions_stand_for_values() {
             slider: link { text: "s", action: openRestApp((json!({"dealId": 7}))) },
         },
         primaryButton: { title: name.clone() },
-    });
+    }
+    // an event name from an expression is checked when built (it must not be empty)
+    .unwrap());
     let v = value(&l);
     assert_eq!(
         v["blocks"]["hello"],
@@ -276,4 +278,15 @@ fn the_static_json_is_a_constant() {
         JSON,
         r#"{"blocks":{"hi":{"type":"text","properties":{"value":"Hi \"you\" </script>","size":"sm"}}}}"#
     );
+}
+
+#[test]
+fn an_empty_event_name_from_an_expression_is_refused_when_built() {
+    let name = String::new();
+    let err = layout! {
+        blocks: { e: link { text: "x", action: layoutEvent(name.clone()) } },
+    }
+    .unwrap_err();
+    assert_eq!(err.0[0].pointer, "/blocks/e/properties/action/value");
+    assert_eq!(err.0[0].rule, b24_widgets::Rule::EmptyValue);
 }

@@ -441,3 +441,31 @@ fn schema_prints_the_generated_json_schema() {
     assert_eq!(schema, layout_core::json_schema::layout_schema());
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }
+
+#[test]
+fn the_readme_shows_what_check_prints() {
+    let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let dir = format!("{root}/tests/fixtures/readme");
+    let o = bin()
+        .args(["check", "layout.json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        readme.contains(&format!("```text\n{}```", stdout(&o))),
+        "README shows another output:\n{}",
+        stdout(&o)
+    );
+    let o = bin()
+        .args(["check", "--format", "github", "layout.json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let first = stdout(&o).lines().next().unwrap().to_owned();
+    assert!(
+        readme.contains(&format!("```text\n{first}\n```")),
+        "README shows another annotation:\n{first}"
+    );
+}

@@ -18,8 +18,8 @@ use ast::{Diag, Val};
 ///
 /// It evaluates to a `LayoutDto` when every rule could be checked by the compiler, and to
 /// a `Result<LayoutDto, Violations>` when one depends on a value only the run knows (a
-/// block count under `for`, an id computed from an item, a redirect address held in a
-/// variable). See the `b24-widgets` crate for the syntax.
+/// block count under `for`, an id computed from an item, a redirect address or an event
+/// name held in a variable). See the `b24-widgets` crate for the syntax.
 #[proc_macro]
 pub fn layout(input: TokenStream) -> TokenStream {
     let (root, diag, dynamic) = analyse(input.into());
