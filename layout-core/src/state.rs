@@ -296,6 +296,50 @@ impl WidgetState {
         Ok(())
     }
 
+    /// A button's state as shown: `None` when the button is hidden, `normal` when shown
+    /// without a state.
+    pub fn button_state(&self, primary: bool) -> Option<&str> {
+        let key = if primary {
+            "primaryButton"
+        } else {
+            "secondaryButton"
+        };
+        let button = self.root.as_ref()?.get(key)?;
+        Some(button.get("state").and_then(Value::as_str).unwrap_or("normal"))
+    }
+
+    /// Whether a button shows that it takes no click now: locked widget, finished
+    /// widget, or a button that is disabled or loading.
+    pub fn busy(&self, primary: bool) -> bool {
+        self.locked
+            || self.finished
+            || matches!(self.button_state(primary), Some("disabled" | "loading") | None)
+    }
+
+    /// Why the portal would drop `event` now, if it would: a click while the widget is
+    /// locked or finished, or on a button that is hidden, disabled or loading (the portal
+    /// never sends those); after `finish`, nothing.
+    pub fn drops(&self, event: &Event) -> Option<&'static str> {
+        let primary = match event {
+            Event::PrimaryButtonClick => true,
+            Event::SecondaryButtonClick => false,
+            _ if self.finished => return Some("the widget is finished"),
+            _ => return None,
+        };
+        if self.finished {
+            Some("the widget is finished")
+        } else if self.locked {
+            Some("the widget is locked")
+        } else {
+            match self.button_state(primary) {
+                None => Some("the button is hidden"),
+                Some("disabled") => Some("the button is disabled"),
+                Some("loading") => Some("the button is loading"),
+                Some(_) => None,
+            }
+        }
+    }
+
     /// The current value of an input, textarea, select or dropdownMenu.
     pub fn value_of(&self, id: &str) -> Option<String> {
         let place = self.place(id).ok()?;

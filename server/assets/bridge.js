@@ -29,17 +29,50 @@
     callback(data || {});
   });
 
+  // Each event is posted at once (the server runs a frame's events in order, and judges
+  // a click by what the frame showed when it came). The answer streams one JSON line per
+  // command as the widget sends it, then how the event ended; answers are read in the
+  // order their events were sent, each command applied as soon as it arrives.
   var queue = Promise.resolve();
+  function handle(text) {
+    text = text.trim();
+    if (!text) return;
+    var line;
+    try { line = JSON.parse(text); } catch (_) { console.error("b24 widget: not a JSON line:", text); return; }
+    if (line.command) call(line.command, line.params);
+    else if (line.error) console.error("b24 widget:", line.error);
+    else if (line.dropped) console.info("b24 widget: event dropped:", line.dropped);
+  }
+  function read(response) {
+    if (!response.ok) {
+      return response.text().then(function (t) { console.error("b24 widget:", response.status, t); });
+    }
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var pending = "";
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) { handle(pending); return; }
+        pending += decoder.decode(chunk.value, { stream: true });
+        var i;
+        while ((i = pending.indexOf("\n")) >= 0) {
+          handle(pending.slice(0, i));
+          pending = pending.slice(i + 1);
+        }
+        return pump();
+      });
+    }
+    return pump();
+  }
   function send(event) {
     event.session = config.session;
+    var answer = fetch(config.eventUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(event)
+    });
     queue = queue.then(function () {
-      return fetch(config.eventUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(event)
-      }).then(function (r) { return r.json(); }).then(function (commands) {
-        (commands || []).forEach(function (c) { call(c.command, c.params); });
-      }).catch(function (err) { console.error("b24 widget:", err); });
+      return answer.then(read).catch(function (err) { console.error("b24 widget:", err); });
     });
   }
 

@@ -33,6 +33,9 @@ pub enum Error {
     /// 422: the widget answered with a command the portal would refuse.
     #[error("the widget answered with a refused command: {0}")]
     RefusedCommand(#[from] StateError),
+    /// 500: the widget's async factory failed (its message).
+    #[error("the widget could not be opened: {0}")]
+    Open(String),
     /// 500: what should not happen did (the message says what).
     #[error("{0}")]
     Internal(String),
@@ -44,7 +47,9 @@ impl Error {
             Error::Request(_) | Error::Body(_) | Error::Event { .. } => StatusCode::BAD_REQUEST,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::SessionGone => StatusCode::NOT_FOUND,
-            Error::InvalidLayout(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::InvalidLayout(_) | Error::Open(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Error::RefusedCommand(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

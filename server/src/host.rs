@@ -1,39 +1,71 @@
 //! The widget host: one widget per opened frame, made by the app's factory from the
-//! placement request; `POST /handler` answers with the frame's page.
+//! placement request (at once, or awaited: an async factory may read the CRM first);
+//! `POST /handler` answers with the frame's page.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{OriginalUri, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use b24_placement::HandlerRequest;
-use layout_core::widget::Widget;
+use layout_core::widget::{AsyncWidget, Blocking, UpdateError, Widget};
 
 use crate::error::Error;
 use crate::extract::Placement;
 use crate::page::{render_config, PageBody};
-use crate::sessions::{session_hex, Session, SessionIds, Sessions};
+use crate::sessions::{session_hex, Frame, Gate, Mirror, Session, SessionIds, Sessions};
 
-type Factory<W> = dyn Fn(&HandlerRequest) -> W + Send + Sync;
+type Opening<W> = Pin<Box<dyn Future<Output = Result<W, UpdateError>> + Send>>;
+
+enum Factory<W> {
+    /// Made at once from the request.
+    Now(Box<dyn Fn(&HandlerRequest) -> W + Send + Sync>),
+    /// Awaited: it may call the portal before the first view.
+    Later(Box<dyn Fn(HandlerRequest) -> Opening<W> + Send + Sync>),
+}
 
 /// Runs one widget per opened frame: the factory makes it from the placement request.
 pub struct WidgetHost<W> {
-    factory: Box<Factory<W>>,
+    factory: Factory<W>,
     ids: SessionIds,
     pub(crate) sessions: Mutex<Sessions<W>>,
 }
 
-impl<W: Widget + Send + 'static> WidgetHost<W> {
-    pub fn new(factory: impl Fn(&HandlerRequest) -> W + Send + Sync + 'static) -> Arc<Self> {
-        Arc::new(WidgetHost {
-            factory: Box::new(factory),
+impl<U: Widget + Send + 'static> WidgetHost<Blocking<U>> {
+    /// A host of a plain [`Widget`], made at once from the request.
+    pub fn new(factory: impl Fn(&HandlerRequest) -> U + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(WidgetHost::with(Factory::Now(Box::new(move |r| {
+            Blocking(factory(r))
+        }))))
+    }
+}
+
+impl<W: AsyncWidget + 'static> WidgetHost<W> {
+    fn with(factory: Factory<W>) -> Self {
+        WidgetHost {
+            factory,
             ids: SessionIds::new(),
             sessions: Mutex::new(Sessions { slots: Vec::new() }),
-        })
+        }
+    }
+
+    /// A host of an [`AsyncWidget`] opened by an async factory: it gets the request (with
+    /// what a REST client needs: `b24_rest::Client::from_request`) and may read the CRM
+    /// before the first view. A factory that fails answers the frame with its error.
+    pub fn open<F, Fut>(factory: F) -> Arc<Self>
+    where
+        F: Fn(HandlerRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<W, UpdateError>> + Send + 'static,
+    {
+        Arc::new(WidgetHost::with(Factory::Later(Box::new(move |r| {
+            Box::pin(factory(r))
+        }))))
     }
 
     /// Remembers a frame's widget in its slot, forgetting the frame that held it.
-    fn remember(&self, id: u128, session: Session<W>) {
+    fn remember(&self, id: u128, session: Arc<Session<W>>) {
         let forgotten = {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
@@ -59,19 +91,33 @@ pub(crate) fn event_url(handler_path: &str) -> String {
 }
 
 /// `POST /handler`: the frame's page, with the widget's first layout.
-pub(crate) async fn handler<W: Widget + Send + 'static>(
+pub(crate) async fn handler<W: AsyncWidget + 'static>(
     State(host): State<Arc<WidgetHost<W>>>,
     OriginalUri(uri): OriginalUri,
     Placement(request): Placement,
 ) -> Result<Response, Error> {
-    let widget = (host.factory)(&request);
-    let layout = widget.view();
+    let widget = match &host.factory {
+        Factory::Now(make) => make(&request),
+        Factory::Later(open) => open(request).await.map_err(|e| Error::Open(e.to_string()))?,
+    };
+    let layout = widget.view().map_err(Error::InvalidLayout)?;
     layout.validate().map_err(Error::InvalidLayout)?;
     let id = host.ids.next();
     let hex = session_hex(id);
     let session = std::str::from_utf8(&hex).unwrap_or_default();
+    let gate = Gate::new(&layout);
     let (config, layout) = render_config(&layout, session, &event_url(uri.path()));
-    host.remember(id, Session::Opened { widget, layout });
+    let frame = Frame {
+        widget,
+        mirror: Mirror::Opened(layout),
+    };
+    host.remember(
+        id,
+        Arc::new(Session {
+            gate,
+            inner: tokio::sync::Mutex::new(frame),
+        }),
+    );
     Ok((
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         axum::body::Body::new(PageBody::new(config)),

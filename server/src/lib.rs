@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::Router;
-use layout_core::widget::Widget;
+use layout_core::widget::AsyncWidget;
 
 pub mod error;
 pub mod escape;
@@ -62,7 +62,7 @@ pub use {axum, tokio};
 
 /// The routes: `GET /` the preview, `POST /handler` the URL for placement.bind (the widget
 /// page), `POST /event` the events of the bridge. Nest it under a prefix as any router.
-pub fn router<W: Widget + Send + 'static>(host: Arc<WidgetHost<W>>) -> Router {
+pub fn router<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>) -> Router {
     Router::new()
         .route("/", get(preview::preview))
         .route("/handler", post(host::handler::<W>))

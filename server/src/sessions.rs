@@ -1,27 +1,84 @@
 //! The open frames: one widget per frame, found by the session id its page carries.
 
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
-use layout_core::widget::Harness;
+use layout_core::state::WidgetState;
 
 /// How many open frames are remembered; the oldest is forgotten beyond that (its frame
 /// is answered 404 and asks for a reload).
 pub const MAX_SESSIONS: usize = 10_000;
 
+/// A frame: its widget and the mirror of what the portal shows, behind a lock of its
+/// own (events of one frame run in order; frames run in parallel), and a gate read
+/// without that lock.
+pub(crate) struct Session<W> {
+    pub(crate) gate: Gate,
+    pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
+}
+
 /// A frame's widget. Its mirror of the portal is started by the first event: most frames
 /// are opened and read, never clicked. Until then the layout is kept as the JSON the page
 /// carries: one allocation rather than a tree of them.
-pub(crate) enum Session<W> {
-    Opened { widget: W, layout: String },
-    Running(Box<Harness<W>>),
+pub(crate) struct Frame<W> {
+    pub(crate) widget: W,
+    pub(crate) mirror: Mirror,
+}
+
+pub(crate) enum Mirror {
+    Opened(String),
+    Running(Box<WidgetState>),
+}
+
+/// What a click arriving now would meet, kept beside the frame's lock so that a click
+/// that waits for an update to end is judged by what the frame showed while it waited.
+pub(crate) struct Gate {
+    /// The widget is locked or finished, or the primary / secondary button is disabled,
+    /// loading or hidden.
+    pub(crate) busy: [AtomicBool; 2],
+    /// Counts the times each button became busy.
+    pub(crate) became_busy: [AtomicU64; 2],
+}
+
+impl Gate {
+    /// The gate of a frame that shows `layout`, not locked.
+    pub(crate) fn new(layout: &layout_core::LayoutDto) -> Gate {
+        let busy = |b: &Option<layout_core::ButtonDto>| {
+            b.as_ref().is_none_or(|b| {
+                matches!(
+                    b.state,
+                    Some(layout_core::ButtonState::disabled | layout_core::ButtonState::loading)
+                )
+            })
+        };
+        Gate {
+            busy: [
+                AtomicBool::new(busy(&layout.primaryButton)),
+                AtomicBool::new(busy(&layout.secondaryButton)),
+            ],
+            became_busy: [AtomicU64::new(0), AtomicU64::new(0)],
+        }
+    }
+
+    /// Records the state after a command.
+    pub(crate) fn record(&self, state: &WidgetState) {
+        for (i, primary) in [(0, true), (1, false)] {
+            let now = state.busy(primary);
+            if now && !self.busy[i].swap(true, Ordering::SeqCst) {
+                self.became_busy[i].fetch_add(1, Ordering::SeqCst);
+            } else if !now {
+                self.busy[i].store(false, Ordering::SeqCst);
+            }
+        }
+    }
 }
 
 /// The open frames: a ring of [`MAX_SESSIONS`] slots taken in turn, so the slot a new
 /// frame takes is the oldest frame's. An id names its slot in its low 32 bits, and the
 /// whole id must match what the slot holds.
 pub(crate) struct Sessions<W> {
-    pub(crate) slots: Vec<Option<(u128, Session<W>)>>,
+    pub(crate) slots: Vec<Option<(u128, Arc<Session<W>>)>>,
 }
 
 impl<W> Sessions<W> {
@@ -29,9 +86,9 @@ impl<W> Sessions<W> {
         (id & 0xffff_ffff) as usize
     }
 
-    pub(crate) fn get_mut(&mut self, id: u128) -> Option<&mut Session<W>> {
-        match self.slots.get_mut(Self::slot(id)) {
-            Some(Some((held, session))) if *held == id => Some(session),
+    pub(crate) fn get(&self, id: u128) -> Option<Arc<Session<W>>> {
+        match self.slots.get(Self::slot(id)) {
+            Some(Some((held, session))) if *held == id => Some(session.clone()),
             _ => None,
         }
     }

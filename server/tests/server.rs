@@ -46,6 +46,11 @@ async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String) {
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// The lines of a streamed event answer, each a JSON value.
+fn lines(text: &str) -> Vec<Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
 fn post(uri: &str, body: impl Into<Body>) -> Request<Body> {
     Request::post(uri)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -114,10 +119,12 @@ async fn events_run_the_widget_and_return_its_commands() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let commands: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
-        commands,
-        json!([{"command": "setLayoutItemState", "params": {"id": "hello", "properties": {"value": "hi"}}}])
+        lines(&text),
+        [
+            json!({"command": "setLayoutItemState", "params": {"id": "hello", "properties": {"value": "hi"}}}),
+            json!({"done": true})
+        ]
     );
     let (status, _) = send(&app, event(json!({"session": "nope", "kind": "entityUpdate"}))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -335,7 +342,10 @@ async fn the_router_nests_under_a_prefix_and_its_page_says_where_events_go() {
     let (status, text) = send(&app, event).await;
     assert_eq!(
         (status, text.as_str()),
-        (StatusCode::OK, r#"[{"command":"finish","params":null}]"#)
+        (
+            StatusCode::OK,
+            "{\"command\":\"finish\",\"params\":null}\n{\"done\":true}\n"
+        )
     );
     // the unprefixed routes are not there
     let (status, _) = send(&app, post("/handler", fixture())).await;
