@@ -1,126 +1,175 @@
-//! The demo: a deal widget served on 127.0.0.1, with a local preview of the portal.
+//! The demo: a deal widget that reads its deal over REST and adds a comment to its
+//! timeline, served on 127.0.0.1 beside a local portal (REST, tokens, a timeline), with a
+//! preview of the card.
 //!
-//! `cargo run --example demo`, then open the printed URL. `PORT` sets the port (3000).
-//! `/` is the preview; `/handler` is the URL to give placement.bind.
+//! `cargo run --example demo`, then open the printed URL. `PORT` sets the port (3000);
+//! `DEMO_SAVE_DELAY_MS` how long the local portal takes to save (600), so that the
+//! button's loading state can be seen. `/` is the preview; `/handler` is the URL to give
+//! placement.bind; `/rest/...` is the local portal.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
-use b24_widgets::server::{router, run, WidgetHost};
-use b24_widgets::widget::Widget;
-use b24_widgets::{layout, ButtonState, Input, LayoutDto};
+use b24_widgets::placement::Entity;
+use b24_widgets::portal::{Config, Portal};
+use b24_widgets::request::HandlerRequest;
+use b24_widgets::rest::{Client, OAuthApp};
+use b24_widgets::server::{router_with_preview, run, Preview, WidgetHost};
+use b24_widgets::widget::{AsyncWidget, Frame, UpdateError};
+use b24_widgets::{layout, ButtonState, LayoutDto, Textarea, Violations};
 
-/// A deal widget: a contact form with validation, a link that shows or hides the details,
-/// and a save button that locks, saves and finishes.
-#[derive(Default)]
+/// The app's credentials on the local portal (to refresh an expired token).
+const CLIENT_ID: &str = "local.demo";
+const CLIENT_SECRET: &str = "demo-client-secret";
+
+/// A deal widget: the deal's title and amount read over REST, details shown on demand,
+/// and a comment added to the deal's timeline.
 pub struct DealWidget {
-    pub name: String,
-    pub email: String,
-    pub details_shown: bool,
+    client: Client,
+    entity: Entity,
+    id: u64,
+    title: String,
+    amount: String,
+    stage: String,
+    details_shown: bool,
 }
 
 impl DealWidget {
-    fn errors(&self) -> Vec<Command> {
-        let mut out = Vec::new();
-        let name_error = if self.name.trim().is_empty() {
-            "Enter the contact's name"
-        } else {
-            ""
-        };
-        let email_error = if self.email.contains('@') {
-            ""
-        } else {
-            "Enter an email address"
-        };
-        out.push(Command::SetLayoutItemState(
-            ItemState::new("name").properties(Input::default().errorText(name_error)),
-        ));
-        out.push(Command::SetLayoutItemState(
-            ItemState::new("email").properties(Input::default().errorText(email_error)),
-        ));
-        out
+    /// Opens the widget for the deal of the handler request: reads it first.
+    pub async fn open(request: HandlerRequest) -> Result<Self, UpdateError> {
+        let client = Client::from_request(&request)?
+            .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
+            .build()?;
+        let (entity, id) = request.entity().ok_or("this widget opens on a deal card")?;
+        let deal = client.get(entity, id).await?;
+        let text = |name: &str| deal.text(name).unwrap_or_default().to_owned();
+        Ok(DealWidget {
+            title: deal.title().unwrap_or("(no title)").to_owned(),
+            amount: format!("{} {}", text("OPPORTUNITY"), text("CURRENCY_ID")),
+            stage: text("STAGE_ID"),
+            client,
+            entity,
+            id,
+            details_shown: false,
+        })
+    }
+
+    fn comment_error(text: &str) -> Command {
+        Command::SetLayoutItemState(ItemState::new("comment").properties(Textarea::default().errorText(text)))
     }
 }
 
-impl Widget for DealWidget {
-    fn view(&self) -> LayoutDto {
-        layout! {
+impl AsyncWidget for DealWidget {
+    fn view(&self) -> Result<LayoutDto, Violations> {
+        Ok(layout! {
             blocks: {
-                intro: section {
+                deal: section {
                     type: primary,
                     blocks: {
-                        header: text { value: "Send the client a meeting link", size: lg, bold: true },
-                        more: lineOfBlocks {
-                            blocks: {
-                                hint: text { value: "The client picks a slot; the meeting lands in your activities.", color: base_70 },
-                                toggle: link { text: "Details", action: layoutEvent("toggleDetails") },
-                            },
-                        },
+                        title: text { value: self.title.clone(), size: lg, bold: true },
+                        amount: withTitle { title: "Amount", inline: true, block: text { value: self.amount.clone() } },
+                        more: link { text: "Details", action: layoutEvent("toggleDetails") },
                     },
                 },
                 details: list {
                     visible: false,
                     blocks: {
-                        li1: text { value: "Slots come from your calendar" },
-                        li2: link { text: "Open the deal list", action: redirect("/crm/deal/list/") },
+                        stage: text { value: format!("Stage: {}", self.stage) },
+                        open: link { text: "Open the deal list", action: redirect("/crm/deal/list/") },
                     },
                 },
-                name: input { title: "Contact name", placeholder: "Ann Smith" },
-                email: input { title: "Email", placeholder: "ann@example.com" },
-                channel: select { title: "Send by", values: { email: "Email", sms: "SMS" }, selectedValue: "email" },
+                comment: textarea { title: "Comment for the timeline", placeholder: "What happened?" },
             },
-            primaryButton: "Send",
+            primaryButton: "Add to timeline",
             secondaryButton: "Cancel",
-        }
+        })
     }
 
-    fn update(&mut self, event: &Event) -> Vec<Command> {
+    async fn update(&mut self, event: &Event, frame: &mut Frame<'_>) -> Result<(), UpdateError> {
         match event {
-            Event::ValueChange { id, value } if id == "name" => {
-                self.name = value.clone();
-                Vec::new()
-            }
-            Event::ValueChange { id, value } if id == "email" => {
-                self.email = value.clone();
-                Vec::new()
-            }
             Event::Layout { value, .. } if value == "toggleDetails" => {
                 self.details_shown = !self.details_shown;
-                vec![Command::SetLayoutItemState(
+                frame.send(Command::SetLayoutItemState(
                     ItemState::new("details").visible(self.details_shown),
-                )]
+                ))?;
             }
             Event::PrimaryButtonClick => {
-                if self.name.trim().is_empty() || !self.email.contains('@') {
-                    return self.errors();
+                let text = frame.value_of("comment").unwrap_or_default();
+                if text.trim().is_empty() {
+                    frame.send(Self::comment_error("Write a comment first"))?;
+                    return Ok(());
                 }
-                let mut out = self.errors();
-                out.extend([
-                    Command::Lock,
-                    Command::SetPrimaryButtonState(Some(ButtonPatch::state(ButtonState::loading))),
-                    // ... a real app saves here, with the REST API ...
-                    Command::Unlock,
-                    Command::Finish,
-                ]);
-                out
+                // the frame shows the wait at once; the save is awaited
+                frame.send(Command::Lock)?;
+                frame.send(Self::comment_error(""))?;
+                frame.send(Command::SetPrimaryButtonState(Some(ButtonPatch::state(
+                    ButtonState::loading,
+                ))))?;
+                let saved = self.client.add_comment(self.entity, self.id, &text).await;
+                frame.send(Command::Unlock)?;
+                frame.send(Command::SetPrimaryButtonState(Some(ButtonPatch::state(
+                    ButtonState::normal,
+                ))))?;
+                match saved {
+                    Ok(_) => frame.send(Command::Finish)?,
+                    // a REST error shows on the field
+                    Err(e) => frame.send(Self::comment_error(&format!("Not saved: {e}")))?,
+                }
             }
-            Event::SecondaryButtonClick => vec![Command::Finish],
-            _ => Vec::new(),
+            Event::SecondaryButtonClick => frame.send(Command::Finish)?,
+            _ => {}
         }
+        Ok(())
     }
+}
+
+/// The demo's app: the widget, its preview opened for deal 1 with a token of the local
+/// portal, and the local portal itself (saving takes `save_delay`).
+pub fn app(save_delay: Duration) -> (axum::Router, Arc<Portal>) {
+    let portal = Portal::new(Config {
+        write_delay: save_delay,
+        ..Config::default()
+    });
+    let issuer = portal.clone();
+    let code = portal.webhook_url("");
+    let preview = Preview {
+        entity_id: 1,
+        // each preview page opens the widget with a fresh token of the local portal
+        fields: Some(Arc::new(move |host: &str| {
+            let issued = issuer.issue_tokens();
+            vec![
+                ("AUTH_ID".into(), issued.access_token.expose().to_owned()),
+                ("AUTH_EXPIRES".into(), "3600".into()),
+                ("REFRESH_ID".into(), issued.refresh_token.expose().to_owned()),
+                ("SERVER_ENDPOINT".into(), format!("http://{host}/rest/")),
+                ("APPLICATION_SCOPE".into(), "crm,placement".into()),
+            ]
+        })),
+        timeline: Some(format!(
+            "{}crm.timeline.comment.list?filter[ENTITY_TYPE]=deal&filter[ENTITY_ID]=1",
+            code.expose()
+        )),
+    };
+    let host = WidgetHost::open(DealWidget::open);
+    let app = router_with_preview(host, preview).merge(b24_widgets::portal::router(portal.clone()));
+    (app, portal)
 }
 
 #[allow(dead_code)]
 fn main() {
-    let port: u16 = match std::env::var("PORT") {
-        Ok(p) => p.parse().unwrap_or_else(|_| {
-            eprintln!("PORT must be a port number, not {p:?}");
+    let number = |var: &str, default: u64| match std::env::var(var) {
+        Ok(v) => v.parse().unwrap_or_else(|_| {
+            eprintln!("{var} must be a whole number, not {v:?}");
             std::process::exit(2)
         }),
-        Err(_) => 3000,
+        Err(_) => default,
     };
-    // the local portal's REST side beside the widget: /rest/... and /oauth/token/
-    let portal = b24_widgets::portal::Portal::new(b24_widgets::portal::Config::default());
-    let app = router(WidgetHost::new(|_request| DealWidget::default()))
-        .merge(b24_widgets::portal::router(portal.clone()));
+    let port = u16::try_from(number("PORT", 3000)).unwrap_or_else(|_| {
+        eprintln!("PORT must be a port number");
+        std::process::exit(2)
+    });
+    let (app, portal) = app(Duration::from_millis(number("DEMO_SAVE_DELAY_MS", 600)));
     let served = run(("127.0.0.1", port), app, |addr| {
         println!("Widget preview: http://{addr}/");
         println!(

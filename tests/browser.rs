@@ -110,7 +110,8 @@ async fn the_preview_in_chromium() {
         eprintln!("SKIPPED browser tests: missing {}", missing.join(", "));
         return;
     }
-    let demo = serve(router(WidgetHost::new(|_| demo::DealWidget::default()))).await;
+    let demo = serve(demo::app(std::time::Duration::from_millis(600)).0).await;
+    let slow = serve(demo::app(std::time::Duration::from_secs(2)).0).await;
     let mut examples = Vec::new();
     for (layout, _) in [
         doc_examples::example1(),
@@ -121,7 +122,8 @@ async fn the_preview_in_chromium() {
     }
     let sdk = sdk_preview(root).await;
     let out = root.join("target/browser");
-    let config = serde_json::json!({ "demo": demo, "examples": examples, "sdk": sdk, "out": out });
+    let config =
+        serde_json::json!({ "demo": demo, "slow": slow, "examples": examples, "sdk": sdk, "out": out });
     let run = tokio::task::spawn_blocking(move || {
         Process::new("node")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("server/browser/preview.mjs"))
@@ -138,6 +140,8 @@ async fn the_preview_in_chromium() {
     );
     assert!(run.status.success(), "{text}");
     assert!(text.contains("browser tests passed"), "{text}");
+    // the figures (loading after the click, the other frame's answer), for --nocapture
+    eprintln!("{text}");
     for i in 1..=3 {
         assert!(out.join(format!("doc-example-{i}.png")).exists());
     }

@@ -75,6 +75,9 @@ pub struct Config {
     /// The incoming webhook: `/rest/USER/CODE/`.
     pub webhook_user: u64,
     pub webhook_code: Secret,
+    /// How long a call that changes data takes (`add`, `update`, `bind`...): a slow
+    /// portal, so that a widget's loading state can be seen. None by default.
+    pub write_delay: Duration,
 }
 
 impl Default for Config {
@@ -87,6 +90,7 @@ impl Default for Config {
             burst: 50.0,
             webhook_user: 1,
             webhook_code: Secret::new("demowebhookcode"),
+            write_delay: Duration::ZERO,
         }
     }
 }
@@ -599,6 +603,13 @@ async fn rest(
         Ok(c) => c,
         Err(f) => return answer(f.status, f.body()),
     };
+    let reads = matches!(
+        method.rsplit('.').next(),
+        Some("get" | "list" | "fields" | "info" | "current")
+    );
+    if !reads && !portal.config.write_delay.is_zero() {
+        tokio::time::sleep(portal.config.write_delay).await;
+    }
     match portal.run(caller, method, &params, false) {
         Ok(listed) => {
             let mut body = Map::new();

@@ -64,7 +64,9 @@
     keys.forEach(function (k) { var o = el("option", null, p.values[k]); o.value = k; if (k === selected) o.selected = true; select.appendChild(o); });
     select.addEventListener("change", function () { p.selectedValue = select.value; fire(bound.valueChange, { id: select.dataset.blockId, value: select.value }, select.dataset.blockId); });
   }
-  function block(id, b) {
+  // stable hooks for tests: data-b24-id and data-b24-type on every block (the block
+  // inside a withTitle has no id of its own), data-b24-action on a link
+  function block(id, b, inner) {
     var p = (b && b.properties) || {};
     var e;
     switch (b && b.type) {
@@ -73,11 +75,12 @@
         e = el("a", "b24-link size-" + (p.size || "md") + (p.bold ? " bold" : ""), p.text);
         e.href = "#";
         e.addEventListener("click", function (ev) { ev.preventDefault(); if (!state.locked) act(id, p.action); });
+        if (p.action && p.action.type) e.setAttribute("data-b24-action", p.action.type);
         break;
       case "withTitle":
         e = el("div", "b24-with-title" + (p.inline ? " inline title-" + (p.titleWidth || "md") : ""));
         e.appendChild(el("div", "b24-title", p.title));
-        var v = el("div", "b24-value"); v.appendChild(block(id, p.block)); e.appendChild(v);
+        var v = el("div", "b24-value"); v.appendChild(block(id, p.block, true)); e.appendChild(v);
         break;
       case "lineOfBlocks":
         e = el("div", "b24-line");
@@ -109,6 +112,8 @@
         e = el("div", "b24-unknown", "(a block Bitrix24 would drop: " + (b && b.type) + ")");
     }
     e.dataset.blockId = e.dataset.blockId || id;
+    if (!inner) e.setAttribute("data-b24-id", id);
+    if (b && b.type) e.setAttribute("data-b24-type", b.type);
     if (b && b.visible === false) e.hidden = true;
     return e;
   }
@@ -116,6 +121,8 @@
     if (!b) return;
     var e = el("button", "b24-button " + key + " state-" + (b.state || "normal"), b.title);
     e.id = key;
+    e.setAttribute("data-b24", key);
+    if (b.state === "loading") e.setAttribute("aria-busy", "true");
     e.disabled = state.locked || b.state === "disabled" || b.state === "loading";
     e.addEventListener("click", function () { if (!e.disabled) fire(list, {}, null); });
     buttons.appendChild(e);
@@ -183,5 +190,24 @@
     reply(callback, result);
   });
   document.getElementById("entity-update").addEventListener("click", function () { fire(bound.entityUpdate, {}, null); });
+
+  // the object's timeline, as the card shows it beside the widget (when the page says
+  // where to read it)
+  var timeline = document.getElementById("timeline");
+  var timelineUrl = timeline && timeline.getAttribute("data-source");
+  function refreshTimeline() {
+    if (!timelineUrl) return;
+    fetch(timelineUrl).then(function (r) { return r.json(); }).then(function (answer) {
+      var items = (answer && answer.result) || [];
+      timeline.textContent = "";
+      items.slice().reverse().forEach(function (c) {
+        var li = el("li", "b24-comment", c.COMMENT);
+        li.setAttribute("data-b24-comment", c.ID);
+        timeline.appendChild(li);
+      });
+    }).catch(function (err) { note("timeline: " + err); });
+  }
+  refreshTimeline();
+  setInterval(refreshTimeline, 500);
   document.getElementById("placement-form").submit();
 })();

@@ -12,36 +12,76 @@ const browser = await chromium.launch({
 });
 const fail = (m) => { throw new Error(m); };
 try {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-  page.on("pageerror", (e) => fail("page error: " + e.message));
-  await page.goto(config.demo);
-  const block = (id) => page.locator(`#layout [data-block-id="${id}"]`).first();
-  await block("header").waitFor();
-  if ((await block("header").textContent()) !== "Send the client a meeting link") fail("header not rendered");
-  if (!(await block("details").isHidden())) fail("the hidden list is shown");
+  const open = async (url) => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    page.on("pageerror", (e) => fail("page error: " + e.message));
+    await page.goto(url);
+    await page.locator('#layout [data-b24-id="title"]').waitFor();
+    return page;
+  };
+  const page = await open(config.demo);
+  const hook = (id) => page.locator(`#layout [data-b24-id="${id}"]`);
+  // the deal, read over REST from the local portal when the widget opened
+  if ((await hook("title").textContent()) !== "Website redesign") fail("the deal's title is not shown");
+  if (!(await hook("amount").textContent()).includes("1000.00 USD")) fail("the deal's amount is not shown");
+  if ((await hook("title").getAttribute("data-b24-type")) !== "text") fail("no data-b24-type");
+  if (!(await hook("details").isHidden())) fail("the hidden list is shown");
 
   // a layoutEvent link: the server's widget answers with setLayoutItemState(visible)
-  await page.getByText("Details", { exact: true }).click();
-  await block("details").waitFor({ state: "visible" });
+  await page.locator('#layout [data-b24-action="layoutEvent"]').click();
+  await hook("details").waitFor({ state: "visible" });
 
-  // the primary button with empty fields: errors on the fields
-  await page.locator("#primaryButton").click();
-  await page.locator("#layout .b24-error", { hasText: "Enter the contact's name" }).waitFor();
+  // the primary button with no comment: the error on the field
+  const primary = page.locator('[data-b24="primaryButton"]');
+  await primary.click();
+  await page.locator("#layout .b24-error", { hasText: "Write a comment first" }).waitFor();
 
-  // value changes go to the server, and the errors clear on save
-  await page.locator('input[data-block-id="name"]').fill("Ann Smith");
-  await page.locator('input[data-block-id="name"]').press("Tab");
-  await page.locator('input[data-block-id="email"]').fill("ann@example.com");
-  await page.locator('input[data-block-id="email"]').press("Tab");
-  await page.locator("#primaryButton").click();
+  // a comment: lock and loading within 0.5 s of the click, before finish; then the
+  // comment in the deal's timeline
+  await page.locator('[data-b24-id="comment"] textarea').fill("Called the client");
+  await page.locator('[data-b24-id="comment"] textarea').press("Tab");
+  await page.waitForTimeout(100);
+  const clicked = Date.now();
+  await primary.click();
+  await page.locator('[data-b24="primaryButton"][aria-busy="true"]').waitFor({ timeout: 500 });
+  const loadingAfter = Date.now() - clicked;
+  if (await page.locator("body.finished").count() > 0) fail("finished before the loading state was seen");
+  if (!(await primary.isDisabled())) fail("a loading button takes clicks");
   await page.waitForSelector("body.finished");
-  if (await page.locator(".b24-error").count() > 0) fail("errors still shown after a valid save");
-  const state = await page.locator("#primaryButton").getAttribute("class");
-  if (!state.includes("state-loading")) fail("the primary button is not loading: " + state);
-  if (!(await page.locator("#primaryButton").isDisabled())) fail("a loading button takes clicks");
+  await page.locator('[data-b24="timeline"] li', { hasText: "Called the client" }).waitFor();
+  if (await page.locator(".b24-error").count() > 0) fail("an error is shown after a good save");
   const log = await page.locator("#log").textContent();
   for (const c of ["lock", "unlock", "finish"]) if (!log.includes(c)) fail("no " + c + " in the log");
   await page.screenshot({ path: `${config.out}/demo-finished.png` });
+  console.log(`loading shown ${loadingAfter} ms after the click`);
+
+  // a double click saves once
+  const twice = await open(config.demo);
+  await twice.locator('[data-b24-id="comment"] textarea').fill("Sent the offer");
+  await twice.locator('[data-b24-id="comment"] textarea').press("Tab");
+  await twice.waitForTimeout(100);
+  await twice.locator('[data-b24="primaryButton"]').dblclick();
+  await twice.waitForSelector("body.finished");
+  await twice.waitForTimeout(700);
+  const saved = await twice.locator('[data-b24="timeline"] li', { hasText: "Sent the offer" }).count();
+  if (saved !== 1) fail(`a double click saved ${saved} comments`);
+
+  // two frames: while one waits on a 2 s save, the other's layout event is answered
+  const slowA = await open(config.slow);
+  const slowB = await open(config.slow);
+  await slowA.locator('[data-b24-id="comment"] textarea').fill("A slow save");
+  await slowA.locator('[data-b24-id="comment"] textarea').press("Tab");
+  await slowA.waitForTimeout(100);
+  await slowA.locator('[data-b24="primaryButton"]').click();
+  await slowA.locator('[data-b24="primaryButton"][aria-busy="true"]').waitFor({ timeout: 500 });
+  const started = Date.now();
+  await slowB.locator('#layout [data-b24-action="layoutEvent"]').click();
+  await slowB.locator('#layout [data-b24-id="details"]').waitFor({ state: "visible", timeout: 2000 });
+  const answered = Date.now() - started;
+  if (answered >= 400) fail(`the other frame's event took ${answered} ms`);
+  if (await slowA.locator("body.finished").count() > 0) fail("the slow save ended before the other frame was answered");
+  await slowA.waitForSelector("body.finished", { timeout: 5000 });
+  console.log(`another frame answered in ${answered} ms during a 2 s save`);
 
   for (const [i, url] of config.examples.entries()) {
     const p = await browser.newPage({ viewport: { width: 1100, height: 700 } });

@@ -52,7 +52,7 @@ pub use escape::{escape_html, json_for_script};
 pub use extract::{Placement, BODY_LIMIT};
 pub use host::WidgetHost;
 pub use page::widget_page;
-pub use preview::preview_page;
+pub use preview::{preview_page, preview_page_with, Preview};
 pub use run::{run, serve};
 pub use sessions::MAX_SESSIONS;
 
@@ -63,8 +63,14 @@ pub use {axum, tokio};
 /// The routes: `GET /` the preview, `POST /handler` the URL for placement.bind (the widget
 /// page), `POST /event` the events of the bridge. Nest it under a prefix as any router.
 pub fn router<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>) -> Router {
+    router_with_preview(host, Preview::default())
+}
+
+/// [`router`], with a preview that opens the widget as `preview` says (a token of the
+/// local portal, the object, its timeline beside the widget).
+pub fn router_with_preview<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>, preview: Preview) -> Router {
     Router::new()
-        .route("/", get(preview::preview))
+        .route("/", get(preview::preview).with_state(Arc::new(preview)))
         .route("/handler", post(host::handler::<W>))
         .route("/event", post(events::event::<W>))
         .with_state(host)

@@ -1,6 +1,8 @@
 //! The local preview: the portal's part, played in the browser without a portal.
 
-use axum::extract::OriginalUri;
+use std::sync::Arc;
+
+use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Html;
 use b24_placement::request::is_valid_domain;
@@ -10,11 +12,42 @@ use crate::escape::escape_html;
 const PREVIEW_JS: &str = include_str!("../assets/preview.js");
 const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
 
+/// What the preview opens the widget with, beyond what it always sends: the object's id,
+/// extra fields of the handler request (a token the local portal accepts, its
+/// SERVER_ENDPOINT), and where to read the object's timeline from.
+#[derive(Clone)]
+pub struct Preview {
+    /// The deal the widget is opened for (`PLACEMENT_OPTIONS.ID`); 1 by default.
+    pub entity_id: u64,
+    /// Fields added to the handler request, made for each page (the host it is served
+    /// as is given: `127.0.0.1:3000`).
+    pub fields: Option<Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>>,
+    /// A URL (same origin) that answers the object's timeline comments as a REST list
+    /// (`{"result": [{"ID", "COMMENT"}]}`), shown beside the widget as the card shows it.
+    pub timeline: Option<String>,
+}
+
+impl Default for Preview {
+    fn default() -> Self {
+        Preview {
+            entity_id: 1,
+            fields: None,
+            timeline: None,
+        }
+    }
+}
+
 /// The local preview: the portal's part, hosting the widget page of `handler` in an
 /// iframe named as Bitrix24 names it (`DOMAIN|PROTOCOL|APP_SID`).
 pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> {
+    preview_page_with(host, handler, placement, &Preview::default())
+}
+
+/// The local preview, opening the widget as `preview` says.
+pub fn preview_page_with(host: &str, handler: &str, placement: &str, preview: &Preview) -> Html<String> {
     let host = if is_valid_domain(host) { host } else { "localhost" };
-    let fields = [
+    let options = format!("{{\"ID\":\"{}\"}}", preview.entity_id);
+    let mut fields: Vec<(String, String)> = [
         ("DOMAIN", host),
         ("PROTOCOL", "0"),
         ("LANG", "en"),
@@ -22,8 +55,14 @@ pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> 
         ("member_id", "preview"),
         ("status", "L"),
         ("PLACEMENT", placement),
-        ("PLACEMENT_OPTIONS", r#"{"ID":"1"}"#),
-    ];
+        ("PLACEMENT_OPTIONS", options.as_str()),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    if let Some(more) = &preview.fields {
+        fields.extend(more(host));
+    }
     let inputs: String = fields
         .iter()
         .map(|(k, v)| {
@@ -34,15 +73,23 @@ pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> 
             )
         })
         .collect();
+    let timeline = match &preview.timeline {
+        Some(url) => format!(
+            "<h3>Timeline</h3><ol id=\"timeline\" data-b24=\"timeline\" data-source=\"{}\"></ol>",
+            escape_html(url)
+        ),
+        None => String::new(),
+    };
     let frame = escape_html(&format!("{host}|0|preview"));
     Html(format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Widget preview</title><style>{PREVIEW_CSS}</style></head><body>\n\
-         <header>Deal #1 · timeline · <b>{placement}</b> (local preview, no portal)</header>\n\
+         <header>Deal #{id} · timeline · <b>{placement}</b> (local preview, no portal)</header>\n\
          <main><div id=\"card\"><div id=\"layout\"></div><div id=\"buttons\"></div></div>\n\
-         <aside><button id=\"entity-update\" type=\"button\">Simulate: deal saved in the editor</button><ol id=\"log\"></ol></aside></main>\n\
+         <aside>{timeline}<button id=\"entity-update\" type=\"button\">Simulate: deal saved in the editor</button><ol id=\"log\"></ol></aside></main>\n\
          <iframe id=\"widget\" name=\"{frame}\" title=\"widget\"></iframe>\n\
          <form id=\"placement-form\" method=\"post\" action=\"{action}\" target=\"{frame}\">{inputs}</form>\n\
          <script>{PREVIEW_JS}</script>\n</body></html>\n",
+        id = preview.entity_id,
         placement = escape_html(placement),
         action = escape_html(handler),
     ))
@@ -50,11 +97,15 @@ pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> 
 
 /// `GET /` of the router: the preview of the router's own handler, wherever the router
 /// is mounted (`/` gives `/handler`, `/deal/` or `/deal` gives `/deal/handler`).
-pub(crate) async fn preview(OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Html<String> {
+pub(crate) async fn preview(
+    State(preview): State<Arc<Preview>>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Html<String> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let handler = format!("{}/handler", uri.path().trim_end_matches('/'));
-    preview_page(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY")
+    preview_page_with(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY", &preview)
 }
