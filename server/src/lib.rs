@@ -52,7 +52,7 @@ pub use escape::{escape_html, json_for_script};
 pub use extract::{Placement, BODY_LIMIT};
 pub use host::WidgetHost;
 pub use page::widget_page;
-pub use preview::{preview_page, preview_page_with, Preview};
+pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
 pub use run::{run, serve};
 pub use sessions::MAX_SESSIONS;
 

@@ -12,6 +12,9 @@ use crate::escape::escape_html;
 const PREVIEW_JS: &str = include_str!("../assets/preview.js");
 const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
 
+/// Makes the extra fields of a preview's handler request, given the host it is served as.
+pub type PreviewFields = Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>;
+
 /// What the preview opens the widget with, beyond what it always sends: the object's id,
 /// extra fields of the handler request (a token the local portal accepts, its
 /// SERVER_ENDPOINT), and where to read the object's timeline from.
@@ -21,7 +24,7 @@ pub struct Preview {
     pub entity_id: u64,
     /// Fields added to the handler request, made for each page (the host it is served
     /// as is given: `127.0.0.1:3000`).
-    pub fields: Option<Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>>,
+    pub fields: Option<PreviewFields>,
     /// A URL (same origin) that answers the object's timeline comments as a REST list
     /// (`{"result": [{"ID", "COMMENT"}]}`), shown beside the widget as the card shows it.
     pub timeline: Option<String>,
