@@ -60,6 +60,7 @@ impl DealWidget {
     }
 }
 
+// README: async widget
 impl AsyncWidget for DealWidget {
     fn view(&self) -> Result<LayoutDto, Violations> {
         Ok(layout! {
@@ -123,6 +124,8 @@ impl AsyncWidget for DealWidget {
         Ok(())
     }
 }
+
+// README: end
 
 /// The demo's app: the widget, its preview opened for deal 1 with a token of the local
 /// portal, and the local portal itself (saving takes `save_delay`).

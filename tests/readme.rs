@@ -138,3 +138,15 @@ fn the_rest_example_is_the_one_that_runs() {
         "README shows another REST example"
     );
 }
+
+#[test]
+fn the_async_widget_is_the_demos() {
+    let demo = include_str!("../examples/demo.rs");
+    let start = demo.find("// README: async widget\n").unwrap() + "// README: async widget\n".len();
+    let end = demo.find("// README: end").unwrap();
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{}```", &demo[start..end])),
+        "README shows another async widget"
+    );
+}

@@ -1,0 +1,125 @@
+//! The demo's async widget in plain Rust: opened from a handler request against the local
+//! portal over loopback, driven by the async harness, no browser.
+
+#[path = "../examples/demo.rs"]
+mod demo;
+
+use std::sync::Arc;
+
+use b24_widgets::command::{Command, Event};
+use b24_widgets::portal::{Config, Portal};
+use b24_widgets::request::HandlerRequest;
+use b24_widgets::widget::{AsyncHarness, Delivered};
+
+async fn portal(config: Config) -> (String, Arc<Portal>) {
+    let portal = Portal::new(config);
+    let app = b24_widgets::portal::router(portal.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr.to_string(), portal)
+}
+
+fn request(host: &str, portal: &Portal) -> HandlerRequest {
+    let issued = portal.issue_tokens();
+    let body = format!(
+        "DOMAIN={host}&PROTOCOL=0&LANG=en&member_id=local&AUTH_ID={}&REFRESH_ID={}\
+         &SERVER_ENDPOINT=http%3A%2F%2F{host}%2Frest%2F&PLACEMENT=CRM_DEAL_DETAIL_ACTIVITY\
+         &PLACEMENT_OPTIONS=%7B%22ID%22%3A%222%22%7D",
+        issued.access_token.expose(),
+        issued.refresh_token.expose()
+    );
+    HandlerRequest::parse(&body, None).unwrap()
+}
+
+fn names(d: &Delivered) -> Vec<&'static str> {
+    match d {
+        Delivered::Sent(c) => c.iter().map(Command::name).collect(),
+        Delivered::Dropped(why) => vec![why],
+    }
+}
+
+#[tokio::test]
+async fn it_reads_its_deal_and_adds_a_comment() {
+    let (host, portal) = portal(Config::default()).await;
+    let widget = demo::DealWidget::open(request(&host, &portal)).await.unwrap();
+    let mut h = AsyncHarness::start(widget).unwrap();
+    let layout = h.state.layout_json().unwrap();
+    assert_eq!(
+        layout["blocks"]["deal"]["properties"]["blocks"]["title"]["properties"]["value"],
+        "Deal #2"
+    );
+
+    // nothing written: the error on the field, nothing saved
+    let d = h.send(Event::PrimaryButtonClick).await.unwrap();
+    assert_eq!(names(&d), ["setLayoutItemState"]);
+    assert!(portal.comments("deal", 2).is_empty());
+
+    h.send(Event::ValueChange {
+        id: "comment".into(),
+        value: "Met at the fair".into(),
+    })
+    .await
+    .unwrap();
+    let d = h.send(Event::PrimaryButtonClick).await.unwrap();
+    assert_eq!(
+        names(&d),
+        [
+            "lock",
+            "setLayoutItemState",
+            "setPrimaryButtonState",
+            "unlock",
+            "setPrimaryButtonState",
+            "finish"
+        ]
+    );
+    assert_eq!(portal.comments("deal", 2), ["Met at the fair"]);
+    assert!(h.state.finished && !h.state.locked);
+    // a finished widget takes no more clicks
+    assert_eq!(
+        h.send(Event::PrimaryButtonClick).await.unwrap(),
+        Delivered::Dropped("the widget is finished")
+    );
+}
+
+#[tokio::test]
+async fn a_rest_error_shows_on_the_field() {
+    // a portal whose app credentials differ: an expired token cannot be refreshed
+    let (host, portal) = portal(Config {
+        client_secret: b24_widgets::Secret::new("other"),
+        ..Config::default()
+    })
+    .await;
+    let widget = demo::DealWidget::open(request(&host, &portal)).await.unwrap();
+    let mut h = AsyncHarness::start(widget).unwrap();
+    h.send(Event::ValueChange {
+        id: "comment".into(),
+        value: "x".into(),
+    })
+    .await
+    .unwrap();
+    portal.expire_access_tokens();
+    h.send(Event::PrimaryButtonClick).await.unwrap();
+    let layout = h.state.layout_json().unwrap();
+    let error = layout["blocks"]["comment"]["properties"]["errorText"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        error,
+        "Not saved: refreshing the access token failed: invalid_client: invalid client"
+    );
+    assert!(
+        !h.state.locked && !h.state.finished,
+        "unlocked, still open for another try"
+    );
+    assert!(portal.comments("deal", 2).is_empty());
+}
+
+#[tokio::test]
+async fn a_deal_that_cannot_be_read_does_not_open() {
+    let (host, portal) = portal(Config::default()).await;
+    let mut request = request(&host, &portal);
+    request.options = b24_widgets::request::PlacementOptions::Id { id: 99999 };
+    let e = demo::DealWidget::open(request).await.err().unwrap();
+    assert_eq!(e.to_string(), "crm.deal.get: Not found");
+}
