@@ -13,8 +13,14 @@ pub async fn serve(
     app: Router,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     let listener = TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
+    // an event's answer streams small lines: each goes out at once, not after the
+    // client's delayed acknowledgement of the one before
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await
 }
 
