@@ -1,0 +1,126 @@
+//! The portals an app is installed on, with their application token and OAuth tokens,
+//! behind one trait ([`PortalStore`]) with two real implementations: SQLite, embedded, the
+//! default (a file, created readable by its owner only), and PostgreSQL, for an app that
+//! runs several instances. [`connect`] picks one by the URL (`DATABASE_URL`), and applies
+//! the schema's migrations, which ship with the crate.
+//!
+//! Tokens are [`Secret`]s: the store's Debug and errors never show them.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use b24_placement::Secret;
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// A portal the app is installed on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstalledPortal {
+    /// The portal's stable id (kept across domain changes): the key.
+    pub member_id: String,
+    pub domain: String,
+    /// The portal's REST address: `https://DOMAIN/rest/`.
+    pub client_endpoint: String,
+    /// The OAuth server's REST address.
+    pub server_endpoint: Option<String>,
+    /// What proves a call came from this portal (`APPLICATION_TOKEN`, `auth[application_token]`).
+    pub application_token: Secret,
+    pub access_token: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+    /// When the access token expires (unix seconds).
+    pub expires: Option<i64>,
+    pub scope: Option<String>,
+    /// L, F, D, T or P.
+    pub status: Option<String>,
+    /// When it was installed (unix seconds).
+    pub installed_at: i64,
+}
+
+/// Why the store failed: what it was doing, and the database's word (never a token).
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {message}")]
+pub struct StoreError {
+    pub what: &'static str,
+    pub message: String,
+}
+
+impl StoreError {
+    pub(crate) fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |e| StoreError {
+            what,
+            // sqlx's messages name the query and the database, not the values bound
+            message: e.to_string(),
+        }
+    }
+}
+
+/// What a store call gives back.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The installed portals.
+pub trait PortalStore: Send + Sync {
+    /// Adds a portal, or replaces what is stored for its `member_id` (a reinstall).
+    fn save<'a>(&'a self, portal: &'a InstalledPortal) -> StoreFuture<'a, ()>;
+    /// The portal with this `member_id`, if installed.
+    fn load<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<InstalledPortal>>;
+    /// Removes a portal; whether it was there.
+    fn remove<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, bool>;
+    /// Writes back tokens renewed by a refresh.
+    fn update_tokens<'a>(
+        &'a self,
+        member_id: &'a str,
+        access_token: &'a Secret,
+        refresh_token: Option<&'a Secret>,
+        expires: Option<i64>,
+    ) -> StoreFuture<'a, ()>;
+    /// How many portals are installed.
+    fn count(&self) -> StoreFuture<'_, u64>;
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}
+
+/// The schema, one migration a version, the same for both databases.
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE IF NOT EXISTS b24_portals (
+        member_id TEXT PRIMARY KEY,
+        domain TEXT NOT NULL,
+        client_endpoint TEXT NOT NULL,
+        server_endpoint TEXT,
+        application_token TEXT NOT NULL,
+        access_token TEXT,
+        refresh_token TEXT,
+        expires BIGINT,
+        scope TEXT,
+        status TEXT,
+        installed_at BIGINT NOT NULL
+    )",
+)];
+
+/// Connects to the store `url` names: `sqlite://PATH` (or a bare path) or
+/// `postgres://...`; applies the migrations it lacks.
+pub async fn connect(url: &str) -> Result<Arc<dyn PortalStore>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Ok(Arc::new(SqliteStore::open(path).await?))
+    }
+}
+
+/// The default when `DATABASE_URL` is unset.
+pub const DEFAULT_URL: &str = "sqlite://./b24-app.db";
+
+/// The store of `DATABASE_URL`, or the default SQLite file.
+pub async fn from_env() -> Result<Arc<dyn PortalStore>, StoreError> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned());
+    connect(&url).await
+}
