@@ -114,6 +114,16 @@ impl PlacementBind {
         Ok(self)
     }
 
+    /// The placement bound.
+    pub fn placement(&self) -> &KnownPlacement {
+        &self.placement
+    }
+
+    /// The handler's address.
+    pub fn handler(&self) -> &str {
+        &self.handler
+    }
+
     /// The params, as `BX24.callMethod('placement.bind', params)` takes them.
     pub fn to_json(&self) -> Value {
         let mut params = json!({

@@ -33,6 +33,16 @@ pub enum Error {
     /// 422: the widget answered with a command the portal would refuse.
     #[error("the widget answered with a refused command: {0}")]
     RefusedCommand(#[from] StateError),
+    /// 403: the portal has not installed the app, or the call does not carry its
+    /// application token (which of the two, and the token, are not said).
+    #[error("this portal has not installed the app, or the call did not come from it")]
+    Forbidden,
+    /// 502: the install could not be completed (the portal's answer says why).
+    #[error("the install could not be completed: {0}")]
+    Install(String),
+    /// 500: the store of installed portals failed.
+    #[error("the store of installed portals failed: {0}")]
+    Store(String),
     /// 500: the widget's async factory failed (its message).
     #[error("the widget could not be opened: {0}")]
     Open(String),
@@ -47,9 +57,11 @@ impl Error {
             Error::Request(_) | Error::Body(_) | Error::Event { .. } => StatusCode::BAD_REQUEST,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::SessionGone => StatusCode::NOT_FOUND,
-            Error::InvalidLayout(_) | Error::Open(_) | Error::Internal(_) => {
+            Error::InvalidLayout(_) | Error::Open(_) | Error::Store(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::Install(_) => StatusCode::BAD_GATEWAY,
             Error::RefusedCommand(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

@@ -80,6 +80,13 @@ pub(crate) async fn event<W: AsyncWidget + 'static>(
         .map_err(|_| Error::SessionGone)?
         .get(id)
         .ok_or(Error::SessionGone)?;
+    // the frame's portal is still installed (another instance may have seen it leave)
+    if let Some(life) = host.lifecycle.get() {
+        if life.portal(&session.member).await?.is_none() {
+            host.forget_portal(&session.member);
+            return Err(Error::Forbidden);
+        }
+    }
     // what a click meets as it arrives, before it waits for the frame's turn
     let arrival = button(&event).map(|b| {
         (

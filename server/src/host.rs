@@ -31,6 +31,8 @@ pub struct WidgetHost<W> {
     factory: Factory<W>,
     ids: SessionIds,
     pub(crate) sessions: Mutex<Sessions<W>>,
+    /// Set by [`app_router`](crate::app_router): every call verified against the store.
+    pub(crate) lifecycle: std::sync::OnceLock<Arc<crate::lifecycle::Lifecycle>>,
 }
 
 impl<U: Widget + Send + 'static> WidgetHost<Blocking<U>> {
@@ -47,7 +49,8 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
         WidgetHost {
             factory,
             ids: SessionIds::new(),
-            sessions: Mutex::new(Sessions { slots: Vec::new() }),
+            sessions: Mutex::new(Sessions::default()),
+            lifecycle: std::sync::OnceLock::new(),
         }
     }
 
@@ -64,19 +67,25 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
         }))))
     }
 
-    /// Remembers a frame's widget in its slot, forgetting the frame that held it.
+    /// Remembers a frame's widget, forgetting the frames it pushes out.
     fn remember(&self, id: u128, session: Arc<Session<W>>) {
         let forgotten = {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
             };
-            let slot = Sessions::<W>::slot(id);
-            if sessions.slots.len() <= slot {
-                sessions.slots.resize_with(slot + 1, || None);
-            }
-            sessions.slots[slot].replace((id, session))
+            let member = session.member.clone();
+            sessions.insert(id, &member, session)
         };
         // dropped once the lock is released
+        drop(forgotten);
+    }
+
+    /// Forgets every open frame of a portal (it was uninstalled).
+    pub(crate) fn forget_portal(&self, member: &str) {
+        let forgotten = match self.sessions.lock() {
+            Ok(mut s) => s.remove_portal(member),
+            Err(_) => return,
+        };
         drop(forgotten);
     }
 }
@@ -96,6 +105,13 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
     OriginalUri(uri): OriginalUri,
     Placement(request): Placement,
 ) -> Result<Response, Error> {
+    // an installed portal, with its own application token: checked before anything else
+    if let Some(life) = host.lifecycle.get() {
+        if life.verify(&request).await?.is_err() {
+            return Err(Error::Forbidden);
+        }
+    }
+    let member = request.member_id.clone();
     let widget = match &host.factory {
         Factory::Now(make) => make(&request),
         Factory::Later(open) => open(request).await.map_err(|e| Error::Open(e.to_string()))?,
@@ -114,6 +130,7 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
     host.remember(
         id,
         Arc::new(Session {
+            member,
             gate,
             inner: tokio::sync::Mutex::new(frame),
         }),

@@ -42,6 +42,7 @@ pub mod escape;
 mod events;
 pub mod extract;
 mod host;
+pub mod lifecycle;
 pub mod page;
 pub mod preview;
 mod run;
@@ -51,10 +52,11 @@ pub use error::Error;
 pub use escape::{escape_html, json_for_script};
 pub use extract::{Placement, BODY_LIMIT};
 pub use host::WidgetHost;
+pub use lifecycle::Lifecycle;
 pub use page::widget_page;
 pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
 pub use run::{run, serve};
-pub use sessions::MAX_SESSIONS;
+pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
 
 /// The web framework and the runtime the server is built on, for apps that add routes
 /// or run their own runtime without adding them to their Cargo.toml.
@@ -74,4 +76,32 @@ pub fn router_with_preview<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>, p
         .route("/handler", post(host::handler::<W>))
         .route("/event", post(events::event::<W>))
         .with_state(host)
+}
+
+/// The routes of an installed app: [`router_with_preview`]'s, every handler call and
+/// event verified against `lifecycle`'s store (403 for a portal that has not installed
+/// the app or a wrong `APPLICATION_TOKEN`, before any frame is made), and
+/// `POST /install`, `POST /uninstall`.
+pub fn app_router<W: AsyncWidget + 'static>(
+    host: Arc<WidgetHost<W>>,
+    lifecycle: Arc<Lifecycle>,
+    preview: Preview,
+) -> Router {
+    let _ = host.lifecycle.set(lifecycle.clone());
+    let forget = host.clone();
+    let life = Router::new()
+        .route("/install", post(lifecycle::install))
+        .route(
+            "/uninstall",
+            post(move |state, body| async move {
+                let member = lifecycle::member_of(&body);
+                let answer = lifecycle::uninstall(state, body).await;
+                if let (Ok(_), Some(m)) = (&answer, member) {
+                    forget.forget_portal(&m);
+                }
+                answer
+            }),
+        )
+        .with_state(lifecycle);
+    router_with_preview(host, preview).merge(life)
 }

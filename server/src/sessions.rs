@@ -1,5 +1,6 @@
 //! The open frames: one widget per frame, found by the session id its page carries.
 
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub const MAX_SESSIONS: usize = 10_000;
 /// own (events of one frame run in order; frames run in parallel), and a gate read
 /// without that lock.
 pub(crate) struct Session<W> {
+    /// The portal's member_id.
+    pub(crate) member: String,
     pub(crate) gate: Gate,
     pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
 }
@@ -74,23 +77,65 @@ impl Gate {
     }
 }
 
-/// The open frames: a ring of [`MAX_SESSIONS`] slots taken in turn, so the slot a new
-/// frame takes is the oldest frame's. An id names its slot in its low 32 bits, and the
-/// whole id must match what the slot holds.
+/// How many frames one portal may have open; its oldest is forgotten beyond that, so
+/// that no portal can push out another's frames.
+pub const MAX_PER_PORTAL: usize = 1_000;
+
+/// The open frames, by id, and each portal's in the order they were opened.
 pub(crate) struct Sessions<W> {
-    pub(crate) slots: Vec<Option<(u128, Arc<Session<W>>)>>,
+    by_id: HashMap<u128, Arc<Session<W>>>,
+    by_portal: HashMap<String, VecDeque<u128>>,
+}
+
+impl<W> Default for Sessions<W> {
+    fn default() -> Self {
+        Sessions {
+            by_id: HashMap::new(),
+            by_portal: HashMap::new(),
+        }
+    }
 }
 
 impl<W> Sessions<W> {
-    pub(crate) fn slot(id: u128) -> usize {
-        (id & 0xffff_ffff) as usize
+    pub(crate) fn get(&self, id: u128) -> Option<Arc<Session<W>>> {
+        self.by_id.get(&id).cloned()
     }
 
-    pub(crate) fn get(&self, id: u128) -> Option<Arc<Session<W>>> {
-        match self.slots.get(Self::slot(id)) {
-            Some(Some((held, session))) if *held == id => Some(session.clone()),
-            _ => None,
+    /// Remembers a frame of portal `member`; gives back the frames it makes forget (to be
+    /// dropped once the lock is released): the portal's oldest beyond
+    /// [`MAX_PER_PORTAL`], and beyond [`MAX_SESSIONS`] the oldest of the portal with the
+    /// most frames.
+    pub(crate) fn insert(
+        &mut self,
+        id: u128,
+        member: &str,
+        session: Arc<Session<W>>,
+    ) -> Vec<Arc<Session<W>>> {
+        let mut forgotten = Vec::new();
+        self.by_id.insert(id, session);
+        let queue = match self.by_portal.get_mut(member) {
+            Some(q) => q,
+            None => self.by_portal.entry(member.to_owned()).or_default(),
+        };
+        queue.push_back(id);
+        if queue.len() > MAX_PER_PORTAL {
+            if let Some(old) = queue.pop_front() {
+                forgotten.extend(self.by_id.remove(&old));
+            }
         }
+        if self.by_id.len() > MAX_SESSIONS {
+            let busiest = self.by_portal.values_mut().max_by_key(|q| q.len());
+            if let Some(old) = busiest.and_then(VecDeque::pop_front) {
+                forgotten.extend(self.by_id.remove(&old));
+            }
+        }
+        forgotten
+    }
+
+    /// Forgets every frame of portal `member` (uninstalled).
+    pub(crate) fn remove_portal(&mut self, member: &str) -> Vec<Arc<Session<W>>> {
+        let ids = self.by_portal.remove(member).unwrap_or_default();
+        ids.iter().filter_map(|id| self.by_id.remove(id)).collect()
     }
 }
 

@@ -1,0 +1,374 @@
+//! The app's life cycle: installed by a portal (`POST /install`: the ONAPPINSTALL event,
+//! or the install page of a local app), uninstalled (`POST /uninstall`), and every
+//! handler call and event verified against the portal's stored application token.
+//!
+//! Installed portals are answered from memory; the store is read on a miss (a portal
+//! installed through another instance) and written on install, uninstall and token
+//! renewal.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use b24_placement::bind::PlacementBind;
+use b24_placement::{HandlerRequest, Secret};
+use b24_rest::{Client, OAuthApp, Tokens};
+use b24_store::{InstalledPortal, PortalStore};
+use serde_json::{json, Value};
+
+use crate::error::Error;
+
+/// The app's life cycle: its store, the placements it binds on install, and its OAuth
+/// credentials.
+pub struct Lifecycle {
+    store: Arc<dyn PortalStore>,
+    placements: Vec<PlacementBind>,
+    app: Option<OAuthApp>,
+    cache: RwLock<HashMap<String, (Arc<InstalledPortal>, Instant)>>,
+    cache_ttl: Duration,
+}
+
+/// What a portal must show to be served.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    NotInstalled,
+    WrongToken,
+}
+
+impl Lifecycle {
+    /// A life cycle on `store`, binding `placements` on every install.
+    pub fn new(store: Arc<dyn PortalStore>, placements: Vec<PlacementBind>) -> Self {
+        Lifecycle {
+            store,
+            placements,
+            app: None,
+            cache: RwLock::new(HashMap::new()),
+            cache_ttl: Duration::from_secs(60),
+        }
+    }
+
+    /// The app's OAuth credentials: REST clients made for installed portals refresh with
+    /// them, and write the renewed tokens back to the store.
+    #[must_use]
+    pub fn app(mut self, app: OAuthApp) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// How long an installed portal is answered from memory before the store is read
+    /// again (60 s): the time another instance's uninstall takes to be seen here.
+    #[must_use]
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.cache_ttl = ttl;
+        self
+    }
+
+    pub fn store(&self) -> &Arc<dyn PortalStore> {
+        &self.store
+    }
+
+    /// The installed portal, from memory or, on a miss, the store.
+    pub async fn portal(&self, member_id: &str) -> Result<Option<Arc<InstalledPortal>>, Error> {
+        if let Some((p, at)) = self.cache.read().ok().and_then(|c| c.get(member_id).cloned()) {
+            if at.elapsed() < self.cache_ttl {
+                return Ok(Some(p));
+            }
+        }
+        let loaded = self
+            .store
+            .load(member_id)
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        let mut cache = self
+            .cache
+            .write()
+            .map_err(|_| Error::Internal("the portal cache is poisoned".into()))?;
+        Ok(match loaded {
+            Some(p) => {
+                let p = Arc::new(p);
+                cache.insert(member_id.to_owned(), (p.clone(), Instant::now()));
+                Some(p)
+            }
+            None => {
+                cache.remove(member_id);
+                None
+            }
+        })
+    }
+
+    /// The portal a memory lookup alone knows (no store read): for the preview.
+    pub fn cached(&self, member_id: &str) -> Option<Arc<InstalledPortal>> {
+        self.cache.read().ok()?.get(member_id).map(|(p, _)| p.clone())
+    }
+
+    /// Whether `request` comes from an installed portal: its `APPLICATION_TOKEN` is the
+    /// one stored at install (compared in constant time).
+    pub async fn verify(&self, request: &HandlerRequest) -> Result<Result<(), Refusal>, Error> {
+        let Some(portal) = self.portal(&request.member_id).await? else {
+            return Ok(Err(Refusal::NotInstalled));
+        };
+        Ok(match &request.application_token {
+            Some(t) if portal.application_token == *t => Ok(()),
+            _ => Err(Refusal::WrongToken),
+        })
+    }
+
+    /// A REST client of an installed portal, with its stored tokens; a refresh writes
+    /// the new ones back.
+    pub fn client(&self, portal: &InstalledPortal) -> Result<Client, b24_rest::Error> {
+        let access = portal
+            .access_token
+            .clone()
+            .ok_or_else(|| b24_rest::Error::Config("the portal sent no access token at install".into()))?;
+        let mut builder = Client::from_tokens(Tokens {
+            access_token: access,
+            refresh_token: portal.refresh_token.clone(),
+            client_endpoint: portal.client_endpoint.clone(),
+            server_endpoint: portal.server_endpoint.clone(),
+            expires: portal.expires.and_then(|e| u64::try_from(e).ok()),
+            member_id: Some(portal.member_id.clone()),
+            scope: portal.scope.clone(),
+        });
+        if let Some(app) = &self.app {
+            builder = builder.app(app.clone());
+        }
+        let store = self.store.clone();
+        let member = portal.member_id.clone();
+        builder = builder.on_refresh(move |t| {
+            let (store, member, t) = (store.clone(), member.clone(), t.clone());
+            tokio::spawn(async move {
+                let expires = t.expires.and_then(|e| i64::try_from(e).ok());
+                // a failed write is retried by the next refresh; never logged with the token
+                let _ = store
+                    .update_tokens(&member, &t.access_token, t.refresh_token.as_ref(), expires)
+                    .await;
+            });
+        });
+        builder.build()
+    }
+
+    async fn install(&self, portal: InstalledPortal) -> Result<Value, Error> {
+        // the access token is checked against the portal before anything is stored
+        let client = self.client(&portal).map_err(|e| Error::Install(e.to_string()))?;
+        client
+            .call("app.info", Value::Null)
+            .await
+            .map_err(|e| Error::Install(format!("the portal did not confirm the install: {e}")))?;
+        self.store
+            .save(&portal)
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        if let Ok(mut c) = self.cache.write() {
+            c.insert(portal.member_id.clone(), (Arc::new(portal), Instant::now()));
+        }
+        let (bound, unbound) = self
+            .bind(&client)
+            .await
+            .map_err(|e| Error::Install(e.to_string()))?;
+        Ok(json!({"installed": true, "bound": bound, "unbound": unbound}))
+    }
+
+    /// Binds the declared placements, idempotently: what is bound and still declared is
+    /// kept, what is missing is bound, a handler of this app no longer declared is unbound.
+    async fn bind(&self, client: &Client) -> Result<(Vec<String>, Vec<String>), b24_rest::Error> {
+        // placement.get lists this app's registrations only
+        let existing = client.bound().await?;
+        let mut bound = Vec::new();
+        for p in &self.placements {
+            let code = p.placement().to_string();
+            let there = existing
+                .iter()
+                .any(|b| b.placement.to_string() == code && b.handler == p.handler());
+            if !there {
+                client.bind(p).await?;
+                bound.push(code);
+            }
+        }
+        let mut unbound = Vec::new();
+        for b in &existing {
+            let declared = self
+                .placements
+                .iter()
+                .any(|p| p.placement().to_string() == b.placement.to_string() && p.handler() == b.handler);
+            if !declared {
+                client.unbind(&b.placement, Some(&b.handler)).await?;
+                unbound.push(b.placement.to_string());
+            }
+        }
+        Ok((bound, unbound))
+    }
+
+    async fn uninstall(&self, member_id: &str, token: &str) -> Result<Result<bool, Refusal>, Error> {
+        let Some(portal) = self.portal(member_id).await? else {
+            return Ok(Err(Refusal::NotInstalled));
+        };
+        if !portal.application_token.matches(token) {
+            return Ok(Err(Refusal::WrongToken));
+        }
+        let removed = self
+            .store
+            .remove(member_id)
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        if let Ok(mut c) = self.cache.write() {
+            c.remove(member_id);
+        }
+        Ok(Ok(removed))
+    }
+}
+
+/// A form with PHP's nested keys flattened: `auth[member_id]` stays that key.
+fn form(body: &[u8]) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The portal of an ONAPPINSTALL event's `auth[...]`.
+fn portal_of_event(f: &HashMap<String, String>) -> Result<InstalledPortal, Error> {
+    let get = |k: &str| f.get(&format!("auth[{k}]")).filter(|v| !v.is_empty()).cloned();
+    let need = |k: &'static str| {
+        get(k).ok_or(Error::Event {
+            field: k,
+            message: "required in `auth` of the install event".into(),
+        })
+    };
+    let domain = need("domain")?;
+    if !b24_placement::request::is_valid_domain(&domain) {
+        return Err(Error::Event {
+            field: "domain",
+            message: "not a host name".into(),
+        });
+    }
+    let client_endpoint = get("client_endpoint").unwrap_or_else(|| format!("https://{domain}/rest/"));
+    // the REST address must be the portal's own: no call goes elsewhere with its tokens
+    let host = client_endpoint
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("");
+    if !host.eq_ignore_ascii_case(&domain) {
+        return Err(Error::Event {
+            field: "client_endpoint",
+            message: "not on the portal's domain".into(),
+        });
+    }
+    let expires_in = get("expires_in").and_then(|s| s.parse::<i64>().ok());
+    Ok(InstalledPortal {
+        member_id: need("member_id")?,
+        domain,
+        client_endpoint,
+        server_endpoint: get("server_endpoint"),
+        application_token: Secret::new(need("application_token")?),
+        access_token: get("access_token").map(Secret::new),
+        refresh_token: get("refresh_token").map(Secret::new),
+        expires: get("expires")
+            .and_then(|s| s.parse().ok())
+            .or(expires_in.map(|s| now() + s)),
+        scope: get("scope"),
+        status: get("status"),
+        installed_at: now(),
+    })
+}
+
+/// `POST /install`: the ONAPPINSTALL (or ONAPPUPDATE) event, answered with what was bound;
+/// or the install page of a local app (the standard form with `AUTH_ID`), answered with
+/// a page that finishes the install in the portal.
+pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> Result<Response, Error> {
+    let f = form(&body);
+    if let Some(event) = f.get("event") {
+        if !matches!(
+            event.to_ascii_uppercase().as_str(),
+            "ONAPPINSTALL" | "ONAPPUPDATE"
+        ) {
+            return Err(Error::Event {
+                field: "event",
+                message: "expected ONAPPINSTALL or ONAPPUPDATE".into(),
+            });
+        }
+        let answer = life.install(portal_of_event(&f)?).await?;
+        return Ok(axum::Json(answer).into_response());
+    }
+    // the install page: the handler's form
+    let text = std::str::from_utf8(&body).map_err(|_| Error::Body("is not UTF-8"))?;
+    let request = HandlerRequest::parse(text, None)?;
+    let token = request.application_token.clone().ok_or(Error::Event {
+        field: "APPLICATION_TOKEN",
+        message: "required to install".into(),
+    })?;
+    let scheme = match request.protocol {
+        Some(b24_placement::request::Protocol::Http) => "http",
+        _ => "https",
+    };
+    let portal = InstalledPortal {
+        member_id: request.member_id.clone(),
+        domain: request.domain.clone(),
+        client_endpoint: format!("{scheme}://{}/rest/", request.domain),
+        server_endpoint: request.server_endpoint.clone(),
+        application_token: token,
+        access_token: request.auth_id.clone(),
+        refresh_token: request.refresh_id.clone(),
+        expires: request
+            .auth_expires
+            .and_then(|s| i64::try_from(s).ok())
+            .map(|s| now() + s),
+        scope: request.application_scope.clone(),
+        status: request.status.as_ref().map(|s| s.as_str().to_owned()),
+        installed_at: now(),
+    };
+    life.install(portal).await?;
+    Ok(Html(INSTALL_PAGE).into_response())
+}
+
+/// The install page: tells the portal the install is finished (`installFinish`).
+const INSTALL_PAGE: &str =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Installed</title></head><body>\n\
+<p data-b24=\"installed\">The app is installed.</p>\n<script>(function () {\n\
+  var parts = (window.name || \"\").split(\"|\");\n\
+  var origin = parts[0] ? (parts[1] === \"1\" ? \"https://\" : \"http://\") + parts[0] : \"*\";\n\
+  window.parent.postMessage(\"installFinish::b24install:\" + (parts[2] || \"\"), origin);\n\
+})();</script>\n</body></html>\n";
+
+/// The `auth[member_id]` of an event's form.
+pub(crate) fn member_of(body: &Bytes) -> Option<String> {
+    form(body).remove("auth[member_id]")
+}
+
+/// `POST /uninstall`: ONAPPUNINSTALL, accepted only with the portal's own application
+/// token; the portal is forgotten (with `data[CLEAN]=1` its data too: all of it is the
+/// portal's record here).
+pub(crate) async fn uninstall(State(life): State<Arc<Lifecycle>>, body: Bytes) -> Result<Response, Error> {
+    let f = form(&body);
+    if !f
+        .get("event")
+        .is_some_and(|e| e.eq_ignore_ascii_case("ONAPPUNINSTALL"))
+    {
+        return Err(Error::Event {
+            field: "event",
+            message: "expected ONAPPUNINSTALL".into(),
+        });
+    }
+    let member = f
+        .get("auth[member_id]")
+        .filter(|v| !v.is_empty())
+        .ok_or(Error::Event {
+            field: "member_id",
+            message: "required in `auth` of the uninstall event".into(),
+        })?;
+    let token = f
+        .get("auth[application_token]")
+        .map(String::as_str)
+        .unwrap_or_default();
+    match life.uninstall(member, token).await? {
+        Ok(removed) => Ok(axum::Json(json!({"uninstalled": removed})).into_response()),
+        Err(_) => Err(Error::Forbidden),
+    }
+}

@@ -1,0 +1,306 @@
+//! The app's life cycle over real HTTP on loopback, against the local portal: install
+//! (placements bound, idempotently), verified handler calls and events, uninstall, a
+//! restart on the same store, a flood from unknown portals, two instances on one
+//! PostgreSQL.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use b24_placement::bind::PlacementBind;
+use b24_portal::{Config, Portal};
+use b24_server::{app_router, Lifecycle, Preview, WidgetHost};
+use b24_store::PortalStore;
+use layout_core::command::{Command, Event};
+use layout_core::widget::Widget;
+use layout_core::{LayoutDto, Text};
+
+struct Hello;
+
+impl Widget for Hello {
+    fn view(&self) -> LayoutDto {
+        LayoutDto::default().blocks([("t".to_owned(), Text::default().value("hi").into())])
+    }
+    fn update(&mut self, _: &Event) -> Vec<Command> {
+        vec![Command::Finish]
+    }
+}
+
+async fn listen() -> (tokio::net::TcpListener, String) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    (l, base)
+}
+
+async fn portal() -> (String, Arc<Portal>) {
+    let portal = Portal::new(Config {
+        per_second: 1e6,
+        burst: 1e6,
+        ..Config::default()
+    });
+    let (l, base) = listen().await;
+    let app = b24_portal::router(portal.clone());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (base, portal)
+}
+
+fn binds(app_base: &str, codes: &[&str]) -> Vec<PlacementBind> {
+    codes
+        .iter()
+        .map(|c| PlacementBind::new(c.parse().unwrap(), format!("{app_base}/handler"), "Widget").unwrap())
+        .collect()
+}
+
+/// An app instance on `store`, declaring `codes`: its base URL.
+async fn app(store: Arc<dyn PortalStore>, codes: &[&str], ttl: Duration) -> String {
+    let (l, base) = listen().await;
+    let life = Lifecycle::new(store, binds(&base.replace("127.0.0.1", "localhost"), codes)).cache_ttl(ttl);
+    let app = app_router(WidgetHost::new(|_| Hello), Arc::new(life), Preview::default());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    base
+}
+
+async fn sqlite(name: &str) -> Arc<dyn PortalStore> {
+    let dir = std::env::temp_dir().join(format!("b24-life-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(dir.join("app.db"));
+    b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
+        .await
+        .unwrap()
+}
+
+fn handler_form(token: Option<&str>, member: &str) -> String {
+    let mut f = format!(
+        "DOMAIN=x.bitrix24.com&PROTOCOL=1&LANG=en&member_id={member}&PLACEMENT=CRM_DEAL_DETAIL_ACTIVITY&PLACEMENT_OPTIONS=%7B%22ID%22%3A%221%22%7D&AUTH_ID=user-token-1"
+    );
+    if let Some(t) = token {
+        f.push_str(&format!("&APPLICATION_TOKEN={t}"));
+    }
+    f
+}
+
+async fn post(url: &str, body: String) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn event(app: &str, session: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{app}/event"))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"session":"{session}","kind":"entityUpdate"}}"#))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn session_of(page: &str) -> String {
+    let start = page.find("\"session\":\"").unwrap() + 11;
+    page[start..start + 32].to_owned()
+}
+
+#[tokio::test]
+async fn installed_verified_and_uninstalled() {
+    let (pbase, portal) = portal().await;
+    let store = sqlite("main").await;
+    let app1 = app(
+        store.clone(),
+        &["CRM_DEAL_DETAIL_ACTIVITY"],
+        Duration::from_secs(60),
+    )
+    .await;
+
+    // before install: no portal is served
+    let (status, text) = post(
+        &format!("{app1}/handler"),
+        handler_form(Some("anything"), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(
+        (status, text.as_str()),
+        (
+            403,
+            "this portal has not installed the app, or the call did not come from it"
+        )
+    );
+
+    let (form, token) = portal.install_event(&pbase);
+    let (status, text) = post(&format!("{app1}/install"), form.clone()).await;
+    assert_eq!(status, 200, "{text}");
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["bound"], serde_json::json!(["CRM_DEAL_DETAIL_ACTIVITY"]));
+    assert_eq!(portal.placements().len(), 1);
+    // the same install again binds nothing more
+    let (_, text) = post(&format!("{app1}/install"), form).await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["bound"],
+        serde_json::json!([])
+    );
+    assert_eq!(portal.placements().len(), 1);
+
+    // verified handler calls
+    let (status, page) = post(
+        &format!("{app1}/handler"),
+        handler_form(Some(token.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let session = session_of(&page);
+    for (t, m) in [
+        (Some("wrong"), Portal::MEMBER_ID),
+        (None, Portal::MEMBER_ID),
+        (Some(token.expose()), "another-portal"),
+    ] {
+        let (status, text) = post(&format!("{app1}/handler"), handler_form(t, m)).await;
+        assert_eq!(status, 403, "{t:?} {m}");
+        assert!(!text.contains(token.expose()));
+    }
+    assert_eq!(event(&app1, &session).await, 200);
+
+    // an app that declares another placement now: the old one unbound, the new bound
+    let app2 = app(store.clone(), &["CRM_DEAL_DETAIL_TAB"], Duration::from_secs(60)).await;
+    let (form, token2) = portal.install_event(&pbase);
+    let (_, text) = post(&format!("{app2}/install"), form).await;
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["bound"], serde_json::json!(["CRM_DEAL_DETAIL_TAB"]));
+    assert_eq!(answer["unbound"], serde_json::json!(["CRM_DEAL_DETAIL_ACTIVITY"]));
+
+    // uninstall: only with the portal's own token; then nothing is served, open frames go
+    let (status, _) = post(
+        &format!("{app2}/uninstall"),
+        portal.uninstall_event(&pbase, "wrong", false),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, text) = post(
+        &format!("{app2}/uninstall"),
+        portal.uninstall_event(&pbase, token2.expose(), true),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert!(store.load(Portal::MEMBER_ID).await.unwrap().is_none());
+    let (status, _) = post(
+        &format!("{app2}/handler"),
+        handler_form(Some(token2.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn a_restart_on_the_same_store_serves_the_installed_portal() {
+    let (pbase, portal) = portal().await;
+    let store = sqlite("restart").await;
+    let first = app(
+        store.clone(),
+        &["CRM_DEAL_DETAIL_ACTIVITY"],
+        Duration::from_secs(60),
+    )
+    .await;
+    let (form, token) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{first}/install"), form).await.0, 200);
+    drop(store);
+    // a new instance, a new connection to the same file: nothing in memory
+    let dir = std::env::temp_dir().join(format!("b24-life-{}-restart", std::process::id()));
+    let again = b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
+        .await
+        .unwrap();
+    let second = app(again, &["CRM_DEAL_DETAIL_ACTIVITY"], Duration::from_secs(60)).await;
+    let (status, _) = post(
+        &format!("{second}/handler"),
+        handler_form(Some(token.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_flood_from_unknown_portals_leaves_a_real_frame_open() {
+    let (pbase, portal) = portal().await;
+    let app1 = app(
+        sqlite("flood").await,
+        &["CRM_DEAL_DETAIL_ACTIVITY"],
+        Duration::from_secs(60),
+    )
+    .await;
+    let (form, token) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{app1}/install"), form).await.0, 200);
+    let (_, page) = post(
+        &format!("{app1}/handler"),
+        handler_form(Some(token.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    let session = session_of(&page);
+    let client = reqwest::Client::new();
+    let floods = (0..400).map(|i| {
+        let c = client.clone();
+        let url = format!("{app1}/handler");
+        async move {
+            c.post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(handler_form(Some("guess"), &format!("made-up-{i}")))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(floods).await;
+    assert!(statuses.iter().all(|s| *s == 403));
+    assert_eq!(event(&app1, &session).await, 200, "the real frame is still open");
+}
+
+#[tokio::test]
+async fn two_instances_share_one_postgres() {
+    let Ok(url) = std::env::var("B24_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but B24_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("SKIPPED: set B24_TEST_POSTGRES_URL");
+        return;
+    };
+    let (pbase, portal) = portal().await;
+    let a = app(
+        b24_store::connect(&url).await.unwrap(),
+        &["CRM_DEAL_DETAIL_ACTIVITY"],
+        Duration::ZERO,
+    )
+    .await;
+    let b = app(
+        b24_store::connect(&url).await.unwrap(),
+        &["CRM_DEAL_DETAIL_ACTIVITY"],
+        Duration::ZERO,
+    )
+    .await;
+    let (form, token) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{a}/install"), form).await.0, 200);
+    // installed through one, served by the other
+    let (status, _) = post(
+        &format!("{b}/handler"),
+        handler_form(Some(token.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // uninstalled through the other, refused by the first
+    let (status, _) = post(
+        &format!("{b}/uninstall"),
+        portal.uninstall_event(&pbase, token.expose(), false),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &format!("{a}/handler"),
+        handler_form(Some(token.expose()), Portal::MEMBER_ID),
+    )
+    .await;
+    assert_eq!(status, 403);
+}
