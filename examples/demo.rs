@@ -10,12 +10,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use b24_widgets::bind::PlacementBind;
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
 use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
 use b24_widgets::request::HandlerRequest;
 use b24_widgets::rest::{Client, OAuthApp};
-use b24_widgets::server::{router_with_preview, run, Preview, WidgetHost};
+use b24_widgets::server::{app_router, serve_listener, Lifecycle, Preview, WidgetHost};
 use b24_widgets::widget::{AsyncWidget, Frame, UpdateError};
 use b24_widgets::{layout, ButtonState, LayoutDto, Textarea, Violations};
 
@@ -127,26 +128,52 @@ impl AsyncWidget for DealWidget {
 
 // README: end
 
-/// The demo's app: the widget, its preview opened for deal 1 with a token of the local
-/// portal, and the local portal itself (saving takes `save_delay`).
-pub fn app(save_delay: Duration) -> (axum::Router, Arc<Portal>) {
+/// The demo, served at `listener`: the widget, the local portal beside it (saving takes
+/// `save_delay`), installed into that portal through `POST /install` as Bitrix24 installs
+/// an app (the placement bound on the portal, the portal stored in `store`), and the
+/// preview opening the widget for deal 1 with the application token the install stored.
+/// Gives the local portal.
+pub async fn start(
+    listener: tokio::net::TcpListener,
+    save_delay: Duration,
+    store: Arc<dyn b24_store::PortalStore>,
+) -> std::io::Result<Arc<Portal>> {
+    let base = format!("http://{}", listener.local_addr()?);
     let portal = Portal::new(Config {
         write_delay: save_delay,
         ..Config::default()
     });
+    // the placement the app declares: the deal's timeline, with the built-in interface
+    let handler = format!("{}/handler", base.replace("127.0.0.1", "localhost"));
+    let bind = PlacementBind::new(
+        "CRM_DEAL_DETAIL_ACTIVITY".parse().map_err(io)?,
+        handler,
+        "Deal comment",
+    )
+    .and_then(|b| b.built_in_interface(true))
+    .map_err(io)?;
+    let life = Arc::new(Lifecycle::new(store, vec![bind]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
     let issuer = portal.clone();
+    let installed = life.clone();
     let code = portal.webhook_url("");
     let preview = Preview {
         entity_id: 1,
-        // each preview page opens the widget with a fresh token of the local portal
+        // each preview page opens the widget as the portal would: a fresh user token, and
+        // the application token the install stored
         fields: Some(Arc::new(move |host: &str| {
             let issued = issuer.issue_tokens();
+            let app_token = installed
+                .cached(Portal::MEMBER_ID)
+                .map(|p| p.application_token.expose().to_owned())
+                .unwrap_or_default();
             vec![
+                ("member_id".into(), Portal::MEMBER_ID.into()),
                 ("AUTH_ID".into(), issued.access_token.expose().to_owned()),
                 ("AUTH_EXPIRES".into(), "3600".into()),
                 ("REFRESH_ID".into(), issued.refresh_token.expose().to_owned()),
                 ("SERVER_ENDPOINT".into(), format!("http://{host}/rest/")),
                 ("APPLICATION_SCOPE".into(), "crm,placement".into()),
+                ("APPLICATION_TOKEN".into(), app_token),
             ]
         })),
         timeline: Some(format!(
@@ -155,12 +182,31 @@ pub fn app(save_delay: Duration) -> (axum::Router, Arc<Portal>) {
         )),
     };
     let host = WidgetHost::open(DealWidget::open);
-    let app = router_with_preview(host, preview).merge(b24_widgets::portal::router(portal.clone()));
-    (app, portal)
+    let app = app_router(host, life, preview).merge(b24_widgets::portal::router(portal.clone()));
+    tokio::spawn(serve_listener(listener, app));
+    // the local portal installs the app, as Bitrix24 does: ONAPPINSTALL to /install
+    let (form, _) = portal.install_event(&base);
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/install"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .map_err(|e| io(e.without_url()))?;
+    if !answer.status().is_success() {
+        let why = answer.text().await.unwrap_or_default();
+        return Err(io(format!("the local portal could not install the app: {why}")));
+    }
+    Ok(portal)
+}
+
+fn io(e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(e.to_string())
 }
 
 #[allow(dead_code)]
-fn main() {
+#[tokio::main]
+async fn main() {
     let number = |var: &str, default: u64| match std::env::var(var) {
         Ok(v) => v.parse().unwrap_or_else(|_| {
             eprintln!("{var} must be a whole number, not {v:?}");
@@ -172,20 +218,39 @@ fn main() {
         eprintln!("PORT must be a port number");
         std::process::exit(2)
     });
-    let (app, portal) = app(Duration::from_millis(number("DEMO_SAVE_DELAY_MS", 600)));
-    let served = run(("127.0.0.1", port), app, |addr| {
-        println!("Widget preview: http://{addr}/");
-        println!(
-            "Handler for placement.bind: http://{addr}/handler (behind an https tunnel for a real portal)"
-        );
-        let hook = portal.webhook_url(&format!("http://{addr}"));
-        println!(
-            "Local portal REST: b24 call crm.deal.get '{{\"id\": 1}}' --webhook {}",
-            hook.expose()
-        );
-    });
-    if let Err(e) = served {
-        eprintln!("cannot serve on 127.0.0.1:{port}: {e}");
+    let fail = |what: String| -> ! {
+        eprintln!("{what}");
         std::process::exit(1)
-    }
+    };
+    // DATABASE_URL chooses the store: SQLite (./b24-app.db) when unset, or postgres://...
+    let store = b24_store::from_env()
+        .await
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap_or_else(|e| fail(format!("cannot listen on 127.0.0.1:{port}: {e}")));
+    let addr = listener.local_addr().unwrap_or_else(|e| fail(e.to_string()));
+    let portal = start(
+        listener,
+        Duration::from_millis(number("DEMO_SAVE_DELAY_MS", 600)),
+        store,
+    )
+    .await
+    .unwrap_or_else(|e| fail(e.to_string()));
+    println!("Widget preview: http://{addr}/");
+    println!("Handler for placement.bind: http://{addr}/handler (behind an https tunnel for a real portal)");
+    println!(
+        "Installed into the local portal; its placements: {:?}",
+        portal
+            .placements()
+            .iter()
+            .map(|p| p.placement.as_str())
+            .collect::<Vec<_>>()
+    );
+    let hook = portal.webhook_url(&format!("http://{addr}"));
+    println!(
+        "Local portal REST: b24 call crm.deal.get '{{\"id\": 1}}' --webhook {}",
+        hook.expose()
+    );
+    std::future::pending::<()>().await;
 }

@@ -40,6 +40,24 @@ async fn serve(app: axum::Router) -> String {
     url
 }
 
+/// The demo, installed into its local portal, on a store of its own: its URL.
+async fn start_demo(save_delay: std::time::Duration) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "b24-browser-{}-{}",
+        std::process::id(),
+        save_delay.as_millis()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(dir.join("app.db"));
+    let store = b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    demo::start(listener, save_delay, store).await.unwrap();
+    url
+}
+
 /// The preview hosting a page that uses the official `@bitrix24/b24jssdk` (its UMD build,
 /// from `server/browser/node_modules`) to send the first doc example with `setLayout`.
 async fn sdk_preview(root: &Path) -> String {
@@ -115,8 +133,8 @@ async fn the_preview_in_chromium() {
         eprintln!("SKIPPED browser tests: missing {}", missing.join(", "));
         return;
     }
-    let demo = serve(demo::app(std::time::Duration::from_millis(600)).0).await;
-    let slow = serve(demo::app(std::time::Duration::from_secs(2)).0).await;
+    let demo = start_demo(std::time::Duration::from_millis(600)).await;
+    let slow = start_demo(std::time::Duration::from_secs(2)).await;
     let mut examples = Vec::new();
     for (layout, _) in [
         doc_examples::example1(),

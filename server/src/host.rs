@@ -111,6 +111,15 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
             return Err(Error::Forbidden);
         }
     }
+    open_frame(&host, request, &event_url(uri.path())).await
+}
+
+/// Opens a frame for a verified request: its page, its events sent to `event_url`.
+pub(crate) async fn open_frame<W: AsyncWidget + 'static>(
+    host: &Arc<WidgetHost<W>>,
+    request: HandlerRequest,
+    event_url: &str,
+) -> Result<Response, Error> {
     let member = request.member_id.clone();
     let widget = match &host.factory {
         Factory::Now(make) => make(&request),
@@ -122,7 +131,7 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
     let hex = session_hex(id);
     let session = std::str::from_utf8(&hex).unwrap_or_default();
     let gate = Gate::new(&layout);
-    let (config, layout) = render_config(&layout, session, &event_url(uri.path()));
+    let (config, layout) = render_config(&layout, session, event_url);
     let frame = Frame {
         widget,
         mirror: Mirror::Opened(layout),

@@ -55,7 +55,7 @@ pub use host::WidgetHost;
 pub use lifecycle::Lifecycle;
 pub use page::widget_page;
 pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
-pub use run::{run, serve};
+pub use run::{run, serve, serve_listener};
 pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
 
 /// The web framework and the runtime the server is built on, for apps that add routes
@@ -71,8 +71,20 @@ pub fn router<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>) -> Router {
 /// [`router`], with a preview that opens the widget as `preview` says (a token of the
 /// local portal, the object, its timeline beside the widget).
 pub fn router_with_preview<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>, preview: Preview) -> Router {
+    let preview = Arc::new(preview);
+    let (h, p) = (host.clone(), preview.clone());
     Router::new()
-        .route("/", get(preview::preview).with_state(Arc::new(preview)))
+        .route("/", get(preview::preview).with_state(preview))
+        .route(
+            "/preview/handler",
+            post(
+                move |axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+                      headers: axum::http::HeaderMap,
+                      body: axum::body::Bytes| {
+                    preview::preview_handler(h.clone(), p.clone(), uri, headers, body)
+                },
+            ),
+        )
         .route("/handler", post(host::handler::<W>))
         .route("/event", post(events::event::<W>))
         .with_state(host)

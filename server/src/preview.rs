@@ -22,8 +22,10 @@ pub type PreviewFields = Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync
 pub struct Preview {
     /// The deal the widget is opened for (`PLACEMENT_OPTIONS.ID`); 1 by default.
     pub entity_id: u64,
-    /// Fields added to the handler request, made for each page (the host it is served
-    /// as is given: `127.0.0.1:3000`).
+    /// Fields added to the handler request for each frame the preview opens (the host it
+    /// is served as is given: `127.0.0.1:3000`): a token of the local portal, the
+    /// application token. They are added on the server (`POST /preview/handler`): never
+    /// put in the page.
     pub fields: Option<PreviewFields>,
     /// A URL (same origin) that answers the object's timeline comments as a REST list
     /// (`{"result": [{"ID", "COMMENT"}]}`), shown beside the widget as the card shows it.
@@ -50,7 +52,7 @@ pub fn preview_page(host: &str, handler: &str, placement: &str) -> Html<String> 
 pub fn preview_page_with(host: &str, handler: &str, placement: &str, preview: &Preview) -> Html<String> {
     let host = if is_valid_domain(host) { host } else { "localhost" };
     let options = format!("{{\"ID\":\"{}\"}}", preview.entity_id);
-    let mut fields: Vec<(String, String)> = [
+    let fields: Vec<(String, String)> = [
         ("DOMAIN", host),
         ("PROTOCOL", "0"),
         ("LANG", "en"),
@@ -63,9 +65,6 @@ pub fn preview_page_with(host: &str, handler: &str, placement: &str, preview: &P
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect();
-    if let Some(more) = &preview.fields {
-        fields.extend(more(host));
-    }
     let inputs: String = fields
         .iter()
         .map(|(k, v)| {
@@ -99,7 +98,8 @@ pub fn preview_page_with(host: &str, handler: &str, placement: &str, preview: &P
 }
 
 /// `GET /` of the router: the preview of the router's own handler, wherever the router
-/// is mounted (`/` gives `/handler`, `/deal/` or `/deal` gives `/deal/handler`).
+/// is mounted (`/` gives `/handler`, `/deal/` or `/deal` gives `/deal/handler`); with
+/// server-side fields, its `/preview/handler`.
 pub(crate) async fn preview(
     State(preview): State<Arc<Preview>>,
     OriginalUri(uri): OriginalUri,
@@ -109,6 +109,45 @@ pub(crate) async fn preview(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let handler = format!("{}/handler", uri.path().trim_end_matches('/'));
+    let base = uri.path().trim_end_matches('/');
+    let handler = if preview.fields.is_some() {
+        format!("{base}/preview/handler")
+    } else {
+        format!("{base}/handler")
+    };
     preview_page_with(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY", &preview)
+}
+
+/// `POST /preview/handler`: the preview's form, with the server-side fields added, opened
+/// as the handler opens any frame (verified the same way). Its events go to the router's
+/// `/event`.
+pub(crate) async fn preview_handler<W: layout_core::widget::AsyncWidget + 'static>(
+    host: Arc<crate::WidgetHost<W>>,
+    preview: Arc<Preview>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, crate::Error> {
+    let host_name = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let text = std::str::from_utf8(&body).map_err(|_| crate::Error::Body("is not UTF-8"))?;
+    let body = {
+        let mut form = form_urlencoded::Serializer::new(text.to_owned());
+        if let Some(fields) = &preview.fields {
+            for (k, v) in fields(host_name) {
+                form.append_pair(&k, &v);
+            }
+        }
+        form.finish()
+    };
+    let request = b24_placement::HandlerRequest::parse(&body, None)?;
+    if let Some(life) = host.lifecycle.get() {
+        if life.verify(&request).await?.is_err() {
+            return Err(crate::Error::Forbidden);
+        }
+    }
+    let base = uri.path().trim_end_matches("/preview/handler");
+    crate::host::open_frame(&host, request, &format!("{base}/event")).await
 }

@@ -24,6 +24,16 @@ pub async fn serve(
     axum::serve(listener, app).await
 }
 
+/// Serves `app` on a listener already bound (its address known to the app beforehand,
+/// to register handlers with it), until the process ends.
+pub async fn serve_listener(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app).await
+}
+
 /// Starts a multi-threaded tokio runtime and serves `app` on `addr` with it: what a
 /// widget's `fn main` calls.
 ///
