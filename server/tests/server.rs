@@ -380,3 +380,36 @@ async fn every_refusal_names_what_is_at_fault() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.starts_with("bad placement request: member_id"), "{text}");
 }
+
+#[tokio::test]
+async fn a_portal_cannot_push_out_another_portals_frames() {
+    let app = router(WidgetHost::new(|_| Echo));
+    let of = |member: &str| fixture().replace("member_id=", &format!("member_id={member}"));
+    let session_of = |page: &str| {
+        let start = page.find("\"session\":\"").unwrap() + 11;
+        page[start..start + 32].to_owned()
+    };
+    let (_, page) = send(&app, post("/handler", of("quiet"))).await;
+    let quiet = session_of(&page);
+    let (_, page) = send(&app, post("/handler", of("busy"))).await;
+    let busy_first = session_of(&page);
+    for _ in 0..b24_server::MAX_PER_PORTAL {
+        send(&app, post("/handler", of("busy"))).await;
+    }
+    let event = |session: &str| {
+        Request::post("/event")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"session": session, "kind": "entityUpdate"}).to_string(),
+            ))
+            .unwrap()
+    };
+    let (status, _) = send(&app, event(&busy_first)).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the busy portal's oldest frame is forgotten"
+    );
+    let (status, text) = send(&app, event(&quiet)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+}
