@@ -73,8 +73,7 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
             };
-            let member = session.member.clone();
-            sessions.insert(id, &member, session)
+            sessions.insert(id, session)
         };
         // dropped once the lock is released
         drop(forgotten);

@@ -101,27 +101,25 @@ impl<W> Sessions<W> {
         self.by_id.get(&id).cloned()
     }
 
-    /// Remembers a frame of portal `member`; gives back the frames it makes forget (to be
+    /// Remembers a frame of its portal; gives back the frames it makes forget (to be
     /// dropped once the lock is released): the portal's oldest beyond
     /// [`MAX_PER_PORTAL`], and beyond [`MAX_SESSIONS`] the oldest of the portal with the
     /// most frames.
-    pub(crate) fn insert(
-        &mut self,
-        id: u128,
-        member: &str,
-        session: Arc<Session<W>>,
-    ) -> Vec<Arc<Session<W>>> {
+    pub(crate) fn insert(&mut self, id: u128, session: Arc<Session<W>>) -> Vec<Arc<Session<W>>> {
         let mut forgotten = Vec::new();
-        self.by_id.insert(id, session);
-        let queue = match self.by_portal.get_mut(member) {
+        let queue = match self.by_portal.get_mut(session.member.as_str()) {
             Some(q) => q,
-            None => self.by_portal.entry(member.to_owned()).or_default(),
+            None => self.by_portal.entry(session.member.clone()).or_default(),
         };
         queue.push_back(id);
-        if queue.len() > MAX_PER_PORTAL {
-            if let Some(old) = queue.pop_front() {
-                forgotten.extend(self.by_id.remove(&old));
-            }
+        let oldest = if queue.len() > MAX_PER_PORTAL {
+            queue.pop_front()
+        } else {
+            None
+        };
+        self.by_id.insert(id, session);
+        if let Some(old) = oldest {
+            forgotten.extend(self.by_id.remove(&old));
         }
         if self.by_id.len() > MAX_SESSIONS {
             let busiest = self.by_portal.values_mut().max_by_key(|q| q.len());
