@@ -136,7 +136,7 @@ impl AsyncWidget for DealWidget {
 pub async fn start(
     listener: tokio::net::TcpListener,
     save_delay: Duration,
-    store: Arc<dyn b24_store::PortalStore>,
+    store: Arc<dyn b24_widgets::server::store::PortalStore>,
 ) -> std::io::Result<Arc<Portal>> {
     let base = format!("http://{}", listener.local_addr()?);
     let portal = Portal::new(Config {
@@ -223,7 +223,7 @@ async fn main() {
         std::process::exit(1)
     };
     // DATABASE_URL chooses the store: SQLite (./b24-app.db) when unset, or postgres://...
-    let store = b24_store::from_env()
+    let store = b24_widgets::server::store::from_env()
         .await
         .unwrap_or_else(|e| fail(e.to_string()));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))

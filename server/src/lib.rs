@@ -58,6 +58,9 @@ pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
 pub use run::{run, serve, serve_listener};
 pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
 
+/// The store of installed portals (SQLite or PostgreSQL), for [`Lifecycle`].
+pub use b24_store as store;
+
 /// The web framework and the runtime the server is built on, for apps that add routes
 /// or run their own runtime without adding them to their Cargo.toml.
 pub use {axum, tokio};
