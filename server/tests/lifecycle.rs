@@ -304,3 +304,43 @@ async fn two_instances_share_one_postgres() {
     .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn tokens_renewed_by_a_refresh_are_written_back() {
+    let (pbase, portal) = portal().await;
+    let store = sqlite("renew").await;
+    let life = Lifecycle::new(store.clone(), Vec::new())
+        .app(b24_rest::OAuthApp::new("local.demo", "demo-client-secret"));
+    let (l, base) = listen().await;
+    let life = Arc::new(life);
+    let app = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    let (form, _) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{base}/install"), form).await.0, 200);
+    let before = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+
+    portal.expire_access_tokens();
+    let client = life.client(&before).unwrap();
+    client
+        .call("crm.deal.get", serde_json::json!({"id": 1}))
+        .await
+        .unwrap();
+    // the write happens beside the call: wait for it
+    let mut after = before.clone();
+    for _ in 0..50 {
+        after = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+        if after.access_token != before.access_token {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_ne!(
+        after.access_token, before.access_token,
+        "the renewed access token is stored"
+    );
+    assert_ne!(
+        after.refresh_token, before.refresh_token,
+        "and the rotated refresh token"
+    );
+    assert_eq!(after.application_token, before.application_token);
+}

@@ -4,7 +4,7 @@ fn main() {
     let count: u32 = 3;
     let _ = layout! {
         blocks: {
-            t: text { value: "x", bold: count },
+            t: text { value: "x", size: (count) },
         },
     };
 }
