@@ -30,6 +30,7 @@ pub struct PlacementBind {
     title: String,
     use_built_in_interface: Option<bool>,
     notification: Option<(String, String)>,
+    countries: Option<String>,
 }
 
 /// Whether `url` is absolute https, or http on localhost.
@@ -82,6 +83,7 @@ impl PlacementBind {
             title,
             use_built_in_interface: None,
             notification: None,
+            countries: None,
         })
     }
 
@@ -114,6 +116,30 @@ impl PlacementBind {
         Ok(self)
     }
 
+    /// OPTIONS.countries: the countries (ids of `crm.requisite.preset.countries`) where
+    /// the requisite or bank-detail autofill offers the app; all when not given
+    /// (the autocomplete placements only).
+    pub fn countries(mut self, ids: &[u32]) -> Result<Self, BindError> {
+        if !self.placement.family().bind_options().contains(&"countries") {
+            return Err(BindError {
+                field: "OPTIONS.countries",
+                message: format!(
+                    "only the requisite and bank-detail autofill take countries, not {}",
+                    self.placement
+                ),
+            });
+        }
+        if ids.is_empty() {
+            return Err(BindError {
+                field: "OPTIONS.countries",
+                message: "give at least one country id, or leave countries out for all".into(),
+            });
+        }
+        // comma-separated, without spaces, as the docs require
+        self.countries = Some(ids.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+        Ok(self)
+    }
+
     /// The placement bound.
     pub fn placement(&self) -> &KnownPlacement {
         &self.placement
@@ -138,6 +164,9 @@ impl PlacementBind {
         if let Some((title, text)) = &self.notification {
             options.insert("newUserNotificationTitle".into(), title.clone().into());
             options.insert("newUserNotificationText".into(), text.clone().into());
+        }
+        if let Some(countries) = &self.countries {
+            options.insert("countries".into(), countries.clone().into());
         }
         if !options.is_empty() {
             params["OPTIONS"] = Value::Object(options);

@@ -16,6 +16,7 @@ pub mod bind;
 mod form;
 pub mod placement;
 pub mod request;
+pub mod search;
 mod secret;
 
 pub use bind::{BindError, PlacementBind};

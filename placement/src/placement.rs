@@ -1,5 +1,6 @@
-//! Every CRM placement code: `CRM_<ENTITY>_<FAMILY>`, `CRM_DYNAMIC_<n>_<FAMILY>`, and the
-//! three single codes. Which entity may stand with which family is the table of the docs;
+//! Every CRM placement code: `CRM_<ENTITY>_<FAMILY>`, `CRM_DYNAMIC_<n>_<FAMILY>`, the
+//! single codes (`CRM_FUNNELS_TOOLBAR`, `CRM_ANALYTICS_MENU`, `CRM_DETAIL_SEARCH`, ...) and
+//! `BI_ANALYTICS_MENU`. Which entity may stand with which family is the table of the docs;
 //! a combination it does not list cannot be built. A code Bitrix24 sends that is not in the
 //! table is kept as [`Placement::Unknown`], so a handler never breaks on a new placement.
 
@@ -21,6 +22,15 @@ pub enum Family {
     FUNNELS_TOOLBAR,
     ANALYTICS_MENU,
     ANALYTICS_TOOLBAR,
+    /// The client search of the CRM form (`CRM_DETAIL_SEARCH`).
+    DETAIL_SEARCH,
+    /// The requisite autofill (`CRM_REQUISITE_AUTOCOMPLETE`).
+    REQUISITE_AUTOCOMPLETE,
+    /// The bank-detail autofill (`CRM_BANK_DETAIL_AUTOCOMPLETE`).
+    BANK_DETAIL_AUTOCOMPLETE,
+    /// The BI analytics menu (`BI_ANALYTICS_MENU`, no `CRM_` prefix): a plain GET of the
+    /// handler, with no data.
+    BI_ANALYTICS_MENU,
 }
 
 /// The kind of CRM object a placement is for.
@@ -35,6 +45,7 @@ pub enum EntityKind {
     SMART_INVOICE,
     QUOTE,
     ACTIVITY,
+    ORDER,
     DYNAMIC,
 }
 
@@ -52,6 +63,8 @@ pub enum Entity {
     /// An estimate.
     QUOTE,
     ACTIVITY,
+    /// An order of the online store.
+    ORDER,
     /// A custom type, by its numeric entityTypeId (`CRM_DYNAMIC_183_...`).
     DYNAMIC(u32),
 }
@@ -61,6 +74,8 @@ pub enum Entity {
 pub enum Scope {
     Crm,
     Intranet,
+    /// `placement` alone (BI_ANALYTICS_MENU).
+    Placement,
 }
 
 impl Scope {
@@ -68,8 +83,19 @@ impl Scope {
         match self {
             Scope::Crm => "crm",
             Scope::Intranet => "intranet",
+            Scope::Placement => "placement",
         }
     }
+}
+
+/// How Bitrix24 calls a family's handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// A form POST (DOMAIN, PROTOCOL, LANG, APP_SID in the query string), the standard
+    /// handler request.
+    Post,
+    /// A plain GET in a frame, with no auth and no context (BI_ANALYTICS_MENU).
+    GetWithoutData,
 }
 
 /// What PLACEMENT_OPTIONS carries for a family.
@@ -86,12 +112,17 @@ pub enum OptionsShape {
     /// `{"ENTITY_ID", "ASSOCIATED_ENTITY_ID", "ASSOCIATED_ENTITY_TYPE_ID"}` and, optionally,
     /// `TYPE_ID`, `TYPE_CATEGORY_ID`, `TIMELINE_ITEM_ID`.
     TimelineItem,
+    /// `{"entityTypeName": "CONTACT" | "COMPANY", "searchQuery"}` (the client search).
+    Search,
+    /// `{"searchQuery"}` (the requisite and bank-detail autofill; the bank's `URI` is
+    /// required).
+    Query,
 }
 
 use EntityKind as K;
 
 impl Family {
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 15] = [
         Family::LIST_MENU,
         Family::LIST_TOOLBAR,
         Family::DETAIL_TAB,
@@ -103,6 +134,10 @@ impl Family {
         Family::FUNNELS_TOOLBAR,
         Family::ANALYTICS_MENU,
         Family::ANALYTICS_TOOLBAR,
+        Family::DETAIL_SEARCH,
+        Family::REQUISITE_AUTOCOMPLETE,
+        Family::BANK_DETAIL_AUTOCOMPLETE,
+        Family::BI_ANALYTICS_MENU,
     ];
 
     /// The family as in a code and in `b24-layout placement` output.
@@ -119,6 +154,10 @@ impl Family {
             Family::FUNNELS_TOOLBAR => "FUNNELS_TOOLBAR",
             Family::ANALYTICS_MENU => "ANALYTICS_MENU",
             Family::ANALYTICS_TOOLBAR => "ANALYTICS_TOOLBAR",
+            Family::DETAIL_SEARCH => "DETAIL_SEARCH",
+            Family::REQUISITE_AUTOCOMPLETE => "REQUISITE_AUTOCOMPLETE",
+            Family::BANK_DETAIL_AUTOCOMPLETE => "BANK_DETAIL_AUTOCOMPLETE",
+            Family::BI_ANALYTICS_MENU => "BI_ANALYTICS_MENU",
         }
     }
 
@@ -143,10 +182,21 @@ impl Family {
                 K::DEAL,
                 K::INVOICE,
                 K::SMART_INVOICE,
+                K::ORDER,
                 K::QUOTE,
                 K::DYNAMIC,
             ],
-            Family::DETAIL_TAB | Family::DETAIL_ACTIVITY | Family::DETAIL_TOOLBAR => &[
+            Family::DETAIL_TAB | Family::DETAIL_ACTIVITY => &[
+                K::LEAD,
+                K::CONTACT,
+                K::COMPANY,
+                K::DEAL,
+                K::QUOTE,
+                K::SMART_INVOICE,
+                K::ORDER,
+                K::DYNAMIC,
+            ],
+            Family::DETAIL_TOOLBAR => &[
                 K::LEAD,
                 K::CONTACT,
                 K::COMPANY,
@@ -166,13 +216,47 @@ impl Family {
                 K::DYNAMIC,
             ],
             Family::ROBOT_DESIGNER_TOOLBAR => &[K::LEAD, K::DEAL, K::SMART_INVOICE, K::DYNAMIC],
-            Family::FUNNELS_TOOLBAR | Family::ANALYTICS_MENU | Family::ANALYTICS_TOOLBAR => &[],
+            // deals' pipelines are the code without an entity, `CRM_FUNNELS_TOOLBAR`
+            Family::FUNNELS_TOOLBAR => &[K::SMART_INVOICE, K::DYNAMIC],
+            Family::ANALYTICS_MENU
+            | Family::ANALYTICS_TOOLBAR
+            | Family::DETAIL_SEARCH
+            | Family::REQUISITE_AUTOCOMPLETE
+            | Family::BANK_DETAIL_AUTOCOMPLETE
+            | Family::BI_ANALYTICS_MENU => &[],
         }
     }
 
-    /// Whether the family is a single code with no entity (`CRM_FUNNELS_TOOLBAR`, ...).
+    /// Whether the family is a single code with no entity (`CRM_ANALYTICS_MENU`, ...).
     pub fn is_single(self) -> bool {
         self.entities().is_empty()
+    }
+
+    /// Whether the family has a code without an entity: the single codes, and
+    /// `CRM_FUNNELS_TOOLBAR` (the deals' pipelines) beside its per-entity codes.
+    pub fn has_code_without_entity(self) -> bool {
+        self.is_single() || self == Family::FUNNELS_TOOLBAR
+    }
+
+    /// How Bitrix24 calls the handler.
+    pub fn call(self) -> Call {
+        match self {
+            Family::BI_ANALYTICS_MENU => Call::GetWithoutData,
+            _ => Call::Post,
+        }
+    }
+
+    /// The bind OPTIONS the family takes (others are accepted by Bitrix24 and dropped).
+    pub fn bind_options(self) -> &'static [&'static str] {
+        match self {
+            Family::DETAIL_ACTIVITY => &[
+                "useBuiltInInterface",
+                "newUserNotificationTitle",
+                "newUserNotificationText",
+            ],
+            Family::REQUISITE_AUTOCOMPLETE | Family::BANK_DETAIL_AUTOCOMPLETE => &["countries"],
+            _ => &[],
+        }
     }
 
     pub fn scope(self) -> Scope {
@@ -181,6 +265,7 @@ impl Family {
             | Family::ROBOT_DESIGNER_TOOLBAR
             | Family::FUNNELS_TOOLBAR
             | Family::ANALYTICS_TOOLBAR => Scope::Intranet,
+            Family::BI_ANALYTICS_MENU => Scope::Placement,
             _ => Scope::Crm,
         }
     }
@@ -191,6 +276,8 @@ impl Family {
             Family::DETAIL_TOOLBAR => OptionsShape::IdOrEntityId,
             Family::ACTIVITY_TIMELINE_MENU => OptionsShape::TimelineItem,
             Family::DOCUMENTGENERATOR_BUTTON => OptionsShape::EntityId,
+            Family::DETAIL_SEARCH => OptionsShape::Search,
+            Family::REQUISITE_AUTOCOMPLETE | Family::BANK_DETAIL_AUTOCOMPLETE => OptionsShape::Query,
             _ => OptionsShape::None,
         }
     }
@@ -207,12 +294,13 @@ impl Entity {
             Entity::SMART_INVOICE => K::SMART_INVOICE,
             Entity::QUOTE => K::QUOTE,
             Entity::ACTIVITY => K::ACTIVITY,
+            Entity::ORDER => K::ORDER,
             Entity::DYNAMIC(_) => K::DYNAMIC,
         }
     }
 
     /// Bitrix24's entityTypeId: lead 1, deal 2, contact 3, company 4, old invoice 5,
-    /// activity 6, quote 7, smart invoice 31, a custom type its own number.
+    /// activity 6, quote 7, order 14, smart invoice 31, a custom type its own number.
     pub fn entity_type_id(self) -> u32 {
         match self {
             Entity::LEAD => 1,
@@ -222,6 +310,7 @@ impl Entity {
             Entity::INVOICE => 5,
             Entity::ACTIVITY => 6,
             Entity::QUOTE => 7,
+            Entity::ORDER => 14,
             Entity::SMART_INVOICE => 31,
             Entity::DYNAMIC(n) => n,
         }
@@ -240,6 +329,7 @@ impl EntityKind {
             K::SMART_INVOICE => Entity::SMART_INVOICE,
             K::QUOTE => Entity::QUOTE,
             K::ACTIVITY => Entity::ACTIVITY,
+            K::ORDER => Entity::ORDER,
             K::DYNAMIC => Entity::DYNAMIC(dynamic),
         }
     }
@@ -254,6 +344,7 @@ impl EntityKind {
             K::SMART_INVOICE => "SMART_INVOICE",
             K::QUOTE => "QUOTE",
             K::ACTIVITY => "ACTIVITY",
+            K::ORDER => "ORDER",
             K::DYNAMIC => "DYNAMIC",
         }
     }
@@ -285,7 +376,7 @@ impl KnownPlacement {
     /// The placement of `family` for `entity` (`None` for the single codes).
     pub fn new(family: Family, entity: Option<Entity>) -> Result<Self, PlacementError> {
         match entity {
-            None if family.is_single() => Ok(KnownPlacement { family, entity: None }),
+            None if family.has_code_without_entity() => Ok(KnownPlacement { family, entity: None }),
             None => Err(PlacementError(format!(
                 "{} needs an entity: one of {}",
                 family.as_str(),
@@ -346,15 +437,14 @@ impl KnownPlacement {
     /// Every placement of the table, with `dynamic` standing for the custom types.
     pub fn all(dynamic: u32) -> impl Iterator<Item = KnownPlacement> {
         Family::ALL.into_iter().flat_map(move |family| {
-            let entities: Vec<Option<Entity>> = if family.is_single() {
-                vec![None]
-            } else {
-                family
-                    .entities()
-                    .iter()
-                    .map(|k| Some(k.entity(dynamic)))
-                    .collect()
-            };
+            let mut entities: Vec<Option<Entity>> = family
+                .entities()
+                .iter()
+                .map(|k| Some(k.entity(dynamic)))
+                .collect();
+            if family.has_code_without_entity() {
+                entities.insert(0, None);
+            }
             entities
                 .into_iter()
                 .filter_map(move |e| KnownPlacement::new(family, e).ok())
@@ -365,6 +455,7 @@ impl KnownPlacement {
 impl fmt::Display for KnownPlacement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.entity {
+            None if self.family == Family::BI_ANALYTICS_MENU => f.write_str("BI_ANALYTICS_MENU"),
             None => write!(f, "CRM_{}", self.family.as_str()),
             Some(Entity::DYNAMIC(n)) => write!(f, "CRM_DYNAMIC_{n}_{}", self.family.as_str()),
             Some(e) => write!(f, "CRM_{}_{}", e.kind().as_str(), self.family.as_str()),
@@ -391,6 +482,7 @@ fn parse_entity(s: &str) -> Option<Entity> {
         "SMART_INVOICE" => Entity::SMART_INVOICE,
         "QUOTE" => Entity::QUOTE,
         "ACTIVITY" => Entity::ACTIVITY,
+        "ORDER" => Entity::ORDER,
         _ => {
             let digits = s.strip_prefix("DYNAMIC_")?;
             // no sign, no leading zero: the code must print back as it came
@@ -405,10 +497,22 @@ fn parse_entity(s: &str) -> Option<Entity> {
 impl KnownPlacement {
     /// The placement a code names, if the table has it.
     pub fn parse(code: &str) -> Option<KnownPlacement> {
+        if code == "BI_ANALYTICS_MENU" {
+            return Some(KnownPlacement {
+                family: Family::BI_ANALYTICS_MENU,
+                entity: None,
+            });
+        }
         let rest = code.strip_prefix("CRM_")?;
         Family::ALL.into_iter().find_map(|family| {
+            if family == Family::BI_ANALYTICS_MENU {
+                return None;
+            }
+            if family.has_code_without_entity() && rest == family.as_str() {
+                return Some(KnownPlacement { family, entity: None });
+            }
             if family.is_single() {
-                return (rest == family.as_str()).then_some(KnownPlacement { family, entity: None });
+                return None;
             }
             let entity = rest.strip_suffix(family.as_str())?.strip_suffix('_')?;
             KnownPlacement::new(family, Some(parse_entity(entity)?)).ok()
@@ -523,8 +627,14 @@ mod tests {
 
     #[test]
     fn the_table_has_every_code_of_the_notes() {
-        // 9 + 8 + 7 * 3 + 5 + 7 + 4 + 3 single codes
-        assert_eq!(KnownPlacement::all(183).count(), 9 + 8 + 21 + 5 + 7 + 4 + 3);
+        // LIST_MENU 9, LIST_TOOLBAR 9 (ORDER included), DETAIL_TAB and DETAIL_ACTIVITY 8
+        // each (ORDER), DETAIL_TOOLBAR 7, ACTIVITY_TIMELINE_MENU 5, DOCUMENTGENERATOR 7,
+        // ROBOT_DESIGNER 4, FUNNELS_TOOLBAR 3 (deals' code, smart invoice, custom type),
+        // the 2 analytics codes, the search and the 2 autofills, BI_ANALYTICS_MENU
+        assert_eq!(
+            KnownPlacement::all(183).count(),
+            9 + 9 + 16 + 7 + 5 + 7 + 4 + 3 + 2 + 3 + 1
+        );
         for p in KnownPlacement::all(183) {
             assert_eq!(KnownPlacement::parse(&p.to_string()), Some(p));
         }

@@ -80,8 +80,32 @@ pub enum PlacementOptions {
         type_category_id: Option<u64>,
         timeline_item_id: Option<u64>,
     },
+    /// CRM_DETAIL_SEARCH: what the user typed in the form's Contact or Company field.
+    Search {
+        /// `CONTACT` or `COMPANY`.
+        entity_type_name: SearchEntity,
+        search_query: String,
+    },
+    /// The requisite and bank-detail autofill: what the user typed.
+    Query { search_query: String },
     /// The options of an unknown placement, or of one that carries none, as sent.
     Other(Map<String, Value>),
+}
+
+/// What the client search looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchEntity {
+    Contact,
+    Company,
+}
+
+impl SearchEntity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchEntity::Contact => "CONTACT",
+            SearchEntity::Company => "COMPANY",
+        }
+    }
 }
 
 impl PlacementOptions {
@@ -92,7 +116,10 @@ impl PlacementOptions {
             PlacementOptions::EntityId { entity_id }
             | PlacementOptions::BuiltInInterface { entity_id, .. }
             | PlacementOptions::TimelineItem { entity_id, .. } => Some(entity_id),
-            PlacementOptions::None | PlacementOptions::Other(_) => None,
+            PlacementOptions::None
+            | PlacementOptions::Search { .. }
+            | PlacementOptions::Query { .. }
+            | PlacementOptions::Other(_) => None,
         }
     }
 
@@ -135,6 +162,11 @@ impl PlacementOptions {
                 }
                 Value::Object(m)
             }
+            PlacementOptions::Search {
+                entity_type_name,
+                search_query,
+            } => json!({ "entityTypeName": entity_type_name.as_str(), "searchQuery": search_query }),
+            PlacementOptions::Query { search_query } => json!({ "searchQuery": search_query }),
             PlacementOptions::Other(m) => Value::Object(m.clone()),
         }
     }
@@ -198,6 +230,31 @@ impl RestCall {
     }
 }
 
+/// The REST call that reads `entity` number `id`: `crm.deal.get {id}`, ...,
+/// `crm.item.get {entityTypeId, id}` for smart invoices and custom types,
+/// `crm.invoice.get` for the old invoice, `sale.order.get` for an order.
+pub fn read_call_of(entity: Entity, id: u64) -> RestCall {
+    let by_id = |method| RestCall {
+        method,
+        params: json!({ "id": id }),
+    };
+    match entity {
+        Entity::LEAD => by_id("crm.lead.get"),
+        Entity::DEAL => by_id("crm.deal.get"),
+        Entity::CONTACT => by_id("crm.contact.get"),
+        Entity::COMPANY => by_id("crm.company.get"),
+        Entity::QUOTE => by_id("crm.quote.get"),
+        Entity::ACTIVITY => by_id("crm.activity.get"),
+        Entity::INVOICE => by_id("crm.invoice.get"),
+        // the online store's order: its own method (scope `sale`)
+        Entity::ORDER => by_id("sale.order.get"),
+        Entity::SMART_INVOICE | Entity::DYNAMIC(_) => RestCall {
+            method: "crm.item.get",
+            params: json!({ "entityTypeId": entity.entity_type_id(), "id": id }),
+        },
+    }
+}
+
 /// Whether `domain` is a host name (or IPv4 address), optionally with `:port`.
 pub fn is_valid_domain(domain: &str) -> bool {
     let bytes = domain.as_bytes();
@@ -242,6 +299,21 @@ fn opt_id(map: &Members, key: &str) -> Result<Option<u64>, RequestError> {
         None | Some(Member::Other(Value::Null)) => Ok(None),
         Some(Member::Str(s)) if s.is_empty() || s == "undefined" => Ok(None),
         Some(m) => m.id().map(Some).map_err(named),
+    }
+}
+
+/// A required text member of PLACEMENT_OPTIONS.
+fn text(map: &Members, key: &str) -> Result<String, RequestError> {
+    match map.get(key) {
+        Some(Member::Str(s)) => Ok(s.to_string()),
+        Some(other) => Err(err(
+            format!("PLACEMENT_OPTIONS.{key}"),
+            format!("expected a string, found {}", other.to_value()),
+        )),
+        None => Err(err(
+            format!("PLACEMENT_OPTIONS.{key}"),
+            "required for this placement",
+        )),
     }
 }
 
@@ -475,7 +547,19 @@ fn parse_options(
         },
         None => None,
     };
-    Ok((typed_options(map, placement)?, uri))
+    let options = typed_options(map, placement)?;
+    // the bank-detail autofill is told which requisite form asked: its URI is required
+    if uri.is_none()
+        && placement
+            .known()
+            .is_some_and(|p| p.family() == Family::BANK_DETAIL_AUTOCOMPLETE)
+    {
+        return Err(err(
+            "PLACEMENT_OPTIONS.URI",
+            "required for the bank-detail autofill (the requisite form's address)",
+        ));
+    }
+    Ok((options, uri))
 }
 
 fn typed_options(map: Members<'_>, placement: &Placement) -> Result<PlacementOptions, RequestError> {
@@ -537,6 +621,25 @@ fn typed_options(map: Members<'_>, placement: &Placement) -> Result<PlacementOpt
             type_id: opt_id(&map, "TYPE_ID")?,
             type_category_id: opt_id(&map, "TYPE_CATEGORY_ID")?,
             timeline_item_id: opt_id(&map, "TIMELINE_ITEM_ID")?,
+        },
+        S::Search => {
+            let entity_type_name = match text(&map, "entityTypeName")?.as_str() {
+                "CONTACT" => SearchEntity::Contact,
+                "COMPANY" => SearchEntity::Company,
+                other => {
+                    return Err(err(
+                        "PLACEMENT_OPTIONS.entityTypeName",
+                        format!("expected CONTACT or COMPANY, found {other:?}"),
+                    ))
+                }
+            };
+            PlacementOptions::Search {
+                entity_type_name,
+                search_query: text(&map, "searchQuery")?,
+            }
+        }
+        S::Query => PlacementOptions::Query {
+            search_query: text(&map, "searchQuery")?,
         },
         S::None => PlacementOptions::Other(map.into_map()),
     })
@@ -670,23 +773,7 @@ impl HandlerRequest {
     /// The REST call that reads the object the widget was opened for.
     pub fn read_call(&self) -> Option<RestCall> {
         let (entity, id) = self.entity()?;
-        let by_id = |method| RestCall {
-            method,
-            params: json!({ "id": id }),
-        };
-        Some(match entity {
-            Entity::LEAD => by_id("crm.lead.get"),
-            Entity::DEAL => by_id("crm.deal.get"),
-            Entity::CONTACT => by_id("crm.contact.get"),
-            Entity::COMPANY => by_id("crm.company.get"),
-            Entity::QUOTE => by_id("crm.quote.get"),
-            Entity::ACTIVITY => by_id("crm.activity.get"),
-            Entity::INVOICE => by_id("crm.invoice.get"),
-            Entity::SMART_INVOICE | Entity::DYNAMIC(_) => RestCall {
-                method: "crm.item.get",
-                params: json!({ "entityTypeId": entity.entity_type_id(), "id": id }),
-            },
-        })
+        Some(read_call_of(entity, id))
     }
 
     /// The summary `b24-layout placement` prints: no token in it.

@@ -494,3 +494,160 @@ fn a_code_the_app_writes_is_checked_with_a_suggestion() {
         Placement::Unknown("CRM_DEAL_DETAIL_ACTIVTY".into())
     );
 }
+
+#[test]
+fn the_codes_of_the_current_docs_are_known() {
+    use b24_placement::placement::{Call, Scope};
+    for (code, family, entity) in [
+        ("CRM_ORDER_DETAIL_TAB", Family::DETAIL_TAB, Some(Entity::ORDER)),
+        (
+            "CRM_ORDER_DETAIL_ACTIVITY",
+            Family::DETAIL_ACTIVITY,
+            Some(Entity::ORDER),
+        ),
+        (
+            "CRM_ORDER_LIST_TOOLBAR",
+            Family::LIST_TOOLBAR,
+            Some(Entity::ORDER),
+        ),
+        ("CRM_FUNNELS_TOOLBAR", Family::FUNNELS_TOOLBAR, None),
+        (
+            "CRM_SMART_INVOICE_FUNNELS_TOOLBAR",
+            Family::FUNNELS_TOOLBAR,
+            Some(Entity::SMART_INVOICE),
+        ),
+        (
+            "CRM_DYNAMIC_1038_FUNNELS_TOOLBAR",
+            Family::FUNNELS_TOOLBAR,
+            Some(Entity::DYNAMIC(1038)),
+        ),
+        ("CRM_DETAIL_SEARCH", Family::DETAIL_SEARCH, None),
+        ("CRM_REQUISITE_AUTOCOMPLETE", Family::REQUISITE_AUTOCOMPLETE, None),
+        (
+            "CRM_BANK_DETAIL_AUTOCOMPLETE",
+            Family::BANK_DETAIL_AUTOCOMPLETE,
+            None,
+        ),
+        ("BI_ANALYTICS_MENU", Family::BI_ANALYTICS_MENU, None),
+    ] {
+        let p: KnownPlacement = code.parse().unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!((p.family(), p.entity()), (family, entity), "{code}");
+        assert_eq!(p.to_string(), code);
+    }
+    // what the docs do not list stays refused
+    for code in [
+        "CRM_ORDER_DETAIL_TOOLBAR",
+        "CRM_ORDER_LIST_MENU",
+        "CRM_DEAL_FUNNELS_TOOLBAR",
+        "CRM_BI_ANALYTICS_MENU",
+        "CRM_CONTACT_FUNNELS_TOOLBAR",
+    ] {
+        assert!(code.parse::<KnownPlacement>().is_err(), "{code}");
+    }
+    let bi: KnownPlacement = "BI_ANALYTICS_MENU".parse().unwrap();
+    assert_eq!(
+        (bi.scope(), bi.family().call()),
+        (Scope::Placement, Call::GetWithoutData)
+    );
+    assert_eq!(
+        "CRM_DEAL_DETAIL_TAB"
+            .parse::<KnownPlacement>()
+            .unwrap()
+            .family()
+            .call(),
+        Call::Post
+    );
+}
+
+#[test]
+fn search_and_autofill_requests_are_typed() {
+    use b24_placement::request::SearchEntity;
+    let body = |code: &str, options: &str| {
+        format!(
+            "DOMAIN=x.bitrix24.com&member_id=m&PLACEMENT={code}&PLACEMENT_OPTIONS={}",
+            form_urlencoded::byte_serialize(options.as_bytes()).collect::<String>()
+        )
+    };
+    let r = HandlerRequest::parse(
+        &body(
+            "CRM_DETAIL_SEARCH",
+            r#"{"entityTypeName":"COMPANY","searchQuery":"Daisy","URI":"/crm/deal/details/5/?any=details%2F5%2F&IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER"}"#,
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        r.options,
+        PlacementOptions::Search {
+            entity_type_name: SearchEntity::Company,
+            search_query: "Daisy".into()
+        }
+    );
+    assert!(r.uri.unwrap().starts_with("/crm/deal/details/5/"));
+    let r = HandlerRequest::parse(
+        &body(
+            "CRM_REQUISITE_AUTOCOMPLETE",
+            r#"{"searchQuery":"7707083893","URI":"/crm/company/details/7/"}"#,
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        r.options,
+        PlacementOptions::Query {
+            search_query: "7707083893".into()
+        }
+    );
+    // refusals name the member
+    for (code, options, field) in [
+        (
+            "CRM_DETAIL_SEARCH",
+            r#"{"entityTypeName":"DEAL","searchQuery":"x"}"#,
+            "PLACEMENT_OPTIONS.entityTypeName",
+        ),
+        (
+            "CRM_DETAIL_SEARCH",
+            r#"{"entityTypeName":"CONTACT"}"#,
+            "PLACEMENT_OPTIONS.searchQuery",
+        ),
+        (
+            "CRM_BANK_DETAIL_AUTOCOMPLETE",
+            r#"{"searchQuery":"044525225"}"#,
+            "PLACEMENT_OPTIONS.URI",
+        ),
+        (
+            "CRM_REQUISITE_AUTOCOMPLETE",
+            r#"{"searchQuery":7}"#,
+            "PLACEMENT_OPTIONS.searchQuery",
+        ),
+    ] {
+        let e = HandlerRequest::parse(&body(code, options), None).unwrap_err();
+        assert_eq!(e.field, field, "{code} {options}");
+    }
+    // an order's tab reads the order
+    let r = HandlerRequest::parse(&body("CRM_ORDER_DETAIL_TAB", r#"{"ID":"12"}"#), None).unwrap();
+    assert_eq!(r.read_call().unwrap().method, "sale.order.get");
+}
+
+#[test]
+fn the_autofill_binds_take_countries() {
+    use b24_placement::bind::PlacementBind;
+    let p = PlacementBind::new(
+        "CRM_REQUISITE_AUTOCOMPLETE".parse().unwrap(),
+        "https://app.example.com/rq",
+        "Registry",
+    )
+    .unwrap()
+    .countries(&[1, 14])
+    .unwrap();
+    assert_eq!(p.to_json()["OPTIONS"], serde_json::json!({"countries": "1,14"}));
+    let e = PlacementBind::new(
+        "CRM_DEAL_DETAIL_TAB".parse().unwrap(),
+        "https://app.example.com/t",
+        "T",
+    )
+    .unwrap()
+    .countries(&[1])
+    .unwrap_err();
+    assert_eq!(e.field, "OPTIONS.countries");
+}

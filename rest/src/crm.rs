@@ -65,42 +65,10 @@ pub fn timeline_entity_type(entity: Entity) -> String {
     }
 }
 
-/// The call that reads `entity` number `id`.
+/// The call that reads `entity` number `id` (the same mapping as
+/// [`HandlerRequest::read_call`]).
 pub fn get_call(entity: Entity, id: u64) -> RestCall {
-    match entity {
-        Entity::LEAD => RestCall {
-            method: "crm.lead.get",
-            params: json!({"id": id}),
-        },
-        Entity::DEAL => RestCall {
-            method: "crm.deal.get",
-            params: json!({"id": id}),
-        },
-        Entity::CONTACT => RestCall {
-            method: "crm.contact.get",
-            params: json!({"id": id}),
-        },
-        Entity::COMPANY => RestCall {
-            method: "crm.company.get",
-            params: json!({"id": id}),
-        },
-        Entity::QUOTE => RestCall {
-            method: "crm.quote.get",
-            params: json!({"id": id}),
-        },
-        Entity::ACTIVITY => RestCall {
-            method: "crm.activity.get",
-            params: json!({"id": id}),
-        },
-        Entity::INVOICE => RestCall {
-            method: "crm.invoice.get",
-            params: json!({"id": id}),
-        },
-        Entity::SMART_INVOICE | Entity::DYNAMIC(_) => RestCall {
-            method: "crm.item.get",
-            params: json!({"entityTypeId": entity.entity_type_id(), "id": id}),
-        },
-    }
+    b24_placement::request::read_call_of(entity, id)
 }
 
 /// One registration of `placement.get`.
@@ -126,10 +94,13 @@ impl Client {
         let call = get_call(entity, id);
         let result = self.run(&call).await?;
         let fields = match result {
-            Value::Object(mut o) if call.method == "crm.item.get" => match o.remove("item") {
-                Some(Value::Object(item)) => item,
-                _ => o,
-            },
+            // crm.item.get answers {"item": {...}}, sale.order.get {"order": {...}}
+            Value::Object(mut o) if matches!(call.method, "crm.item.get" | "sale.order.get") => {
+                match o.remove("item").or_else(|| o.remove("order")) {
+                    Some(Value::Object(item)) => item,
+                    _ => o,
+                }
+            }
             Value::Object(o) => o,
             other => {
                 return Err(Error::NotJson {
