@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use b24_placement::Secret;
 
+#[macro_use]
+mod queries;
 mod postgres;
 mod sqlite;
 
@@ -114,6 +116,14 @@ pub async fn connect(url: &str) -> Result<Arc<dyn PortalStore>, StoreError> {
             .unwrap_or(url);
         Ok(Arc::new(SqliteStore::open(path).await?))
     }
+}
+
+/// Now, in unix seconds.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// The default when `DATABASE_URL` is unset.

@@ -2,9 +2,8 @@
 
 use b24_placement::Secret;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::Row;
 
-use crate::{InstalledPortal, PortalStore, StoreError, StoreFuture, MIGRATIONS};
+use crate::{InstalledPortal, PortalStore, StoreError, StoreFuture};
 
 /// Installed portals in a SQLite file.
 pub struct SqliteStore {
@@ -38,144 +37,6 @@ impl SqliteStore {
         store.migrate().await?;
         Ok(store)
     }
-
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let what = "migrating the SQLite store";
-        sqlx::query("CREATE TABLE IF NOT EXISTS b24_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::db(what))?;
-        for (version, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await.map_err(StoreError::db(what))?;
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM b24_migrations WHERE version = ?")
-                    .bind(version)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(what))?;
-            if done.is_none() {
-                sqlx::query(*sql)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(what))?;
-                sqlx::query(
-                    "INSERT INTO b24_migrations (version, applied_at) VALUES (?, strftime('%s','now'))",
-                )
-                .bind(version)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::db(what))?;
-            }
-            tx.commit().await.map_err(StoreError::db(what))?;
-        }
-        Ok(())
-    }
 }
 
-pub(crate) fn from_row(r: &SqliteRow) -> InstalledPortal {
-    let secret = |k: &str| r.get::<Option<String>, _>(k).map(Secret::new);
-    InstalledPortal {
-        member_id: r.get("member_id"),
-        domain: r.get("domain"),
-        client_endpoint: r.get("client_endpoint"),
-        server_endpoint: r.get("server_endpoint"),
-        application_token: Secret::new(r.get::<String, _>("application_token")),
-        access_token: secret("access_token"),
-        refresh_token: secret("refresh_token"),
-        expires: r.get("expires"),
-        scope: r.get("scope"),
-        status: r.get("status"),
-        installed_at: r.get("installed_at"),
-    }
-}
-
-impl PortalStore for SqliteStore {
-    fn save<'a>(&'a self, p: &'a InstalledPortal) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            sqlx::query(
-                "INSERT INTO b24_portals (member_id, domain, client_endpoint, server_endpoint, application_token,
-                    access_token, refresh_token, expires, scope, status, installed_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (member_id) DO UPDATE SET domain = excluded.domain,
-                    client_endpoint = excluded.client_endpoint, server_endpoint = excluded.server_endpoint,
-                    application_token = excluded.application_token, access_token = excluded.access_token,
-                    refresh_token = excluded.refresh_token, expires = excluded.expires, scope = excluded.scope,
-                    status = excluded.status, installed_at = excluded.installed_at",
-            )
-            .bind(&p.member_id)
-            .bind(&p.domain)
-            .bind(&p.client_endpoint)
-            .bind(&p.server_endpoint)
-            .bind(p.application_token.expose())
-            .bind(p.access_token.as_ref().map(Secret::expose))
-            .bind(p.refresh_token.as_ref().map(Secret::expose))
-            .bind(p.expires)
-            .bind(&p.scope)
-            .bind(&p.status)
-            .bind(p.installed_at)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::db("saving a portal"))?;
-            Ok(())
-        })
-    }
-
-    fn load<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<InstalledPortal>> {
-        Box::pin(async move {
-            let row = sqlx::query("SELECT * FROM b24_portals WHERE member_id = ?")
-                .bind(member_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(StoreError::db("loading a portal"))?;
-            Ok(row.as_ref().map(from_row))
-        })
-    }
-
-    fn remove<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, bool> {
-        Box::pin(async move {
-            let done = sqlx::query("DELETE FROM b24_portals WHERE member_id = ?")
-                .bind(member_id)
-                .execute(&self.pool)
-                .await
-                .map_err(StoreError::db("removing a portal"))?;
-            Ok(done.rows_affected() > 0)
-        })
-    }
-
-    fn update_tokens<'a>(
-        &'a self,
-        member_id: &'a str,
-        access_token: &'a Secret,
-        refresh_token: Option<&'a Secret>,
-        expires: Option<i64>,
-    ) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            sqlx::query(
-                "UPDATE b24_portals SET access_token = ?, refresh_token = COALESCE(?, refresh_token), expires = ?
-                 WHERE member_id = ?",
-            )
-            .bind(access_token.expose())
-            .bind(refresh_token.map(Secret::expose))
-            .bind(expires)
-            .bind(member_id)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::db("writing renewed tokens"))?;
-            Ok(())
-        })
-    }
-
-    fn count(&self) -> StoreFuture<'_, u64> {
-        Box::pin(async move {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM b24_portals")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(StoreError::db("counting portals"))?;
-            Ok(n as u64)
-        })
-    }
-
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-}
+store_impl!(SqliteStore, SqliteRow, "sqlite", "SQLite", None::<&'static str>);

@@ -1,0 +1,164 @@
+//! The store's queries, written once for both databases (`$1`-style parameters, which
+//! SQLite reads as well as PostgreSQL), and the trait implementation over either pool.
+
+pub(crate) const SAVE: &str = "INSERT INTO b24_portals (member_id, domain, client_endpoint, server_endpoint,
+        application_token, access_token, refresh_token, expires, scope, status, installed_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    ON CONFLICT (member_id) DO UPDATE SET domain = excluded.domain,
+        client_endpoint = excluded.client_endpoint, server_endpoint = excluded.server_endpoint,
+        application_token = excluded.application_token, access_token = excluded.access_token,
+        refresh_token = excluded.refresh_token, expires = excluded.expires, scope = excluded.scope,
+        status = excluded.status, installed_at = excluded.installed_at";
+pub(crate) const LOAD: &str = "SELECT * FROM b24_portals WHERE member_id = $1";
+pub(crate) const REMOVE: &str = "DELETE FROM b24_portals WHERE member_id = $1";
+pub(crate) const UPDATE_TOKENS: &str = "UPDATE b24_portals
+    SET access_token = $1, refresh_token = COALESCE($2, refresh_token), expires = $3
+    WHERE member_id = $4";
+pub(crate) const COUNT: &str = "SELECT COUNT(*) FROM b24_portals";
+pub(crate) const MIGRATIONS_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS b24_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
+pub(crate) const MIGRATION_DONE: &str = "SELECT version FROM b24_migrations WHERE version = $1";
+pub(crate) const MIGRATION_RECORD: &str = "INSERT INTO b24_migrations (version, applied_at) VALUES ($1, $2)";
+
+/// Implements the store for `$store` (a struct with a `pool`) whose rows are `$row`, and
+/// its `migrate`, which first runs `$lock` in the migrating transaction (PostgreSQL takes
+/// an advisory lock there; SQLite's write lock needs nothing).
+macro_rules! store_impl {
+    ($store:ident, $row:ty, $backend:literal, $name:literal, $lock:expr) => {
+        impl $store {
+            async fn migrate(&self) -> Result<(), StoreError> {
+                use crate::queries::*;
+                let what = concat!("migrating the ", $name, " store");
+                let mut tx = self.pool.begin().await.map_err(StoreError::db(what))?;
+                if let Some(lock) = $lock {
+                    sqlx::query(lock)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::db(what))?;
+                }
+                sqlx::query(MIGRATIONS_TABLE)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(what))?;
+                for (version, sql) in crate::MIGRATIONS {
+                    let done: Option<i64> = sqlx::query_scalar(MIGRATION_DONE)
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(StoreError::db(what))?;
+                    if done.is_none() {
+                        sqlx::query(*sql)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::db(what))?;
+                        sqlx::query(MIGRATION_RECORD)
+                            .bind(version)
+                            .bind(crate::now())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::db(what))?;
+                    }
+                }
+                tx.commit().await.map_err(StoreError::db(what))?;
+                Ok(())
+            }
+        }
+
+        fn from_row(r: &$row) -> InstalledPortal {
+            use sqlx::Row;
+            let secret = |k: &str| r.get::<Option<String>, _>(k).map(Secret::new);
+            InstalledPortal {
+                member_id: r.get("member_id"),
+                domain: r.get("domain"),
+                client_endpoint: r.get("client_endpoint"),
+                server_endpoint: r.get("server_endpoint"),
+                application_token: Secret::new(r.get::<String, _>("application_token")),
+                access_token: secret("access_token"),
+                refresh_token: secret("refresh_token"),
+                expires: r.get("expires"),
+                scope: r.get("scope"),
+                status: r.get("status"),
+                installed_at: r.get("installed_at"),
+            }
+        }
+
+        impl PortalStore for $store {
+            fn save<'a>(&'a self, p: &'a InstalledPortal) -> StoreFuture<'a, ()> {
+                Box::pin(async move {
+                    sqlx::query(crate::queries::SAVE)
+                        .bind(&p.member_id)
+                        .bind(&p.domain)
+                        .bind(&p.client_endpoint)
+                        .bind(&p.server_endpoint)
+                        .bind(p.application_token.expose())
+                        .bind(p.access_token.as_ref().map(Secret::expose))
+                        .bind(p.refresh_token.as_ref().map(Secret::expose))
+                        .bind(p.expires)
+                        .bind(&p.scope)
+                        .bind(&p.status)
+                        .bind(p.installed_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(StoreError::db("saving a portal"))?;
+                    Ok(())
+                })
+            }
+
+            fn load<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<InstalledPortal>> {
+                Box::pin(async move {
+                    let row = sqlx::query(crate::queries::LOAD)
+                        .bind(member_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::db("loading a portal"))?;
+                    Ok(row.as_ref().map(from_row))
+                })
+            }
+
+            fn remove<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, bool> {
+                Box::pin(async move {
+                    let done = sqlx::query(crate::queries::REMOVE)
+                        .bind(member_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(StoreError::db("removing a portal"))?;
+                    Ok(done.rows_affected() > 0)
+                })
+            }
+
+            fn update_tokens<'a>(
+                &'a self,
+                member_id: &'a str,
+                access_token: &'a Secret,
+                refresh_token: Option<&'a Secret>,
+                expires: Option<i64>,
+            ) -> StoreFuture<'a, ()> {
+                Box::pin(async move {
+                    sqlx::query(crate::queries::UPDATE_TOKENS)
+                        .bind(access_token.expose())
+                        .bind(refresh_token.map(Secret::expose))
+                        .bind(expires)
+                        .bind(member_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(StoreError::db("writing renewed tokens"))?;
+                    Ok(())
+                })
+            }
+
+            fn count(&self) -> StoreFuture<'_, u64> {
+                Box::pin(async move {
+                    let n: i64 = sqlx::query_scalar(crate::queries::COUNT)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(StoreError::db("counting portals"))?;
+                    Ok(n as u64)
+                })
+            }
+
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+        }
+    };
+}
