@@ -12,8 +12,8 @@ use crate::error::{ApiError, Error};
 pub const BATCH_MAX: usize = 50;
 
 /// Commands to run in order, each by name. A command's params may refer to the result of
-/// an earlier command of the same call of 50 with `$result[name][FIELD]`; such references
-/// are passed through for the portal to resolve.
+/// an earlier command with `$result[name][FIELD]`: within one call of 50 the portal
+/// resolves it; a command of an earlier call is resolved by the client before sending.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Batch {
     commands: IndexMap<String, (String, Value)>,
@@ -166,6 +166,68 @@ fn php_pairs(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// The value `$result[name][key]...` refers to in `results`, if `name` is there.
+fn lookup(reference: &str, results: &IndexMap<String, Value>) -> Option<Value> {
+    let path = reference.strip_prefix("$result[")?.strip_suffix(']')?;
+    let mut keys = path.split("][");
+    let mut node = results.get(keys.next()?)?;
+    for k in keys {
+        node = match node {
+            Value::Object(o) => o.get(k)?,
+            Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node.clone())
+}
+
+/// A scalar as a query string holds it.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_owned()),
+        _ => None,
+    }
+}
+
+/// `params` with every `$result[...]` that names a command of `earlier` replaced by its
+/// value; references to commands of the same call are left for the portal.
+fn resolve_earlier(params: &Value, earlier: &IndexMap<String, Value>) -> Value {
+    if earlier.is_empty() {
+        return params.clone();
+    }
+    match params {
+        Value::String(s) if s.starts_with("$result[") => lookup(s, earlier).unwrap_or_else(|| params.clone()),
+        // a `method?query` command: references stand whole after `=`
+        Value::String(q) => Value::String(
+            q.split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, v)) if v.starts_with("$result[") => {
+                        match lookup(v, earlier).as_ref().and_then(scalar_text) {
+                            Some(text) => {
+                                let encoded: String =
+                                    form_urlencoded::byte_serialize(text.as_bytes()).collect();
+                                format!("{k}={encoded}")
+                            }
+                            None => pair.to_owned(),
+                        }
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("&"),
+        ),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), resolve_earlier(v, earlier)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|v| resolve_earlier(v, earlier)).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A map that PHP sends as `[]` when empty.
 fn members(v: Option<&Value>) -> Map<String, Value> {
     match v {
@@ -190,7 +252,10 @@ impl Client {
                 .iter()
                 .map(|name| {
                     let (method, params) = &batch.commands[*name];
-                    ((*name).clone(), Value::String(command_string(method, params)))
+                    // a reference to a command of an earlier call of 50 is resolved here:
+                    // the portal only knows the results of the call it runs
+                    let params = resolve_earlier(params, &out.result);
+                    ((*name).clone(), Value::String(command_string(method, &params)))
                 })
                 .collect();
             let answer = self
@@ -252,6 +317,19 @@ mod tests {
             command_string("crm.deal.get", &json!("id=$result[a][0][ID]")),
             "crm.deal.get?id=$result[a][0][ID]"
         );
+    }
+
+    #[test]
+    fn references_to_earlier_calls_are_resolved() {
+        let mut earlier = IndexMap::new();
+        earlier.insert("list".to_owned(), json!([{"ID": "41", "TITLE": "a & b"}]));
+        let params = json!({"id": "$result[list][0][ID]", "fields": {"TITLE": "$result[list][0][TITLE]"}, "keep": "$result[same][ID]"});
+        assert_eq!(
+            resolve_earlier(&params, &earlier),
+            json!({"id": "41", "fields": {"TITLE": "a & b"}, "keep": "$result[same][ID]"})
+        );
+        let query = Value::String("id=$result[list][0][ID]&t=$result[list][0][TITLE]&x=1".into());
+        assert_eq!(resolve_earlier(&query, &earlier), json!("id=41&t=a+%26+b&x=1"));
     }
 
     #[test]

@@ -371,6 +371,24 @@ async fn a_batch_of_any_size_gives_results_and_errors_by_name() {
         );
     let answer = client.batch(&batch).await.unwrap();
     assert_eq!(answer.result["first"]["ID"], "41");
+    // a reference to a command of an earlier call of 50 is resolved by the client
+    let mut long = Batch::new().add(
+        "first",
+        "crm.deal.list",
+        json!({"filter": {">ID": 99}, "start": -1}),
+    );
+    for id in 1..=60 {
+        long.push(format!("d{id}"), "crm.deal.get", json!({"id": id}));
+    }
+    long.push("late", "crm.deal.get", json!({"id": "$result[first][0][ID]"}));
+    long.push(
+        "late_query",
+        "crm.deal.get",
+        Value::String("id=$result[d7][ID]".into()),
+    );
+    let answer = client.batch(&long).await.unwrap();
+    assert_eq!(answer.result["late"]["ID"], "100");
+    assert_eq!(answer.result["late_query"]["ID"], "7");
     // halt stops at the first error, later calls of 50 included
     let mut halting = Batch::new().halt(true);
     halting.push("bad", "crm.deal.get", json!({"id": 0}));
