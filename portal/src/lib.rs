@@ -16,7 +16,11 @@
 //! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`.
 
 pub mod crm;
+mod open;
 pub mod params;
+mod ui;
+
+pub use open::Opened;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -119,6 +123,10 @@ struct Inner {
     issued: u64,
     /// How many calls each outcome had: (answered, refused by the bucket).
     counts: (u64, u64),
+    /// The application token of the last install.
+    application_token: Option<Secret>,
+    /// The handler requests the portal made, tokens masked, the newest last.
+    requests: Vec<Value>,
 }
 
 /// The portal: shared by every request to its router.
@@ -146,6 +154,8 @@ impl Portal {
                 bucket: (0.0, Instant::now()),
                 issued: 0,
                 counts: (0, 0),
+                application_token: None,
+                requests: Vec::new(),
             }),
         })
     }
@@ -174,6 +184,7 @@ impl Portal {
             let b = RandomState::new().hash_one(("token", a));
             Secret::new(format!("{a:016x}{b:016x}"))
         };
+        self.lock().application_token = Some(application_token.clone());
         let base = base.trim_end_matches('/');
         let domain = base.split("://").nth(1).unwrap_or(base);
         let mut form = form_urlencoded::Serializer::new(String::new());
@@ -249,6 +260,21 @@ impl Portal {
             .filter(|c| c.entity_type.eq_ignore_ascii_case(entity_type) && c.entity_id == entity_id)
             .map(|c| c.comment.clone())
             .collect()
+    }
+
+    /// Records a handler request the portal made (tokens already masked); the last 200
+    /// are kept.
+    pub(crate) fn record(&self, request: Value) {
+        let mut inner = self.lock();
+        if inner.requests.len() >= 200 {
+            inner.requests.remove(0);
+        }
+        inner.requests.push(request);
+    }
+
+    /// The handler requests the portal made, tokens masked, oldest first.
+    pub fn requests(&self) -> Vec<Value> {
+        self.lock().requests.clone()
     }
 
     /// How many calls were answered, and how many the bucket refused.
@@ -546,7 +572,7 @@ fn issue(inner: &mut Inner, config: &Config) -> Issued {
     issued
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -696,6 +722,7 @@ async fn oauth_token(State(portal): State<Arc<Portal>>, RawQuery(query): RawQuer
 /// app's router: the paths are the portal's own.
 pub fn router(portal: Arc<Portal>) -> Router {
     Router::new()
+        .merge(ui::routes())
         .route("/rest/{*path}", any(rest))
         .route("/oauth/token/", get(oauth_token))
         .route("/oauth/token", get(oauth_token))

@@ -1,0 +1,169 @@
+//! What the local portal sends each family's handler: parsed by the toolkit's own reader
+//! of handler requests, it is the request the docs describe for that family.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use b24_placement::placement::{Call, Family, KnownPlacement};
+use b24_placement::request::{HandlerRequest, PlacementOptions};
+use b24_portal::{router, Config, Portal};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+async fn call(app: &axum::Router, uri: &str, body: Value) -> (StatusCode, Value) {
+    let req = Request::post(uri)
+        .header("content-type", "application/json")
+        .header("host", "127.0.0.1:3000")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn every_family_gets_its_documented_request() {
+    let portal = Portal::new(Config {
+        per_second: 1e9,
+        burst: 1e9,
+        ..Config::default()
+    });
+    let app = router(portal.clone());
+    let (_, app_token) = portal.install_event("http://127.0.0.1:3000");
+    let auth = portal.issue_tokens().access_token;
+    let all: Vec<KnownPlacement> = KnownPlacement::all(183).collect();
+    for p in &all {
+        let (status, v) = call(
+            &app,
+            "/rest/placement.bind",
+            json!({"auth": auth.expose(), "PLACEMENT": p.to_string(), "HANDLER": "http://localhost:3000/h", "TITLE": "W"}),
+        )
+        .await;
+        assert_eq!(
+            (status, v["result"].clone()),
+            (StatusCode::OK, json!(true)),
+            "{p}"
+        );
+    }
+    for p in &all {
+        let code = p.to_string();
+        let (status, opened) = call(
+            &app,
+            "/portal/open",
+            json!({"placement": code, "id": 7, "query": "Daisy"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{code}");
+        let pairs = |k: &str| -> Vec<(String, String)> {
+            opened[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p[0].as_str().unwrap().to_owned(),
+                        p[1].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        if p.family().call() == Call::GetWithoutData {
+            assert_eq!(
+                (
+                    opened["method"].as_str(),
+                    pairs("query").len(),
+                    pairs("fields").len()
+                ),
+                (Some("GET"), 0, 0),
+                "{code}"
+            );
+            continue;
+        }
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs("query"))
+            .finish();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs("fields"))
+            .finish();
+        let r = HandlerRequest::parse(&body, Some(&query)).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(r.placement.to_string(), code);
+        assert_eq!(r.domain, "127.0.0.1:3000");
+        assert!(
+            r.application_token.as_ref().unwrap().matches(app_token.expose()),
+            "{code}"
+        );
+        assert!(r.uri.is_some(), "{code}: every placement carries URI");
+        match p.family() {
+            Family::LIST_MENU
+            | Family::DETAIL_TAB
+            | Family::DETAIL_ACTIVITY
+            | Family::DETAIL_TOOLBAR
+            | Family::DOCUMENTGENERATOR_BUTTON
+            | Family::ACTIVITY_TIMELINE_MENU => {
+                assert_eq!(r.options.entity_id(), Some(7), "{code}");
+            }
+            Family::DETAIL_SEARCH => assert!(
+                matches!(r.options, PlacementOptions::Search { ref search_query, .. } if search_query == "Daisy")
+            ),
+            Family::REQUISITE_AUTOCOMPLETE | Family::BANK_DETAIL_AUTOCOMPLETE => {
+                assert_eq!(
+                    r.options,
+                    PlacementOptions::Query {
+                        search_query: "Daisy".into()
+                    },
+                    "{code}"
+                )
+            }
+            _ => assert_eq!(r.options, PlacementOptions::None, "{code}"),
+        }
+    }
+    // the log lists them all, every token masked
+    let req = Request::get("/portal/requests").body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let log: Vec<Value> =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(log.len(), all.len());
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(!text.contains(app_token.expose()) && !text.contains(auth.expose()));
+    assert_eq!(log[0]["fields"]["AUTH_ID"], "***");
+    // a placement the app has not bound opens nothing
+    let (status, _) = call(&app, "/portal/open", json!({"placement": "CRM_NOPE"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_card_shows_what_the_app_bound_for_its_entity() {
+    let portal = Portal::new(Config::default());
+    let app = router(portal.clone());
+    let auth = portal.issue_tokens().access_token;
+    for code in [
+        "CRM_DEAL_DETAIL_TAB",
+        "CRM_DEAL_DETAIL_TOOLBAR",
+        "CRM_LEAD_DETAIL_TAB",
+    ] {
+        call(&app, "/rest/placement.bind", json!({"auth": auth.expose(), "PLACEMENT": code, "HANDLER": "http://localhost/h", "TITLE": "<My tab>"})).await;
+    }
+    let req = Request::get("/portal/crm/deal/details/3/")
+        .body(Body::empty())
+        .unwrap();
+    let page = String::from_utf8(
+        app.oneshot(req)
+            .await
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(page.contains(r#"data-b24-placement="CRM_DEAL_DETAIL_TAB" data-id="3""#));
+    assert!(page.contains(r#"data-b24-placement="CRM_DEAL_DETAIL_TOOLBAR""#));
+    assert!(!page.contains("CRM_LEAD_DETAIL_TAB"), "another entity's tab");
+    assert!(
+        page.contains("&lt;My tab&gt;") && !page.contains("<My tab>"),
+        "titles escaped"
+    );
+}
