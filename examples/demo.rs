@@ -16,7 +16,9 @@ use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
 use b24_widgets::request::HandlerRequest;
 use b24_widgets::rest::{Client, OAuthApp};
-use b24_widgets::server::{app_router, serve_listener, Lifecycle, Preview, WidgetHost};
+use b24_widgets::server::{
+    app_router, escape_html, serve_listener, Lifecycle, Placement, Preview, WidgetHost,
+};
 use b24_widgets::widget::{AsyncWidget, Frame, UpdateError};
 use b24_widgets::{layout, ButtonState, LayoutDto, Textarea, Violations};
 
@@ -152,7 +154,14 @@ pub async fn start(
     )
     .and_then(|b| b.built_in_interface(true))
     .map_err(io)?;
-    let life = Arc::new(Lifecycle::new(store, vec![bind]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
+    // and a tab of the deal card: an iframe page of its own (POST /tab)
+    let tab = PlacementBind::new(
+        "CRM_DEAL_DETAIL_TAB".parse().map_err(io)?,
+        format!("{}/tab", base.replace("127.0.0.1", "localhost")),
+        "Deal summary",
+    )
+    .map_err(io)?;
+    let life = Arc::new(Lifecycle::new(store, vec![bind, tab]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");
@@ -182,7 +191,13 @@ pub async fn start(
         )),
     };
     let host = WidgetHost::open(DealWidget::open);
-    let app = app_router(host, life, preview).merge(b24_widgets::portal::router(portal.clone()));
+    let tab_life = life.clone();
+    let app = app_router(host, life, preview)
+        .route(
+            "/tab",
+            axum::routing::post(move |Placement(request): Placement| summary_tab(tab_life.clone(), request)),
+        )
+        .merge(b24_widgets::portal::router(portal.clone()));
     tokio::spawn(serve_listener(listener, app));
     // the local portal installs the app, as Bitrix24 does: ONAPPINSTALL to /install
     let (form, _) = portal.install_event(&base);
@@ -198,6 +213,41 @@ pub async fn start(
         return Err(io(format!("the local portal could not install the app: {why}")));
     }
     Ok(portal)
+}
+
+/// `POST /tab`: the deal card's tab, an iframe page of the app's own. Verified as every
+/// handler is; it reads the deal over REST and asks the portal for its height.
+async fn summary_tab(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !matches!(life.verify(&request).await, Ok(Ok(()))) {
+        return b24_widgets::server::Error::Forbidden.into_response();
+    }
+    let read = async {
+        let client = Client::from_request(&request)?
+            .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
+            .build()?;
+        client.read(&request).await
+    };
+    let deal = match read.await {
+        Ok(Some(deal)) => deal,
+        Ok(None) => return (axum::http::StatusCode::BAD_REQUEST, "this tab opens on a deal").into_response(),
+        Err(e) => return (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    };
+    let text = |k: &str| escape_html(deal.text(k).unwrap_or_default());
+    axum::response::Html(format!(
+        "<!doctype html><meta charset=\"utf-8\"><body style=\"font:14px sans-serif\">\
+         <h2 data-b24=\"tab-title\">{}</h2><p>{} {} · stage {}</p><p>Opened by {}</p>\
+         <script>(function () {{ var p = (window.name || '').split('|'); var sid = p[2] || '';\
+         var origin = p[0] ? (p[1] === '1' ? 'https://' : 'http://') + p[0] : '*';\
+         window.parent.postMessage('getInitData::tab1:' + sid, origin);\
+         window.parent.postMessage('resizeWindow:' + JSON.stringify({{width: '100%', height: 180}}) + ':tab2:' + sid, origin); }})();</script>",
+        escape_html(deal.title().unwrap_or("(no title)")),
+        text("OPPORTUNITY"),
+        text("CURRENCY_ID"),
+        text("STAGE_ID"),
+        escape_html(request.placement.to_string().as_str()),
+    ))
+    .into_response()
 }
 
 fn io(e: impl std::fmt::Display) -> std::io::Error {

@@ -83,6 +83,22 @@ try {
   await slowA.waitForSelector("body.finished", { timeout: 5000 });
   console.log(`another frame answered in ${answered} ms during a 2 s save`);
 
+  // the local portal: the deal card shows the tab the app bound at install; opening it
+  // posts the family's request into the slider's frame, which asks for its height
+  const portal = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  portal.on("pageerror", (e) => fail("portal page error: " + e.message));
+  await portal.goto(config.demo + "portal/crm/deal/details/1/");
+  await portal.locator('[data-b24-placement="CRM_DEAL_DETAIL_TAB"]').click();
+  const tab = portal.frameLocator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]');
+  await tab.locator('[data-b24="tab-title"]', { hasText: "Website redesign" }).waitFor();
+  await portal.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor();
+  const height = await portal.locator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]').evaluate((f) => f.style.height);
+  if (height !== "180px") fail("resizeWindow not applied: " + height);
+  const requestLog = await (await portal.request.get(config.demo + "portal/requests")).json();
+  const sent = requestLog.find((r) => r.placement === "CRM_DEAL_DETAIL_TAB");
+  if (!sent || sent.fields.AUTH_ID !== "***" || !sent.fields.PLACEMENT_OPTIONS.includes('"ID":"1"')) fail("the request log: " + JSON.stringify(requestLog));
+  await portal.screenshot({ path: `${config.out}/portal-card.png` });
+
   for (const [i, url] of config.examples.entries()) {
     const p = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     await p.goto(url);
