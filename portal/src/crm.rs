@@ -19,6 +19,8 @@ const CLASSIC: &[(&str, u64)] = &[
     ("company", 4),
     ("quote", 7),
     ("activity", 6),
+    // the old invoice, still in the seed's list placements
+    ("invoice", 5),
 ];
 
 /// The types `crm.item.*` serves: smart invoices (31) and the custom type 183.
@@ -102,6 +104,14 @@ impl Crm {
                     json!({"ID": id.to_string(), "OWNER_ID": "1", "OWNER_TYPE_ID": "2", "TYPE_ID": "2",
                     "SUBJECT": format!("Call #{id}"), "COMPLETED": "N", "RESPONSIBLE_ID": "1"}),
                 ),
+            );
+            objects.entry(5).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "ORDER_TOPIC": format!("Old invoice #{id}"), "PRICE": "100.00"})),
+            );
+            objects.entry(14).or_default().insert(
+                id,
+                classic(json!({"ID": id.to_string(), "TITLE": format!("Order #{id}"), "PRICE": "75.00"})),
             );
             objects.entry(31).or_default().insert(
                 id,

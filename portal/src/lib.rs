@@ -272,6 +272,16 @@ impl Portal {
         inner.requests.push(request);
     }
 
+    /// The ids of the first `n` objects of an entity type.
+    pub(crate) fn ids_of(&self, type_id: u64, n: usize) -> Vec<u64> {
+        self.lock()
+            .crm
+            .objects
+            .get(&type_id)
+            .map(|m| m.keys().take(n).copied().collect())
+            .unwrap_or_default()
+    }
+
     /// The handler requests the portal made, tokens masked, oldest first.
     pub fn requests(&self) -> Vec<Value> {
         self.lock().requests.clone()

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use b24_placement::placement::{Entity, Family, KnownPlacement};
+
 use serde_json::{json, Value};
 
 use crate::Portal;
@@ -17,6 +18,10 @@ use crate::Portal;
 pub(crate) fn routes() -> Router<Arc<Portal>> {
     Router::new()
         .route("/portal/crm/{entity}/details/{id}/", get(card))
+        .route("/portal/crm/{entity}/list/", get(list))
+        .route("/portal/crm/{entity}/kanban/", get(kanban))
+        .route("/portal/crm/{entity}/automation/", get(automation))
+        .route("/portal/report/analytics/", get(analytics))
         .route("/portal/open", post(open))
         .route("/portal/requests", get(requests))
 }
@@ -38,56 +43,209 @@ fn host(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-/// Where each family of a card lives, in the order a card shows them.
-const CARD_AREAS: &[(Family, &str)] = &[
-    (Family::DETAIL_TAB, "Tabs of the card"),
-    (Family::DETAIL_TOOLBAR, "The card's top button menu"),
-    (Family::DETAIL_ACTIVITY, "More, above the timeline"),
-    (Family::DOCUMENTGENERATOR_BUTTON, "Document > Extensions"),
-    (
-        Family::ACTIVITY_TIMELINE_MENU,
-        "A timeline record's menu > Extensions",
-    ),
-];
+/// The entity as the portal's paths name it: `deal`, `smart_invoice`, `dynamic_183`.
+fn entity_name(e: Entity) -> String {
+    match e {
+        Entity::DYNAMIC(n) => format!("dynamic_{n}"),
+        other => other.kind().as_str().to_ascii_lowercase(),
+    }
+}
 
-async fn card(State(portal): State<Arc<Portal>>, Path((entity, id)): Path<(String, u64)>) -> Response {
-    let wanted = entity.to_ascii_uppercase();
-    let bound = portal.placements();
-    let mut areas = String::new();
-    for (family, title) in CARD_AREAS {
-        let items: String = bound
-            .iter()
-            .filter_map(|b| {
-                let p: KnownPlacement = b.placement.parse().ok()?;
-                let e = p.entity()?;
-                let name = match e {
-                    Entity::DYNAMIC(n) => format!("TYPE/{n}"),
-                    other => other.kind().as_str().to_owned(),
-                };
-                (p.family() == *family && name == wanted).then(|| {
-                    format!(
-                        "<button type=\"button\" data-b24-placement=\"{}\" data-id=\"{id}\">{}</button>",
-                        escape(&b.placement),
-                        escape(&b.title)
-                    )
-                })
+/// An area of a page: where Bitrix24 puts the placements of some families, for an
+/// entity (`None`: codes without one), the object's id, and whether the user types a
+/// query first (the search and autofill fields).
+struct Area {
+    title: &'static str,
+    families: &'static [Family],
+    entity: Option<String>,
+    id: Option<u64>,
+    query: bool,
+}
+
+fn render_area(bound: &[crate::Bound], area: &Area) -> String {
+    let items: String = bound
+        .iter()
+        .filter_map(|b| {
+            let p: KnownPlacement = b.placement.parse().ok()?;
+            let same_entity = p.entity().map(entity_name) == area.entity
+                // a deal page shows the deals' pipelines code, which has no entity
+                || (p.entity().is_none() && area.entity.as_deref() == Some("deal") && p.family() == Family::FUNNELS_TOOLBAR);
+            (area.families.contains(&p.family()) && same_entity).then(|| {
+                let id = area.id.map(|i| format!(" data-id=\"{i}\"")).unwrap_or_default();
+                let query = if area.query { " data-query=\"field\"" } else { "" };
+                format!(
+                    "<button type=\"button\" data-b24-placement=\"{}\"{id}{query}>{}</button>",
+                    escape(&b.placement),
+                    escape(&b.title)
+                )
             })
-            .collect();
-        if !items.is_empty() {
-            areas.push_str(&format!("<section><h3>{}</h3>{items}</section>", escape(title)));
-        }
+        })
+        .collect();
+    if items.is_empty() {
+        return String::new();
     }
-    if areas.is_empty() {
-        areas = "<p>The app has bound no placement of this card.</p>".into();
+    let field = if area.query {
+        "<input class=\"b24-query\" placeholder=\"Type at least 3 characters\" value=\"Daisy\">"
+    } else {
+        ""
+    };
+    format!("<section><h3>{}</h3>{field}{items}</section>", escape(area.title))
+}
+
+fn page(title: &str, bound: &[crate::Bound], areas: &[Area], extra: &str) -> Response {
+    let mut body: String = areas.iter().map(|a| render_area(bound, a)).collect();
+    if body.is_empty() {
+        body = "<p>The app has bound no placement here.</p>".into();
     }
-    let page = format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{e} #{id}</title><style>{CSS}</style></head><body>\n\
-         <header>Local portal · {e} #{id}</header>\n<main>{areas}</main>\n\
+    Html(format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body>\n\
+         <header>Local portal · {t}</header>\n<main>{extra}{body}</main>\n\
          <div id=\"slider\" hidden><div id=\"slider-title\"></div><button id=\"slider-close\" type=\"button\">Close</button></div>\n\
          <ol id=\"portal-log\"></ol>\n<script>{JS}</script>\n</body></html>\n",
-        e = escape(&wanted),
-    );
-    Html(page).into_response()
+        t = escape(title),
+    ))
+    .into_response()
+}
+
+/// `GET /portal/crm/{entity}/details/{id}/`: a card.
+async fn card(State(portal): State<Arc<Portal>>, Path((entity, id)): Path<(String, u64)>) -> Response {
+    let e = Some(entity.to_ascii_lowercase());
+    let area = |title, families: &'static [Family], query| Area {
+        title,
+        families,
+        entity: e.clone(),
+        id: Some(id),
+        query,
+    };
+    let mut areas = vec![
+        area("Tabs of the card", &[Family::DETAIL_TAB], false),
+        area("The card's top button menu", &[Family::DETAIL_TOOLBAR], false),
+        area("More, above the timeline", &[Family::DETAIL_ACTIVITY], false),
+        area(
+            "Document > Extensions",
+            &[Family::DOCUMENTGENERATOR_BUTTON],
+            false,
+        ),
+        area(
+            "A timeline record's menu > Extensions",
+            &[Family::ACTIVITY_TIMELINE_MENU],
+            false,
+        ),
+    ];
+    // the form's client search, and a company's requisite and bank-detail fields
+    let single = |title, families: &'static [Family]| Area {
+        title,
+        families,
+        entity: None,
+        id: Some(id),
+        query: true,
+    };
+    areas.push(single(
+        "Client search (Contact, Company fields of the form)",
+        &[Family::DETAIL_SEARCH],
+    ));
+    if entity.eq_ignore_ascii_case("company") || entity.eq_ignore_ascii_case("contact") {
+        areas.push(single(
+            "Details: requisite autofill",
+            &[Family::REQUISITE_AUTOCOMPLETE],
+        ));
+        areas.push(single(
+            "Banking details: find details",
+            &[Family::BANK_DETAIL_AUTOCOMPLETE],
+        ));
+    }
+    page(
+        &format!("{} #{id}", entity.to_ascii_uppercase()),
+        &portal.placements(),
+        &areas,
+        "",
+    )
+}
+
+/// `GET /portal/crm/{entity}/list/`: a list, its toolbar and each row's menu.
+async fn list(State(portal): State<Arc<Portal>>, Path(entity): Path<String>) -> Response {
+    let e = entity.to_ascii_lowercase();
+    let type_id = match e.as_str() {
+        "lead" => 1,
+        "deal" => 2,
+        "contact" => 3,
+        "company" => 4,
+        "activity" => 6,
+        "invoice" => 5,
+        "quote" => 7,
+        "order" => 14,
+        "smart_invoice" => 31,
+        other => other
+            .strip_prefix("dynamic_")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+    };
+    let ids = portal.ids_of(type_id, 10);
+    let mut areas = vec![Area {
+        title: "Above the list",
+        families: &[Family::LIST_TOOLBAR],
+        entity: Some(e.clone()),
+        id: None,
+        query: false,
+    }];
+    for id in ids {
+        areas.push(Area {
+            title: "A row's menu",
+            families: &[Family::LIST_MENU],
+            entity: Some(e.clone()),
+            id: Some(id),
+            query: false,
+        });
+    }
+    page(
+        &format!("{} list", e.to_ascii_uppercase()),
+        &portal.placements(),
+        &areas,
+        "",
+    )
+}
+
+/// `GET /portal/crm/{entity}/kanban/` and `/automation/`: the pipelines window and the
+/// automation designer's header.
+async fn kanban(State(portal): State<Arc<Portal>>, Path(entity): Path<String>) -> Response {
+    let e = Some(entity.to_ascii_lowercase());
+    let areas = [Area {
+        title: "Pipelines and tunnels",
+        families: &[Family::FUNNELS_TOOLBAR],
+        entity: e,
+        id: None,
+        query: false,
+    }];
+    page("Pipelines", &portal.placements(), &areas, "")
+}
+
+async fn automation(State(portal): State<Arc<Portal>>, Path(entity): Path<String>) -> Response {
+    let e = Some(entity.to_ascii_lowercase());
+    let areas = [Area {
+        title: "Sales automation header",
+        families: &[Family::ROBOT_DESIGNER_TOOLBAR],
+        entity: e,
+        id: None,
+        query: false,
+    }];
+    page("Automation rules", &portal.placements(), &areas, "")
+}
+
+/// `GET /portal/report/analytics/`: the CRM analytics menu and header, the BI menu.
+async fn analytics(State(portal): State<Arc<Portal>>) -> Response {
+    let area = |title, families: &'static [Family]| Area {
+        title,
+        families,
+        entity: None,
+        id: None,
+        query: false,
+    };
+    let areas = [
+        area("CRM analytics: Applications menu", &[Family::ANALYTICS_MENU]),
+        area("CRM analytics: header", &[Family::ANALYTICS_TOOLBAR]),
+        area("BI analytics", &[Family::BI_ANALYTICS_MENU]),
+    ];
+    page("CRM analytics", &portal.placements(), &areas, "")
 }
 
 /// `POST /portal/open` `{"placement", "id", "query"}`: the request to post into the
@@ -129,7 +287,8 @@ const JS: &str = r#"(function () {
   document.querySelectorAll("[data-b24-placement]").forEach(function (b) {
     b.addEventListener("click", function () {
       fetch("/portal/open", { method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ placement: b.getAttribute("data-b24-placement"), id: b.getAttribute("data-id") }) })
+        body: JSON.stringify({ placement: b.getAttribute("data-b24-placement"), id: b.getAttribute("data-id"),
+          query: b.getAttribute("data-query") ? (b.parentNode.querySelector(".b24-query") || {}).value || "" : "" }) })
         .then(function (r) { return r.json(); })
         .then(function (req) {
           if (frame) frame.remove();
@@ -140,6 +299,7 @@ const JS: &str = r#"(function () {
           slider.appendChild(frame);
           document.getElementById("slider-title").textContent = b.textContent;
           slider.hidden = false;
+          if (req.method === "GET") { frame.src = req.handler; log("opened " + req.placement); return; }
           var form = document.createElement("form");
           form.method = req.method; form.target = frame.name;
           form.action = req.handler + (req.query.length ? "?" + new URLSearchParams(req.query).toString() : "");

@@ -167,3 +167,54 @@ async fn a_card_shows_what_the_app_bound_for_its_entity() {
         "titles escaped"
     );
 }
+
+#[tokio::test]
+async fn every_bound_code_is_on_a_page_where_bitrix24_puts_it() {
+    let portal = Portal::new(Config {
+        per_second: 1e9,
+        burst: 1e9,
+        ..Config::default()
+    });
+    let app = router(portal.clone());
+    let auth = portal.issue_tokens().access_token;
+    let all: Vec<String> = KnownPlacement::all(183).map(|p| p.to_string()).collect();
+    for code in &all {
+        call(
+            &app,
+            "/rest/placement.bind",
+            json!({"auth": auth.expose(), "PLACEMENT": code, "HANDLER": "http://localhost/h", "TITLE": "W"}),
+        )
+        .await;
+    }
+    let entities = [
+        "lead",
+        "deal",
+        "contact",
+        "company",
+        "quote",
+        "smart_invoice",
+        "order",
+        "dynamic_183",
+        "invoice",
+        "activity",
+    ];
+    let mut pages: Vec<String> = vec!["/portal/report/analytics/".into()];
+    for e in entities {
+        pages.push(format!("/portal/crm/{e}/details/1/"));
+        pages.push(format!("/portal/crm/{e}/list/"));
+        pages.push(format!("/portal/crm/{e}/kanban/"));
+        pages.push(format!("/portal/crm/{e}/automation/"));
+    }
+    let mut found = std::collections::BTreeSet::new();
+    for page in &pages {
+        let req = Request::get(page.as_str()).body(Body::empty()).unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        for part in html.split("data-b24-placement=\"").skip(1) {
+            found.insert(part.split('"').next().unwrap().to_owned());
+        }
+    }
+    let missing: Vec<&String> = all.iter().filter(|c| !found.contains(*c)).collect();
+    assert!(missing.is_empty(), "placements on no page: {missing:?}");
+}
