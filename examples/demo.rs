@@ -161,7 +161,15 @@ pub async fn start(
         "Deal summary",
     )
     .map_err(io)?;
-    let life = Arc::new(Lifecycle::new(store, vec![bind, tab]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
+    // and the form's client search, answered from the portal's companies (POST /search)
+    let search = PlacementBind::new(
+        "CRM_DETAIL_SEARCH".parse().map_err(io)?,
+        format!("{}/search", base.replace("127.0.0.1", "localhost")),
+        "Search the demo's companies",
+    )
+    .map_err(io)?;
+    let life =
+        Arc::new(Lifecycle::new(store, vec![bind, tab, search]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");
@@ -192,10 +200,17 @@ pub async fn start(
     };
     let host = WidgetHost::open(DealWidget::open);
     let tab_life = life.clone();
+    let search_life = life.clone();
     let app = app_router(host, life, preview)
         .route(
             "/tab",
             axum::routing::post(move |Placement(request): Placement| summary_tab(tab_life.clone(), request)),
+        )
+        .route(
+            "/search",
+            axum::routing::post(move |Placement(request): Placement| {
+                client_search(search_life.clone(), request)
+            }),
         )
         .merge(b24_widgets::portal::router(portal.clone()));
     tokio::spawn(serve_listener(listener, app));
@@ -246,6 +261,56 @@ async fn summary_tab(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::res
         text("CURRENCY_ID"),
         text("STAGE_ID"),
         escape_html(request.placement.to_string().as_str()),
+    ))
+    .into_response()
+}
+
+/// `POST /search`: the form's client search. The companies whose title holds the query
+/// are sent back with `crmShowFoundEntities`, built with the typed search protocol.
+async fn client_search(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use b24_widgets::request::PlacementOptions;
+    use b24_widgets::search::{FoundEntity, SearchCommand};
+    if !matches!(life.verify(&request).await, Ok(Ok(()))) {
+        return b24_widgets::server::Error::Forbidden.into_response();
+    }
+    let PlacementOptions::Search { search_query, .. } = &request.options else {
+        return (axum::http::StatusCode::BAD_REQUEST, "not a client search").into_response();
+    };
+    let found = async {
+        let client = Client::from_request(&request)?
+            .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
+            .build()?;
+        let answer = client
+            .call(
+                "crm.company.list",
+                serde_json::json!({"filter": {"%TITLE": search_query}}),
+            )
+            .await?;
+        Ok::<_, b24_widgets::rest::Error>(answer.result)
+    };
+    let companies = match found.await {
+        Ok(v) => v.as_array().cloned().unwrap_or_default(),
+        Err(e) => return (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    };
+    let options = companies
+        .iter()
+        .map(|c| {
+            let text = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            FoundEntity::new(format!("company-{}", text("ID")), text("TITLE"))
+        })
+        .collect();
+    let command = SearchCommand::ShowFound(options);
+    // JSON for a <script>: nothing in it can close the element
+    let params = b24_widgets::server::json_for_script(&command.params());
+    axum::response::Html(format!(
+        "<!doctype html><meta charset=\"utf-8\"><p>Searching…</p>\
+         <script type=\"application/json\" id=\"found\">{params}</script>\
+         <script>(function () {{ var p = (window.name || '').split('|'); var sid = p[2] || '';\
+         var origin = p[0] ? (p[1] === '1' ? 'https://' : 'http://') + p[0] : '*';\
+         var params = document.getElementById('found').textContent;\
+         window.parent.postMessage('{name}:' + params + ':s1:' + sid, origin); }})();</script>",
+        name = command.name(),
     ))
     .into_response()
 }

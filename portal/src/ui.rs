@@ -321,6 +321,21 @@ const JS: &str = r#"(function () {
     else if (command === "resizeWindow" && params) { frame.style.height = (params.height || 0) + "px"; }
     else if (command === "setTitle" && params) { document.getElementById("slider-title").textContent = params.title || ""; }
     else if (command === "closeApplication") { slider.hidden = true; }
+    else if (command === "crmShowFoundEntities" && params) {
+      // the search's options, shown under the field that asked, as the form shows them
+      var list = document.getElementById("found") || document.createElement("ul");
+      list.id = "found"; list.textContent = "";
+      (params.data || []).forEach(function (o) {
+        var li = document.createElement("li"); li.setAttribute("data-b24-found", o.id);
+        li.textContent = o.name + (o.phone ? " · " + o.phone : "") + (o.email ? " · " + o.email : "");
+        list.appendChild(li);
+      });
+      if (!(params.data || []).length) { var none = document.createElement("li"); none.textContent = "(the app found nothing: its item is greyed out)"; list.appendChild(none); }
+      var field = document.querySelector(".b24-query"); (field ? field.parentNode : document.body).appendChild(list);
+    }
+    else if (command === "crmShowCreatedEntity" && params) {
+      var f = document.querySelector(".b24-query"); if (f) f.value = params.title || "";
+    }
     else if (command === "reloadData" || command === "openPath" || command === "openApplication") { }
     else { log("ignored, as Bitrix24 ignores it: " + command); }
     log(command + (raw ? " " + raw : ""));

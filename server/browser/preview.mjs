@@ -99,6 +99,13 @@ try {
   if (!sent || sent.fields.AUTH_ID !== "***" || !sent.fields.PLACEMENT_OPTIONS.includes('"ID":"1"')) fail("the request log: " + JSON.stringify(requestLog));
   await portal.screenshot({ path: `${config.out}/portal-card.png` });
 
+  // the form's client search: the app's item runs the search; its options show in the form
+  await portal.locator(".b24-query").fill("dai");
+  await portal.locator('[data-b24-placement="CRM_DETAIL_SEARCH"]').click();
+  await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).waitFor();
+  const searched = (await (await portal.request.get(config.demo + "portal/requests")).json()).find((r) => r.placement === "CRM_DETAIL_SEARCH");
+  if (!searched || !searched.fields.PLACEMENT_OPTIONS.includes('"searchQuery":"dai"')) fail("the search request: " + JSON.stringify(searched));
+
   for (const [i, url] of config.examples.entries()) {
     const p = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     await p.goto(url);
