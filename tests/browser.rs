@@ -40,6 +40,50 @@ async fn serve(app: axum::Router) -> String {
     url
 }
 
+/// A local portal with a deal tab bound to a page that uses the official
+/// `@bitrix24/b24jssdk`: its card's URL. The SDK reads its init data from the portal and
+/// asks it to resize the frame.
+async fn sdk_tab(root: &Path) -> String {
+    use axum::response::{Html, IntoResponse};
+    use axum::routing::{get, post};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let portal = b24_widgets::portal::Portal::new(b24_widgets::portal::Config::default());
+    let sdk_js = std::fs::read_to_string(
+        root.join("server/browser/node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"),
+    )
+    .unwrap();
+    let page = "<!doctype html><meta charset=\"utf-8\"><script src=\"/sdk.js\"></script><body><p data-b24=\"sdk\">starting</p><script>\
+         B24Js.initializeB24Frame().then(function (b24) {\
+           document.querySelector('[data-b24=sdk]').textContent = 'placement ' + b24.placement.title + ' ' + JSON.stringify(b24.placement.options);\
+           return b24.parent.resizeWindow(640, 300);\
+         }).then(function () { document.title = 'resized'; }, function (e) { document.title = 'failed: ' + e; });\
+         </script></body>";
+    let app = b24_widgets::portal::router(portal.clone())
+        .route("/sdk-tab", post(move || async move { Html(page) }))
+        .route(
+            "/sdk.js",
+            get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/javascript")],
+                    sdk_js,
+                )
+                    .into_response()
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let token = portal.issue_tokens().access_token;
+    let bound = reqwest::Client::new()
+        .post(format!("{base}/rest/placement.bind"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"auth": token.expose(), "PLACEMENT": "CRM_DEAL_DETAIL_TAB", "HANDLER": format!("{}/sdk-tab", base.replace("127.0.0.1", "localhost")), "TITLE": "SDK tab"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(bound.status().is_success());
+    format!("{base}/portal/crm/deal/details/1/")
+}
+
 /// The demo, installed into its local portal, on a store of its own: its URL.
 async fn start_demo(save_delay: std::time::Duration) -> String {
     let dir = std::env::temp_dir().join(format!(
@@ -144,9 +188,9 @@ async fn the_preview_in_chromium() {
         examples.push(serve(router(WidgetHost::new(move |_| Show(layout.clone())))).await);
     }
     let sdk = sdk_preview(root).await;
+    let sdk_tab = sdk_tab(root).await;
     let out = root.join("target/browser");
-    let config =
-        serde_json::json!({ "demo": demo, "slow": slow, "examples": examples, "sdk": sdk, "out": out });
+    let config = serde_json::json!({ "demo": demo, "slow": slow, "examples": examples, "sdk": sdk, "sdkTab": sdk_tab, "out": out });
     let run = tokio::task::spawn_blocking(move || {
         Process::new("node")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("server/browser/preview.mjs"))

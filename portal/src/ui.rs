@@ -281,7 +281,7 @@ section h3{margin:4px 0;font-size:13px;color:#525c69}button{margin:4px}\
 /// the frame (named as Bitrix24 names it), and the frame protocol is answered.
 const JS: &str = r#"(function () {
   "use strict";
-  var slider = document.getElementById("slider"), frame = null;
+  var slider = document.getElementById("slider"), frame = null, current = null;
   function log(text) { var li = document.createElement("li"); li.textContent = text; document.getElementById("portal-log").appendChild(li); }
   document.getElementById("slider-close").addEventListener("click", function () { slider.hidden = true; });
   document.querySelectorAll("[data-b24-placement]").forEach(function (b) {
@@ -293,6 +293,8 @@ const JS: &str = r#"(function () {
         .then(function (req) {
           if (frame) frame.remove();
           var q = {}; req.query.forEach(function (p) { q[p[0]] = p[1]; });
+          var f = {}; req.fields.forEach(function (p) { f[p[0]] = p[1]; });
+          current = { query: q, fields: f, placement: req.placement };
           frame = document.createElement("iframe");
           frame.name = (q.DOMAIN || location.host) + "|" + (q.PROTOCOL || "0") + "|" + (q.APP_SID || "");
           frame.setAttribute("data-b24-frame", req.placement);
@@ -317,7 +319,15 @@ const JS: &str = r#"(function () {
     var command = text.slice(0, first), callback = text.slice(before + 1, last), raw = text.slice(first + 1, before), params = null;
     try { params = raw ? JSON.parse(raw) : null; } catch (_) { params = null; }
     var result = {};
-    if (command === "getInitData") result = { LANG: "en", DOMAIN: location.host, PROTOCOL: 0, PLACEMENT: frame.getAttribute("data-b24-frame"), INSTALL: true, FIRST_RUN: false, IS_ADMIN: true };
+    if (command === "getInitData") {
+      // what BX24.js and the official SDK read at start: the request the frame was opened with
+      var c = current || { query: {}, fields: {} }, options = {};
+      try { options = JSON.parse(c.fields.PLACEMENT_OPTIONS || "{}"); } catch (_) { options = {}; }
+      result = { LANG: c.query.LANG || "en", DOMAIN: c.query.DOMAIN || location.host, PROTOCOL: 0, PATH: "/rest",
+        APP_SID: c.query.APP_SID || "", AUTH_ID: c.fields.AUTH_ID || "", AUTH_EXPIRES: Number(c.fields.AUTH_EXPIRES || 0),
+        REFRESH_ID: c.fields.REFRESH_ID || "", MEMBER_ID: c.fields.member_id || "", IS_ADMIN: true, INSTALL: true,
+        FIRST_RUN: false, USER_OPTIONS: {}, APP_OPTIONS: {}, PLACEMENT: c.placement || "", PLACEMENT_OPTIONS: options };
+    }
     else if (command === "resizeWindow" && params) { frame.style.height = (params.height || 0) + "px"; }
     else if (command === "setTitle" && params) { document.getElementById("slider-title").textContent = params.title || ""; }
     else if (command === "closeApplication") { slider.hidden = true; }

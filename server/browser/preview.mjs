@@ -106,6 +106,17 @@ try {
   const searched = (await (await portal.request.get(config.demo + "portal/requests")).json()).find((r) => r.placement === "CRM_DETAIL_SEARCH");
   if (!searched || !searched.fields.PLACEMENT_OPTIONS.includes('"searchQuery":"dai"')) fail("the search request: " + JSON.stringify(searched));
 
+  // an app on the official SDK in a deal tab: it gets its init data and resizes its frame
+  const sdkTab = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  sdkTab.on("pageerror", (e) => fail("sdk tab page error: " + e.message));
+  await sdkTab.goto(config.sdkTab);
+  await sdkTab.locator('[data-b24-placement="CRM_DEAL_DETAIL_TAB"]').click();
+  const sdkFrame = sdkTab.frameLocator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]');
+  await sdkFrame.locator('[data-b24="sdk"]', { hasText: '"ID":"1"' }).waitFor({ timeout: 15000 });
+  await sdkTab.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor({ timeout: 15000 });
+  const sdkHeight = await sdkTab.locator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]').evaluate((f) => f.style.height);
+  if (sdkHeight !== "300px") fail("the SDK's resizeWindow not applied: " + sdkHeight);
+
   for (const [i, url] of config.examples.entries()) {
     const p = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     await p.goto(url);
