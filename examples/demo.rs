@@ -168,8 +168,17 @@ pub async fn start(
         "Search the demo's companies",
     )
     .map_err(io)?;
-    let life =
-        Arc::new(Lifecycle::new(store, vec![bind, tab, search]).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
+    // and one page in every other family, that shows what its handler was sent (POST /echo;
+    // BI_ANALYTICS_MENU is a plain GET)
+    let mut binds = vec![bind, tab, search];
+    let echo_url = format!("{}/echo", base.replace("127.0.0.1", "localhost"));
+    for code in ECHO_PLACEMENTS {
+        binds.push(
+            PlacementBind::new(code.parse().map_err(io)?, echo_url.clone(), "Show the request")
+                .map_err(io)?,
+        );
+    }
+    let life = Arc::new(Lifecycle::new(store, binds).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");
@@ -201,6 +210,7 @@ pub async fn start(
     let host = WidgetHost::open(DealWidget::open);
     let tab_life = life.clone();
     let search_life = life.clone();
+    let echo_life = life.clone();
     let app = app_router(host, life, preview)
         .route(
             "/tab",
@@ -211,6 +221,14 @@ pub async fn start(
             axum::routing::post(move |Placement(request): Placement| {
                 client_search(search_life.clone(), request)
             }),
+        )
+        .route(
+            "/echo",
+            axum::routing::post(move |Placement(request): Placement| echo(echo_life.clone(), request)).get(
+                || async {
+                    axum::response::Html("<p data-b24=\"echo\">BI_ANALYTICS_MENU (a GET, no data)</p>")
+                },
+            ),
         )
         .merge(b24_widgets::portal::router(portal.clone()));
     tokio::spawn(serve_listener(listener, app));
@@ -261,6 +279,37 @@ async fn summary_tab(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::res
         text("CURRENCY_ID"),
         text("STAGE_ID"),
         escape_html(request.placement.to_string().as_str()),
+    ))
+    .into_response()
+}
+
+/// The placements the demo binds to `/echo`, one of every family it has no widget for.
+const ECHO_PLACEMENTS: &[&str] = &[
+    "CRM_DEAL_LIST_MENU",
+    "CRM_DEAL_LIST_TOOLBAR",
+    "CRM_DEAL_DETAIL_TOOLBAR",
+    "CRM_DEAL_DOCUMENTGENERATOR_BUTTON",
+    "CRM_DEAL_ACTIVITY_TIMELINE_MENU",
+    "CRM_DEAL_ROBOT_DESIGNER_TOOLBAR",
+    "CRM_FUNNELS_TOOLBAR",
+    "CRM_ANALYTICS_MENU",
+    "CRM_ANALYTICS_TOOLBAR",
+    "CRM_REQUISITE_AUTOCOMPLETE",
+    "CRM_BANK_DETAIL_AUTOCOMPLETE",
+    "BI_ANALYTICS_MENU",
+];
+
+/// `POST /echo`: shows the placement and options its handler was sent (never a token).
+async fn echo(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !matches!(life.verify(&request).await, Ok(Ok(()))) {
+        return b24_widgets::server::Error::Forbidden.into_response();
+    }
+    axum::response::Html(format!(
+        "<!doctype html><meta charset=\"utf-8\"><p data-b24=\"echo\">{}</p><pre>{}</pre><p>from {}</p>",
+        escape_html(&request.placement.to_string()),
+        escape_html(&request.options.to_json().to_string()),
+        escape_html(request.uri.as_deref().unwrap_or("(no URI)")),
     ))
     .into_response()
 }

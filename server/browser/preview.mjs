@@ -106,6 +106,20 @@ try {
   const searched = (await (await portal.request.get(config.demo + "portal/requests")).json()).find((r) => r.placement === "CRM_DETAIL_SEARCH");
   if (!searched || !searched.fields.PLACEMENT_OPTIONS.includes('"searchQuery":"dai"')) fail("the search request: " + JSON.stringify(searched));
 
+  // every other family, opened from where it lives: its page shows the code it was sent
+  for (const [path, code] of [
+    ["portal/crm/deal/list/", "CRM_DEAL_LIST_MENU"], ["portal/crm/deal/list/", "CRM_DEAL_LIST_TOOLBAR"],
+    ["portal/crm/deal/details/1/", "CRM_DEAL_DETAIL_TOOLBAR"], ["portal/crm/deal/details/1/", "CRM_DEAL_DOCUMENTGENERATOR_BUTTON"],
+    ["portal/crm/deal/details/1/", "CRM_DEAL_ACTIVITY_TIMELINE_MENU"], ["portal/crm/deal/automation/", "CRM_DEAL_ROBOT_DESIGNER_TOOLBAR"],
+    ["portal/crm/deal/kanban/", "CRM_FUNNELS_TOOLBAR"], ["portal/report/analytics/", "CRM_ANALYTICS_MENU"],
+    ["portal/report/analytics/", "CRM_ANALYTICS_TOOLBAR"], ["portal/crm/company/details/1/", "CRM_REQUISITE_AUTOCOMPLETE"],
+    ["portal/crm/company/details/1/", "CRM_BANK_DETAIL_AUTOCOMPLETE"], ["portal/report/analytics/", "BI_ANALYTICS_MENU"],
+  ]) {
+    await portal.goto(config.demo + path);
+    await portal.locator(`[data-b24-placement="${code}"]`).first().click();
+    await portal.frameLocator(`[data-b24-frame="${code}"]`).locator('[data-b24="echo"]', { hasText: code }).waitFor({ timeout: 5000 });
+  }
+
   // an app on the official SDK in a deal tab: it gets its init data and resizes its frame
   const sdkTab = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   sdkTab.on("pageerror", (e) => fail("sdk tab page error: " + e.message));
