@@ -16,6 +16,14 @@
 //! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`.
 
 pub mod crm;
+
+/// The portal's part of a widget's frame in the browser: the renderer of the built-in
+/// interface (LayoutDto) and the frame protocol, used by the app's preview and by the
+/// portal's own cards.
+pub mod assets {
+    pub const PREVIEW_JS: &str = include_str!("../assets/preview.js");
+    pub const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
+}
 mod open;
 pub mod params;
 mod ui;

@@ -97,6 +97,20 @@ fn options(placement: &KnownPlacement, id: Option<u64>, query: &str) -> Value {
     o
 }
 
+/// An app session id: random, as Bitrix24's are (two frames opened in the same second
+/// must not share a name).
+fn app_sid() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let (a, b) = (
+        RandomState::new().hash_one(n),
+        RandomState::new().hash_one((n, crate::unix_now())),
+    );
+    format!("{a:016x}{b:016x}")
+}
+
 impl Portal {
     /// The request the portal makes when a user opens `code` (for the object `id`, with
     /// `query` typed in a search field), served at `host`; recorded in the log. `None`
@@ -131,7 +145,8 @@ impl Portal {
                     ("DOMAIN", host.to_owned()),
                     ("PROTOCOL", "0".to_owned()),
                     ("LANG", "en".to_owned()),
-                    ("APP_SID", format!("{:x}", crate::unix_now())),
+                    // a new one for every frame: the frame is named after it
+                    ("APP_SID", app_sid()),
                 ]),
                 fields: pairs(&[
                     ("AUTH_ID", issued.access_token.expose().to_owned()),

@@ -24,6 +24,19 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/portal/report/analytics/", get(analytics))
         .route("/portal/open", post(open))
         .route("/portal/requests", get(requests))
+        .route(
+            "/portal/assets/preview.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/javascript")],
+                    crate::assets::PREVIEW_JS,
+                )
+            }),
+        )
+        .route(
+            "/portal/assets/preview.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css")], crate::assets::PREVIEW_CSS) }),
+        )
 }
 
 fn escape(text: &str) -> String {
@@ -72,9 +85,15 @@ fn render_area(bound: &[crate::Bound], area: &Area) -> String {
                 || (p.entity().is_none() && area.entity.as_deref() == Some("deal") && p.family() == Family::FUNNELS_TOOLBAR);
             (area.families.contains(&p.family()) && same_entity).then(|| {
                 let id = area.id.map(|i| format!(" data-id=\"{i}\"")).unwrap_or_default();
+                // a DETAIL_ACTIVITY bound with the built-in interface: the card draws it
+                let built_in = if b.options.get("useBuiltInInterface").and_then(Value::as_str) == Some("Y") {
+                    " data-built-in=\"Y\""
+                } else {
+                    ""
+                };
                 let query = if area.query { " data-query=\"field\"" } else { "" };
                 format!(
-                    "<button type=\"button\" data-b24-placement=\"{}\"{id}{query}>{}</button>",
+                    "<button type=\"button\" data-b24-placement=\"{}\"{id}{query}{built_in}>{}</button>",
                     escape(&b.placement),
                     escape(&b.title)
                 )
@@ -99,7 +118,7 @@ fn page(title: &str, bound: &[crate::Bound], areas: &[Area], extra: &str) -> Res
     }
     Html(format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body>\n\
-         <header>Local portal · {t}</header>\n<main>{extra}{body}</main>\n\
+         <header>Local portal · {t}</header>\n<main>{extra}{body}<div id=\"built-in\" hidden></div></main>\n\
          <div id=\"slider\" hidden><div id=\"slider-title\"></div><button id=\"slider-close\" type=\"button\">Close</button></div>\n\
          <ol id=\"portal-log\"></ol>\n<script>{JS}</script>\n</body></html>\n",
         t = escape(title),
@@ -291,6 +310,7 @@ const JS: &str = r#"(function () {
           query: b.getAttribute("data-query") ? (b.parentNode.querySelector(".b24-query") || {}).value || "" : "" }) })
         .then(function (r) { return r.json(); })
         .then(function (req) {
+          if (b.getAttribute("data-built-in") === "Y") { builtIn(req); b.disabled = true; return; }
           if (frame) frame.remove();
           var q = {}; req.query.forEach(function (p) { q[p[0]] = p[1]; });
           var f = {}; req.fields.forEach(function (p) { f[p[0]] = p[1]; });
@@ -311,6 +331,27 @@ const JS: &str = r#"(function () {
         });
     });
   });
+  // the built-in interface: the widget's page runs in a hidden frame, the card draws its
+  // layout (the same renderer as the app's preview)
+  function builtIn(req) {
+    var q = {}; req.query.forEach(function (p) { q[p[0]] = p[1]; });
+    var host = document.getElementById("built-in");
+    host.hidden = false;
+    var css = document.createElement("link"); css.rel = "stylesheet"; css.href = "/portal/assets/preview.css"; document.head.appendChild(css);
+    host.innerHTML = '<div id="card"><div id="layout"></div><div id="buttons"></div></div>' +
+      '<aside><button id="entity-update" type="button">Simulate: saved in the editor</button><ol id="log"></ol></aside>';
+    var widget = document.createElement("iframe");
+    widget.id = "widget"; widget.name = q.DOMAIN + "|" + q.PROTOCOL + "|" + q.APP_SID; widget.hidden = true;
+    host.appendChild(widget);
+    var form = document.createElement("form");
+    form.id = "placement-form"; form.method = "POST"; form.target = widget.name;
+    form.action = req.handler + "?" + new URLSearchParams(req.query).toString();
+    req.fields.forEach(function (p) { var i = document.createElement("input"); i.type = "hidden"; i.name = p[0]; i.value = p[1]; form.appendChild(i); });
+    host.appendChild(form);
+    var script = document.createElement("script"); script.src = "/portal/assets/preview.js"; document.body.appendChild(script);
+    log("opened " + req.placement + " (built-in interface)");
+  }
+
   // the frame protocol: COMMAND:PARAMS:CALLBACK:APP_SID
   window.addEventListener("message", function (e) {
     if (!frame || e.source !== frame.contentWindow) return;

@@ -99,6 +99,14 @@ try {
   if (!sent || sent.fields.AUTH_ID !== "***" || !sent.fields.PLACEMENT_OPTIONS.includes('"ID":"1"')) fail("the request log: " + JSON.stringify(requestLog));
   await portal.screenshot({ path: `${config.out}/portal-card.png` });
 
+  // More above the timeline: the built-in interface, drawn by the card itself
+  await portal.locator("#slider-close").click();
+  await portal.locator('[data-b24-placement="CRM_DEAL_DETAIL_ACTIVITY"]').click();
+  await portal.locator('#built-in [data-b24-id="title"]', { hasText: "Website redesign" }).waitFor();
+  await portal.locator('#built-in [data-b24="primaryButton"]').waitFor();
+  await portal.screenshot({ path: `${config.out}/portal-built-in.png` });
+  await portal.goto(config.demo + "portal/crm/deal/details/1/");
+
   // the form's client search: the app's item runs the search; its options show in the form
   await portal.locator(".b24-query").fill("dai");
   await portal.locator('[data-b24-placement="CRM_DETAIL_SEARCH"]').click();

@@ -9,8 +9,7 @@ use b24_placement::request::is_valid_domain;
 
 use crate::escape::escape_html;
 
-const PREVIEW_JS: &str = include_str!("../assets/preview.js");
-const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
+use b24_portal::assets::{PREVIEW_CSS, PREVIEW_JS};
 
 /// Makes the extra fields of a preview's handler request, given the host it is served as.
 pub type PreviewFields = Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>;
