@@ -358,7 +358,14 @@ async fn client_search(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::r
          <script>(function () {{ var p = (window.name || '').split('|'); var sid = p[2] || '';\
          var origin = p[0] ? (p[1] === '1' ? 'https://' : 'http://') + p[0] : '*';\
          var params = document.getElementById('found').textContent;\
-         window.parent.postMessage('{name}:' + params + ':s1:' + sid, origin); }})();</script>",
+         window.parent.postMessage('{name}:' + params + ':s1:' + sid, origin);\
+         window.parent.postMessage('placementBindEvent:' + JSON.stringify({{event: 'onCrmEntityIsNeedToCreate'}}) + ':ev1:' + sid, origin);\
+         window.addEventListener('message', function (e) {{\
+           var text = String(e.data); if (text.indexOf('ev1:') !== 0) return;\
+           var picked = JSON.parse(text.slice(4)).data;\
+           var created = {{entityType: 'company', id: picked.id, title: picked.name}};\
+           window.parent.postMessage('crmShowCreatedEntity:' + JSON.stringify(created) + ':s2:' + sid, origin);\
+         }}); }})();</script>",
         name = command.name(),
     ))
     .into_response()

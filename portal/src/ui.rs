@@ -300,7 +300,7 @@ section h3{margin:4px 0;font-size:13px;color:#525c69}button{margin:4px}\
 /// the frame (named as Bitrix24 names it), and the frame protocol is answered.
 const JS: &str = r#"(function () {
   "use strict";
-  var slider = document.getElementById("slider"), frame = null, current = null;
+  var slider = document.getElementById("slider"), frame = null, current = null, events = {};
   function log(text) { var li = document.createElement("li"); li.textContent = text; document.getElementById("portal-log").appendChild(li); }
   document.getElementById("slider-close").addEventListener("click", function () { slider.hidden = true; });
   document.querySelectorAll("[data-b24-placement]").forEach(function (b) {
@@ -379,6 +379,12 @@ const JS: &str = r#"(function () {
       (params.data || []).forEach(function (o) {
         var li = document.createElement("li"); li.setAttribute("data-b24-found", o.id);
         li.textContent = o.name + (o.phone ? " · " + o.phone : "") + (o.email ? " · " + o.email : "");
+        // picking an option: the portal tells the app, which creates the entity
+        li.addEventListener("click", function () {
+          var cb = events.onCrmEntityIsNeedToCreate;
+          if (cb && frame) frame.contentWindow.postMessage(cb + ":" + JSON.stringify({ appSid: (current && current.query.APP_SID) || "", data: o }), "*");
+          log("onCrmEntityIsNeedToCreate " + o.id);
+        });
         list.appendChild(li);
       });
       if (!(params.data || []).length) { var none = document.createElement("li"); none.textContent = "(the app found nothing: its item is greyed out)"; list.appendChild(none); }
@@ -386,6 +392,10 @@ const JS: &str = r#"(function () {
     }
     else if (command === "crmShowCreatedEntity" && params) {
       var f = document.querySelector(".b24-query"); if (f) f.value = params.title || "";
+    }
+    else if (command === "placementBindEvent" && params && params.event) {
+      // an event the app listens to: answered later, when it happens
+      events[params.event] = callback; log(command + " " + params.event); return;
     }
     else if (command === "reloadData" || command === "openPath" || command === "openApplication") { }
     else { log("ignored, as Bitrix24 ignores it: " + command); }

@@ -111,6 +111,9 @@ try {
   await portal.locator(".b24-query").fill("dai");
   await portal.locator('[data-b24-placement="CRM_DETAIL_SEARCH"]').click();
   await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).waitFor();
+  // picking it: onCrmEntityIsNeedToCreate to the app, crmShowCreatedEntity back into the field
+  await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).click({ position: { x: 5, y: 5 } });
+  await portal.waitForFunction(() => document.querySelector(".b24-query").value === "Daisy Ltd");
   const searched = (await (await portal.request.get(config.demo + "portal/requests")).json()).find((r) => r.placement === "CRM_DETAIL_SEARCH");
   if (!searched || !searched.fields.PLACEMENT_OPTIONS.includes('"searchQuery":"dai"')) fail("the search request: " + JSON.stringify(searched));
 
