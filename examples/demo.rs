@@ -418,6 +418,7 @@ async fn main() {
             .map(|p| p.placement.as_str())
             .collect::<Vec<_>>()
     );
+    println!("Local portal: http://{addr}/portal/crm/deal/details/1/ (lists, cards, analytics: every placement the app bound)");
     let hook = portal.webhook_url(&format!("http://{addr}"));
     println!(
         "Local portal REST: b24 call crm.deal.get '{{\"id\": 1}}' --webhook {}",

@@ -12,7 +12,7 @@
 //!
 //! Methods: `crm.{lead,deal,contact,company,quote,activity}.{get,list}`,
 //! `crm.{lead,deal,contact,company,quote}.update`, `crm.item.{get,list,update}` (smart
-//! invoices 31, custom type 183), `crm.timeline.comment.{add,list}`,
+//! invoices 31, custom type 183), `crm.timeline.comment.{add,list}`, `sale.order.get`,
 //! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`.
 
 pub mod crm;
@@ -414,6 +414,12 @@ impl Portal {
             ))),
             "app.info" => Ok(one(json!({"ID": 1, "CODE": self.config.client_id, "VERSION": 1, "STATUS": "L",
                 "INSTALLED": true, "PAYMENT_EXPIRED": "N", "DAYS": null, "LICENSE": "en_project"}))),
+            // the online store's order (its own method, scope `sale`)
+            "sale.order.get" => {
+                let id = as_id(p.get("id")).filter(|&id| id > 0).ok_or_else(|| Failure::bad("", "ID is not defined or invalid"))?;
+                let order = self.lock().crm.objects.get(&14).and_then(|m| m.get(&id)).cloned();
+                order.map(|o| one(json!({"order": o}))).ok_or_else(|| Failure::bad("", "Not found"))
+            }
             "user.current" => Ok(one(json!({"ID": "1", "NAME": "Anna", "LAST_NAME": "Admin", "ADMIN": true}))),
             m if m.starts_with("crm.") => match self.lock().crm.call(m, p) {
                 Some(r) => r,

@@ -120,7 +120,7 @@ fn page(title: &str, bound: &[crate::Bound], areas: &[Area], extra: &str) -> Res
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body>\n\
          <header>Local portal · {t}</header>\n<main>{extra}{body}<div id=\"built-in\" hidden></div></main>\n\
          <div id=\"slider\" hidden><div id=\"slider-title\"></div><button id=\"slider-close\" type=\"button\">Close</button></div>\n\
-         <ol id=\"portal-log\"></ol>\n<script>{JS}</script>\n</body></html>\n",
+         <ol id=\"portal-log\"></ol>\n<h3>The last handler request (tokens masked)</h3><pre id=\"portal-request\" data-b24=\"request\"></pre>\n<script>{JS}</script>\n</body></html>\n",
         t = escape(title),
     ))
     .into_response()
@@ -301,6 +301,11 @@ section h3{margin:4px 0;font-size:13px;color:#525c69}button{margin:4px}\
 const JS: &str = r#"(function () {
   "use strict";
   var slider = document.getElementById("slider"), frame = null, current = null, events = {};
+  function showRequest() {
+    fetch("/portal/requests").then(function (r) { return r.json(); }).then(function (all) {
+      document.getElementById("portal-request").textContent = JSON.stringify(all[all.length - 1] || null, null, 2);
+    });
+  }
   function log(text) { var li = document.createElement("li"); li.textContent = text; document.getElementById("portal-log").appendChild(li); }
   document.getElementById("slider-close").addEventListener("click", function () { slider.hidden = true; });
   document.querySelectorAll("[data-b24-placement]").forEach(function (b) {
@@ -328,6 +333,7 @@ const JS: &str = r#"(function () {
           req.fields.forEach(function (p) { var i = document.createElement("input"); i.type = "hidden"; i.name = p[0]; i.value = p[1]; form.appendChild(i); });
           document.body.appendChild(form); form.submit(); form.remove();
           log("opened " + req.placement);
+          showRequest();
         });
     });
   });

@@ -521,3 +521,11 @@ async fn operation_time_limit_comes_with_the_reset_time_the_portal_last_gave() {
         "not retried: the portal said when"
     );
 }
+
+#[tokio::test]
+async fn an_order_is_read_with_its_own_method() {
+    let (base, portal) = serve(quick()).await;
+    let client = oauth(&base, &portal).build().unwrap();
+    let order = client.get(Entity::ORDER, 2).await.unwrap();
+    assert_eq!(order.title(), Some("Order #2"));
+}

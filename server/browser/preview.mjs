@@ -97,6 +97,7 @@ try {
   const requestLog = await (await portal.request.get(config.demo + "portal/requests")).json();
   const sent = requestLog.find((r) => r.placement === "CRM_DEAL_DETAIL_TAB");
   if (!sent || sent.fields.AUTH_ID !== "***" || !sent.fields.PLACEMENT_OPTIONS.includes('"ID":"1"')) fail("the request log: " + JSON.stringify(requestLog));
+  await portal.locator('[data-b24="request"]', { hasText: '"AUTH_ID": "***"' }).waitFor();
   await portal.screenshot({ path: `${config.out}/portal-card.png` });
 
   // More above the timeline: the built-in interface, drawn by the card itself
