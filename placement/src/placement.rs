@@ -7,10 +7,31 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Where a placement is, without its entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(non_camel_case_types)]
-pub enum Family {
+/// Declares [`Family`] once: its variants, [`Family::ALL`] in this order and
+/// [`Family::as_str`] from the variant's name.
+macro_rules! families {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Where a placement is, without its entity.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types)]
+        pub enum Family {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Family {
+            pub const ALL: [Family; [$(Family::$name),*].len()] = [$(Family::$name),*];
+
+            /// The family as in a code and in `b24-layout placement` output.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Family::$name => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+families! {
     LIST_MENU,
     LIST_TOOLBAR,
     DETAIL_TAB,
@@ -33,40 +54,87 @@ pub enum Family {
     BI_ANALYTICS_MENU,
 }
 
-/// The kind of CRM object a placement is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(non_camel_case_types)]
-pub enum EntityKind {
-    LEAD,
-    CONTACT,
-    COMPANY,
-    DEAL,
-    INVOICE,
-    SMART_INVOICE,
-    QUOTE,
-    ACTIVITY,
-    ORDER,
-    DYNAMIC,
+/// Declares the CRM object types once, each with its entityTypeId: [`Entity`] (with a
+/// custom type's number), [`EntityKind`] (without it), the conversions between them, the
+/// names and the parser of a code's entity part.
+macro_rules! entities {
+    ($($(#[$doc:meta])* $name:ident = $type_id:literal,)*) => {
+        /// The kind of CRM object a placement is for.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types)]
+        pub enum EntityKind {
+            $($name,)*
+            DYNAMIC,
+        }
+
+        /// A CRM object type: a fixed one, or a custom (smart process) type with its
+        /// entityTypeId.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types)]
+        pub enum Entity {
+            $($(#[$doc])* $name,)*
+            /// A custom type, by its numeric entityTypeId (`CRM_DYNAMIC_183_...`).
+            DYNAMIC(u32),
+        }
+
+        impl Entity {
+            pub fn kind(self) -> EntityKind {
+                match self {
+                    $(Entity::$name => EntityKind::$name,)*
+                    Entity::DYNAMIC(_) => EntityKind::DYNAMIC,
+                }
+            }
+
+            /// Bitrix24's entityTypeId: lead 1, deal 2, contact 3, company 4, old invoice 5,
+            /// activity 6, quote 7, order 14, smart invoice 31, a custom type its own number.
+            pub fn entity_type_id(self) -> u32 {
+                match self {
+                    $(Entity::$name => $type_id,)*
+                    Entity::DYNAMIC(n) => n,
+                }
+            }
+        }
+
+        impl EntityKind {
+            /// The entity of this kind; `dynamic` is the entityTypeId of a DYNAMIC one.
+            pub fn entity(self, dynamic: u32) -> Entity {
+                match self {
+                    $(EntityKind::$name => Entity::$name,)*
+                    EntityKind::DYNAMIC => Entity::DYNAMIC(dynamic),
+                }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(EntityKind::$name => stringify!($name),)*
+                    EntityKind::DYNAMIC => "DYNAMIC",
+                }
+            }
+        }
+
+        /// The entity part of a code: a fixed name or `DYNAMIC_<n>`.
+        fn parse_entity(s: &str) -> Option<Entity> {
+            match s {
+                $(stringify!($name) => Some(Entity::$name),)*
+                _ => parse_dynamic(s),
+            }
+        }
+    };
 }
 
-/// A CRM object type: a fixed one, or a custom (smart process) type with its entityTypeId.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(non_camel_case_types)]
-pub enum Entity {
-    LEAD,
-    CONTACT,
-    COMPANY,
-    DEAL,
+entities! {
+    LEAD = 1,
+    CONTACT = 3,
+    COMPANY = 4,
+    DEAL = 2,
     /// The old invoice.
-    INVOICE,
-    SMART_INVOICE,
+    INVOICE = 5,
+    SMART_INVOICE = 31,
     /// An estimate.
-    QUOTE,
-    ACTIVITY,
+    QUOTE = 7,
+    ACTIVITY = 6,
     /// An order of the online store.
-    ORDER,
-    /// A custom type, by its numeric entityTypeId (`CRM_DYNAMIC_183_...`).
-    DYNAMIC(u32),
+    ORDER = 14,
 }
 
 /// The REST scope an app needs for a placement.
@@ -122,45 +190,6 @@ pub enum OptionsShape {
 use EntityKind as K;
 
 impl Family {
-    pub const ALL: [Family; 15] = [
-        Family::LIST_MENU,
-        Family::LIST_TOOLBAR,
-        Family::DETAIL_TAB,
-        Family::DETAIL_ACTIVITY,
-        Family::DETAIL_TOOLBAR,
-        Family::ACTIVITY_TIMELINE_MENU,
-        Family::DOCUMENTGENERATOR_BUTTON,
-        Family::ROBOT_DESIGNER_TOOLBAR,
-        Family::FUNNELS_TOOLBAR,
-        Family::ANALYTICS_MENU,
-        Family::ANALYTICS_TOOLBAR,
-        Family::DETAIL_SEARCH,
-        Family::REQUISITE_AUTOCOMPLETE,
-        Family::BANK_DETAIL_AUTOCOMPLETE,
-        Family::BI_ANALYTICS_MENU,
-    ];
-
-    /// The family as in a code and in `b24-layout placement` output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::LIST_MENU => "LIST_MENU",
-            Family::LIST_TOOLBAR => "LIST_TOOLBAR",
-            Family::DETAIL_TAB => "DETAIL_TAB",
-            Family::DETAIL_ACTIVITY => "DETAIL_ACTIVITY",
-            Family::DETAIL_TOOLBAR => "DETAIL_TOOLBAR",
-            Family::ACTIVITY_TIMELINE_MENU => "ACTIVITY_TIMELINE_MENU",
-            Family::DOCUMENTGENERATOR_BUTTON => "DOCUMENTGENERATOR_BUTTON",
-            Family::ROBOT_DESIGNER_TOOLBAR => "ROBOT_DESIGNER_TOOLBAR",
-            Family::FUNNELS_TOOLBAR => "FUNNELS_TOOLBAR",
-            Family::ANALYTICS_MENU => "ANALYTICS_MENU",
-            Family::ANALYTICS_TOOLBAR => "ANALYTICS_TOOLBAR",
-            Family::DETAIL_SEARCH => "DETAIL_SEARCH",
-            Family::REQUISITE_AUTOCOMPLETE => "REQUISITE_AUTOCOMPLETE",
-            Family::BANK_DETAIL_AUTOCOMPLETE => "BANK_DETAIL_AUTOCOMPLETE",
-            Family::BI_ANALYTICS_MENU => "BI_ANALYTICS_MENU",
-        }
-    }
-
     /// The entities the docs list for this family; empty for the single codes.
     pub fn entities(self) -> &'static [EntityKind] {
         match self {
@@ -279,73 +308,6 @@ impl Family {
             Family::DETAIL_SEARCH => OptionsShape::Search,
             Family::REQUISITE_AUTOCOMPLETE | Family::BANK_DETAIL_AUTOCOMPLETE => OptionsShape::Query,
             _ => OptionsShape::None,
-        }
-    }
-}
-
-impl Entity {
-    pub fn kind(self) -> EntityKind {
-        match self {
-            Entity::LEAD => K::LEAD,
-            Entity::CONTACT => K::CONTACT,
-            Entity::COMPANY => K::COMPANY,
-            Entity::DEAL => K::DEAL,
-            Entity::INVOICE => K::INVOICE,
-            Entity::SMART_INVOICE => K::SMART_INVOICE,
-            Entity::QUOTE => K::QUOTE,
-            Entity::ACTIVITY => K::ACTIVITY,
-            Entity::ORDER => K::ORDER,
-            Entity::DYNAMIC(_) => K::DYNAMIC,
-        }
-    }
-
-    /// Bitrix24's entityTypeId: lead 1, deal 2, contact 3, company 4, old invoice 5,
-    /// activity 6, quote 7, order 14, smart invoice 31, a custom type its own number.
-    pub fn entity_type_id(self) -> u32 {
-        match self {
-            Entity::LEAD => 1,
-            Entity::DEAL => 2,
-            Entity::CONTACT => 3,
-            Entity::COMPANY => 4,
-            Entity::INVOICE => 5,
-            Entity::ACTIVITY => 6,
-            Entity::QUOTE => 7,
-            Entity::ORDER => 14,
-            Entity::SMART_INVOICE => 31,
-            Entity::DYNAMIC(n) => n,
-        }
-    }
-}
-
-impl EntityKind {
-    /// The entity of this kind; `dynamic` is the entityTypeId of a DYNAMIC one.
-    pub fn entity(self, dynamic: u32) -> Entity {
-        match self {
-            K::LEAD => Entity::LEAD,
-            K::CONTACT => Entity::CONTACT,
-            K::COMPANY => Entity::COMPANY,
-            K::DEAL => Entity::DEAL,
-            K::INVOICE => Entity::INVOICE,
-            K::SMART_INVOICE => Entity::SMART_INVOICE,
-            K::QUOTE => Entity::QUOTE,
-            K::ACTIVITY => Entity::ACTIVITY,
-            K::ORDER => Entity::ORDER,
-            K::DYNAMIC => Entity::DYNAMIC(dynamic),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            K::LEAD => "LEAD",
-            K::CONTACT => "CONTACT",
-            K::COMPANY => "COMPANY",
-            K::DEAL => "DEAL",
-            K::INVOICE => "INVOICE",
-            K::SMART_INVOICE => "SMART_INVOICE",
-            K::QUOTE => "QUOTE",
-            K::ACTIVITY => "ACTIVITY",
-            K::ORDER => "ORDER",
-            K::DYNAMIC => "DYNAMIC",
         }
     }
 }
@@ -472,26 +434,13 @@ impl fmt::Display for Placement {
     }
 }
 
-fn parse_entity(s: &str) -> Option<Entity> {
-    Some(match s {
-        "LEAD" => Entity::LEAD,
-        "CONTACT" => Entity::CONTACT,
-        "COMPANY" => Entity::COMPANY,
-        "DEAL" => Entity::DEAL,
-        "INVOICE" => Entity::INVOICE,
-        "SMART_INVOICE" => Entity::SMART_INVOICE,
-        "QUOTE" => Entity::QUOTE,
-        "ACTIVITY" => Entity::ACTIVITY,
-        "ORDER" => Entity::ORDER,
-        _ => {
-            let digits = s.strip_prefix("DYNAMIC_")?;
-            // no sign, no leading zero: the code must print back as it came
-            if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            Entity::DYNAMIC(digits.parse().ok()?)
-        }
-    })
+fn parse_dynamic(s: &str) -> Option<Entity> {
+    let digits = s.strip_prefix("DYNAMIC_")?;
+    // no sign, no leading zero: the code must print back as it came
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(Entity::DYNAMIC(digits.parse().ok()?))
 }
 
 impl KnownPlacement {
@@ -598,6 +547,47 @@ mod tests {
         let p = KnownPlacement::parse("CRM_DYNAMIC_183_DETAIL_TAB").unwrap();
         assert_eq!(p.entity().unwrap().entity_type_id(), 183);
         assert_eq!(p.scope(), Scope::Crm);
+    }
+
+    #[test]
+    fn every_placement_prints_and_parses_back_with_its_entity_type_id() {
+        let mut seen = 0;
+        for p in KnownPlacement::all(183) {
+            assert_eq!(KnownPlacement::parse(&p.to_string()), Some(p), "{p}");
+            seen += 1;
+        }
+        assert!(seen > 60, "only {seen} placements");
+        let ids: Vec<(EntityKind, u32)> = [
+            Entity::LEAD,
+            Entity::DEAL,
+            Entity::CONTACT,
+            Entity::COMPANY,
+            Entity::INVOICE,
+            Entity::ACTIVITY,
+            Entity::QUOTE,
+            Entity::ORDER,
+            Entity::SMART_INVOICE,
+        ]
+        .into_iter()
+        .map(|e| (e.kind(), e.entity_type_id()))
+        .collect();
+        use EntityKind as E;
+        let docs = [
+            (E::LEAD, 1),
+            (E::DEAL, 2),
+            (E::CONTACT, 3),
+            (E::COMPANY, 4),
+            (E::INVOICE, 5),
+            (E::ACTIVITY, 6),
+            (E::QUOTE, 7),
+            (E::ORDER, 14),
+            (E::SMART_INVOICE, 31),
+        ];
+        assert_eq!(ids, docs);
+        for (kind, id) in docs {
+            assert_eq!(kind.entity(0).entity_type_id(), id);
+            assert_eq!(parse_entity(kind.as_str()), Some(kind.entity(0)));
+        }
     }
 
     #[test]
