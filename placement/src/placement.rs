@@ -112,11 +112,14 @@ macro_rules! entities {
             }
         }
 
-        /// The entity part of a code: a fixed name or `DYNAMIC_<n>`.
-        fn parse_entity(s: &str) -> Option<Entity> {
-            match s {
-                $(stringify!($name) => Some(Entity::$name),)*
-                _ => parse_dynamic(s),
+        impl Entity {
+            /// The entity a code's entity part names: `DEAL`, `SMART_INVOICE`,
+            /// `DYNAMIC_183` (upper case, no leading zero, as in a code).
+            pub fn parse(name: &str) -> Option<Entity> {
+                match name {
+                    $(stringify!($name) => Some(Entity::$name),)*
+                    _ => parse_dynamic(name),
+                }
             }
         }
     };
@@ -464,7 +467,7 @@ impl KnownPlacement {
                 return None;
             }
             let entity = rest.strip_suffix(family.as_str())?.strip_suffix('_')?;
-            KnownPlacement::new(family, Some(parse_entity(entity)?)).ok()
+            KnownPlacement::new(family, Some(Entity::parse(entity)?)).ok()
         })
     }
 }
@@ -586,7 +589,7 @@ mod tests {
         assert_eq!(ids, docs);
         for (kind, id) in docs {
             assert_eq!(kind.entity(0).entity_type_id(), id);
-            assert_eq!(parse_entity(kind.as_str()), Some(kind.entity(0)));
+            assert_eq!(Entity::parse(kind.as_str()), Some(kind.entity(0)));
         }
     }
 

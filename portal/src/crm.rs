@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use b24_placement::placement::Entity;
 use serde_json::{json, Map, Value};
 
 use crate::params::{as_id, as_int};
@@ -12,15 +13,15 @@ use crate::Failure;
 pub const PAGE: usize = 50;
 
 /// The classic entities and their `crm.<name>.*` methods, with their entityTypeId.
-const CLASSIC: &[(&str, u64)] = &[
-    ("lead", 1),
-    ("deal", 2),
-    ("contact", 3),
-    ("company", 4),
-    ("quote", 7),
-    ("activity", 6),
+const CLASSIC: &[Entity] = &[
+    Entity::LEAD,
+    Entity::DEAL,
+    Entity::CONTACT,
+    Entity::COMPANY,
+    Entity::QUOTE,
+    Entity::ACTIVITY,
     // the old invoice, still in the seed's list placements
-    ("invoice", 5),
+    Entity::INVOICE,
 ];
 
 /// The types `crm.item.*` serves: smart invoices (31) and the custom type 183.
@@ -149,11 +150,16 @@ impl Crm {
             ["crm", "timeline", "comment", "add"] => self.comment_add(p).map(Listed::one),
             ["crm", "timeline", "comment", "list"] => self.comment_list(p),
             ["crm", name, op] => {
-                let (_, type_id) = CLASSIC.iter().find(|(n, _)| n == name)?;
+                let type_id = u64::from(
+                    CLASSIC
+                        .iter()
+                        .find(|e| e.kind().as_str().eq_ignore_ascii_case(name))?
+                        .entity_type_id(),
+                );
                 match *op {
-                    "get" => self.get(*type_id, p).map(Listed::one),
-                    "list" => self.list(*type_id, p, false),
-                    "update" if *type_id != 6 => self.update(*type_id, p).map(Listed::one),
+                    "get" => self.get(type_id, p).map(Listed::one),
+                    "list" => self.list(type_id, p, false),
+                    "update" if type_id != 6 => self.update(type_id, p).map(Listed::one),
                     _ => return None,
                 }
             }
@@ -201,7 +207,11 @@ impl Crm {
                 "Entity type `Invoice` is not supported",
             ));
         }
-        if ITEM_TYPES.contains(&t) || CLASSIC.iter().any(|(_, id)| *id == t && t != 6) {
+        if ITEM_TYPES.contains(&t)
+            || CLASSIC
+                .iter()
+                .any(|e| u64::from(e.entity_type_id()) == t && t != 6)
+        {
             Ok(t)
         } else {
             Err(Failure::bad("NOT_FOUND", "SPA not found"))
@@ -433,16 +443,10 @@ fn camel(upper: &str) -> String {
     out
 }
 
-/// The entityTypeId of a timeline ENTITY_TYPE (`deal`, `dynamic_183`).
-fn type_id_of(name: &str) -> Option<u64> {
-    let name = name.to_ascii_lowercase();
-    if let Some(n) = name.strip_prefix("dynamic_") {
-        return n.parse().ok();
-    }
-    match name.as_str() {
-        "smart_invoice" => Some(31),
-        other => CLASSIC.iter().find(|(n, _)| *n == other).map(|(_, id)| *id),
-    }
+/// The entityTypeId an entity name stands for, in any case: `deal`, `smart_invoice`,
+/// `dynamic_183` (a timeline's ENTITY_TYPE, a page's address).
+pub(crate) fn type_id_of(name: &str) -> Option<u64> {
+    Entity::parse(&name.to_ascii_uppercase()).map(|e| u64::from(e.entity_type_id()))
 }
 
 /// Whether `row` passes `filter`: `FIELD` / `=FIELD` equal, `!FIELD` not equal,
@@ -496,4 +500,25 @@ fn split_op(key: &str) -> (&str, &str) {
         }
     }
     ("", key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_id_of;
+
+    #[test]
+    fn entity_names_give_the_placement_tables_type_ids() {
+        for (name, id) in [
+            ("deal", Some(2)),
+            ("LEAD", Some(1)),
+            ("smart_invoice", Some(31)),
+            ("order", Some(14)),
+            ("dynamic_183", Some(183)),
+            ("dynamic_0183", None),
+            ("dynamic_", None),
+            ("deals", None),
+        ] {
+            assert_eq!(type_id_of(name), id, "{name}");
+        }
+    }
 }

@@ -184,21 +184,7 @@ async fn card(State(portal): State<Arc<Portal>>, Path((entity, id)): Path<(Strin
 /// `GET /portal/crm/{entity}/list/`: a list, its toolbar and each row's menu.
 async fn list(State(portal): State<Arc<Portal>>, Path(entity): Path<String>) -> Response {
     let e = entity.to_ascii_lowercase();
-    let type_id = match e.as_str() {
-        "lead" => 1,
-        "deal" => 2,
-        "contact" => 3,
-        "company" => 4,
-        "activity" => 6,
-        "invoice" => 5,
-        "quote" => 7,
-        "order" => 14,
-        "smart_invoice" => 31,
-        other => other
-            .strip_prefix("dynamic_")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0),
-    };
+    let type_id = crate::crm::type_id_of(&e).unwrap_or(0);
     let ids = portal.ids_of(type_id, 10);
     let mut areas = vec![Area {
         title: "Above the list",

@@ -17,12 +17,17 @@ impl SqliteStore {
             what: "opening the SQLite store",
             message,
         };
-        if path != ":memory:" && !std::path::Path::new(path).exists() {
-            let mut options = std::fs::OpenOptions::new();
+        if path != ":memory:" {
+            // created here, owner-only, unless it is there already; off the async workers
+            let mut options = tokio::fs::OpenOptions::new();
             options.create_new(true).write(true);
             #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(path).map_err(|e| fail(format!("{path}: {e}")))?;
+            options.mode(0o600);
+            match options.open(path).await {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(fail(format!("{path}: {e}"))),
+            }
         }
         let connect = SqliteConnectOptions::new()
             .filename(path)
