@@ -81,6 +81,27 @@ macro_rules! block_types {
                 } )* }
             }
 
+            /// The blocks this block holds (its field's wire name, its container's rules) (a section, a
+            /// list, a line of blocks); `None` for the others.
+            pub fn children(&self) -> Option<(&'static str, &'static schema::Nest, &Blocks)> {
+                match self { $( Block::$wire(p) => p.held_blocks(), )* }
+            }
+
+            /// [`children`](Self::children), to change them.
+            pub fn children_mut(&mut self) -> Option<(&'static str, &'static schema::Nest, &mut Blocks)> {
+                match self { $( Block::$wire(p) => p.held_blocks_mut(), )* }
+            }
+
+            /// The properties as a JSON object, in the order they were set.
+            pub fn properties_json(&self) -> serde_json::Map<String, Value> {
+                let value = match self { $( Block::$wire(p) => serde_json::to_value(p), )* };
+                match value {
+                    Ok(Value::Object(map)) => map,
+                    // a wire struct serializes as a map, always
+                    _ => serde_json::Map::new(),
+                }
+            }
+
             /// The containers this block's type may stand in (bits of `Nest::bit`).
             pub fn inside(&self) -> u8 {
                 match self { $( Block::$wire(_) => 0 $(| schema::$place.bit)*, )* }

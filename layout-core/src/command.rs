@@ -40,21 +40,7 @@ impl ItemState {
     /// has no `bold`, so that does not compile.)
     #[must_use]
     pub fn properties(mut self, properties: impl Into<Block>) -> Self {
-        let value = match properties.into() {
-            Block::text(p) => serde_json::to_value(p),
-            Block::link(p) => serde_json::to_value(p),
-            Block::withTitle(p) => serde_json::to_value(p),
-            Block::lineOfBlocks(p) => serde_json::to_value(p),
-            Block::dropdownMenu(p) => serde_json::to_value(p),
-            Block::input(p) => serde_json::to_value(p),
-            Block::textarea(p) => serde_json::to_value(p),
-            Block::select(p) => serde_json::to_value(p),
-            Block::list(p) => serde_json::to_value(p),
-            Block::section(p) => serde_json::to_value(p),
-        };
-        if let Ok(Value::Object(map)) = value {
-            self.properties = Some(map);
-        }
+        self.properties = Some(properties.into().properties_json());
         self
     }
 }
@@ -305,6 +291,44 @@ impl Command {
     }
 }
 
+/// One of the two buttons at the bottom of the built-in interface: the one type the
+/// mirror, the server's gate of clicks and the bridge name a button by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Button {
+    Primary,
+    Secondary,
+}
+
+impl Button {
+    /// Both, in the order of the layout's keys.
+    pub const BOTH: [Button; 2] = [Button::Primary, Button::Secondary];
+
+    /// The layout's key: `primaryButton` / `secondaryButton`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Button::Primary => "primaryButton",
+            Button::Secondary => "secondaryButton",
+        }
+    }
+
+    /// 0 for the primary button, 1 for the secondary: an index into per-button arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Button::Primary => 0,
+            Button::Secondary => 1,
+        }
+    }
+}
+
+/// The event names of the frame's callbacks, as the bridge sends them in `kind`.
+pub const EVENT_KINDS: &[&str] = &[
+    "layoutEvent",
+    "valueChange",
+    "primaryButtonClick",
+    "secondaryButtonClick",
+    "entityUpdate",
+];
+
 /// What the frame sends to a bound callback.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -325,6 +349,43 @@ pub enum Event {
 }
 
 impl Event {
+    /// The button a click is on.
+    pub fn button(&self) -> Option<Button> {
+        match self {
+            Event::PrimaryButtonClick => Some(Button::Primary),
+            Event::SecondaryButtonClick => Some(Button::Secondary),
+            _ => None,
+        }
+    }
+
+    /// Reads an event as the bridge posts it: the callback's name in `kind` (one of
+    /// [`EVENT_KINDS`]) beside what the frame sent (`id`, `value`).
+    pub fn from_bridge(event: &Value) -> Result<Event, CommandError> {
+        let kind = match event.get("kind") {
+            Some(Value::String(k)) => k.as_str(),
+            Some(other) => return Err(cerr(format!("`kind` must be a string, found {other}"))),
+            None => {
+                return Err(cerr(format!(
+                    "the event has no `kind`; one of: {}",
+                    EVENT_KINDS.join(", ")
+                )))
+            }
+        };
+        let binding = match kind {
+            "layoutEvent" => Binding::LayoutEvent(None),
+            "valueChange" => Binding::ValueChange(None),
+            "primaryButtonClick" => Binding::PrimaryButtonClick,
+            "secondaryButtonClick" => Binding::SecondaryButtonClick,
+            "entityUpdate" => Binding::EntityUpdate,
+            other => {
+                let help = did_you_mean(other, EVENT_KINDS.iter().copied())
+                    .unwrap_or_else(|| format!("one of: {}", EVENT_KINDS.join(", ")));
+                return Err(cerr(format!("unknown event kind `{other}`; {help}")));
+            }
+        };
+        Event::from_frame(&binding, event)
+    }
+
     /// Reads what the frame sent to the callback registered by `binding`.
     pub fn from_frame(binding: &Binding, payload: &Value) -> Result<Event, CommandError> {
         let id_value = || -> Result<(String, String), CommandError> {
@@ -359,6 +420,45 @@ impl Event {
 mod tests {
     use super::*;
     use crate::blocks::Input;
+
+    #[test]
+    fn the_bridge_s_events_are_read_by_kind() {
+        let read = |v: Value| Event::from_bridge(&v).map_err(|e| e.message);
+        assert_eq!(
+            read(json!({"kind": "primaryButtonClick"})),
+            Ok(Event::PrimaryButtonClick)
+        );
+        assert_eq!(
+            read(json!({"kind": "valueChange", "id": "email", "value": "a@b"})),
+            Ok(Event::ValueChange {
+                id: "email".into(),
+                value: "a@b".into()
+            })
+        );
+        assert_eq!(
+            read(json!({"kind": "layoutEvent", "id": "more", "value": "open"})),
+            Ok(Event::Layout {
+                id: "more".into(),
+                value: "open".into()
+            })
+        );
+        assert_eq!(read(json!({"kind": "entityUpdate"})), Ok(Event::EntityUpdate));
+        assert_eq!(
+            read(json!({"kind": "primaryButonClick"})),
+            Err("unknown event kind `primaryButonClick`; did you mean `primaryButtonClick`?".into())
+        );
+        assert!(read(json!({})).unwrap_err().contains("no `kind`"));
+        assert!(read(json!({"kind": "valueChange"}))
+            .unwrap_err()
+            .contains("no `id`"));
+        for (kind, button) in [
+            ("primaryButtonClick", Some(Button::Primary)),
+            ("secondaryButtonClick", Some(Button::Secondary)),
+            ("entityUpdate", None),
+        ] {
+            assert_eq!(read(json!({"kind": kind})).unwrap().button(), button);
+        }
+    }
 
     #[test]
     fn commands_serialize_as_the_frame_expects() {

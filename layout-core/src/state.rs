@@ -3,15 +3,15 @@
 //! depth, properties merged shallowly), with the rules of the table checked after every
 //! change. A refused command changes nothing.
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
+use crate::blocks::{Blocks, ContentBlockDto};
 use crate::check::check_block;
-use crate::command::{Binding, ButtonPatch, Command, Event};
+use crate::command::{Binding, Button, ButtonPatch, Command, Event};
+use crate::enums::ButtonState;
 use crate::layout::LayoutDto;
 use crate::pointer::join;
-use crate::schema::{self, block_spec, did_you_mean, Kind, Nest};
+use crate::schema::{self, block_spec, did_you_mean, Nest};
 use crate::violation::Violations;
 use crate::wire::FromWire;
 
@@ -47,139 +47,179 @@ fn a_block(block_type: &str) -> String {
     format!("{a} `{block_type}` block")
 }
 
-/// Where a block stands: the keys from the root to it, and what its container takes.
+/// Where a block stands: its index in each container from the layout's `blocks` down,
+/// the keys of its JSON pointer, and what its container takes.
 #[derive(Clone, Debug)]
 struct Place {
-    path: Vec<String>,
+    indices: Vec<usize>,
+    keys: Vec<String>,
     nest: &'static Nest,
 }
 
 impl Place {
     fn pointer(&self) -> String {
-        self.path.iter().fold(String::new(), |p, k| join(&p, k))
+        self.keys.iter().fold(String::new(), |p, k| join(&p, k))
     }
 }
 
-/// The mirrored state of a widget's built-in interface.
+/// The mirrored state of a widget's built-in interface: the typed layout as the portal
+/// shows it (checked when it was set, and on every change), lock, finish and bindings.
 #[derive(Clone, Debug, Default)]
 pub struct WidgetState {
-    root: Option<Map<String, Value>>,
-    index: HashMap<String, Vec<Place>>,
+    layout: Option<LayoutDto>,
     pub locked: bool,
     pub finished: bool,
     pub bindings: Vec<Binding>,
 }
 
-fn index_blocks(
-    blocks: &Map<String, Value>,
-    path: &mut Vec<String>,
-    nest: &'static Nest,
-    out: &mut HashMap<String, Vec<Place>>,
-) {
-    for (id, block) in blocks {
-        path.push(id.clone());
-        out.entry(id.clone()).or_default().push(Place {
-            path: path.clone(),
-            nest,
-        });
-        let ty = block.get("type").and_then(Value::as_str).unwrap_or_default();
-        if let (Some(spec), Some(Value::Object(props))) = (block_spec(ty), block.get("properties")) {
-            for field in spec.fields {
-                // withTitle's block has no id of its own: nothing to find it by
-                if let (Kind::Blocks(inner), Some(Value::Object(children))) =
-                    (field.kind, props.get(field.name))
-                {
-                    path.extend(["properties".to_owned(), field.name.to_owned()]);
-                    index_blocks(children, path, inner, out);
-                    path.truncate(path.len() - 2);
-                }
-            }
+/// Every place of a block `id` in `blocks` (held by `nest`), depth first.
+fn places_of(blocks: &Blocks, nest: &'static Nest, id: &str, at: &mut Place, out: &mut Vec<Place>) {
+    for (i, (key, block)) in blocks.iter().enumerate() {
+        at.indices.push(i);
+        at.keys.push(key.clone());
+        if key == id {
+            out.push(Place {
+                indices: at.indices.clone(),
+                keys: at.keys.clone(),
+                nest,
+            });
         }
-        path.pop();
+        // withTitle's block has no id of its own: nothing to find it by
+        if let Some((field, inner, children)) = block.block.children() {
+            at.keys.extend(["properties".to_owned(), field.to_owned()]);
+            places_of(children, inner, id, at, out);
+            at.keys.truncate(at.keys.len() - 2);
+        }
+        at.indices.pop();
+        at.keys.pop();
     }
 }
 
-fn block_at<'a>(root: &'a mut Map<String, Value>, path: &[String]) -> Option<&'a mut Value> {
-    let (first, rest) = path.split_first()?;
-    let mut node = root.get_mut(first)?;
-    for key in rest {
-        node = node.get_mut(key)?;
+/// Every block id, depth first (for "did you mean").
+fn all_ids<'a>(blocks: &'a Blocks, out: &mut Vec<&'a str>) {
+    for (key, block) in blocks {
+        out.push(key);
+        if let Some((_, _, children)) = block.block.children() {
+            all_ids(children, out);
+        }
     }
-    Some(node)
 }
 
-/// The one block `id` names.
-fn find<'a>(index: &'a HashMap<String, Vec<Place>>, id: &str) -> Result<&'a Place, StateError> {
-    match index.get(id).map(Vec::as_slice) {
-        Some([place]) => Ok(place),
-        Some(places) if places.len() > 1 => Err(StateError::AmbiguousId {
-            id: id.to_owned(),
-            pointers: places.iter().map(Place::pointer).collect(),
-        }),
-        _ => Err(StateError::UnknownId {
-            id: id.to_owned(),
-            help: did_you_mean(id, index.keys().map(String::as_str)),
-        }),
+fn block_at<'a>(layout: &'a mut LayoutDto, indices: &[usize]) -> Option<&'a mut ContentBlockDto> {
+    let (first, rest) = indices.split_first()?;
+    let mut block = layout.blocks.as_mut()?.get_index_mut(*first)?.1;
+    for i in rest {
+        block = block.block.children_mut()?.2.get_index_mut(*i)?.1;
     }
+    Some(block)
+}
+
+/// The block with `properties` merged into its own (and `visible`, when given), read back
+/// into the model; `check` runs the table's rules for its place first.
+fn merged(
+    block: &ContentBlockDto,
+    visible: Option<bool>,
+    properties: &mut dyn Iterator<Item = (&str, &Value)>,
+    place: &Place,
+    check: bool,
+) -> Result<ContentBlockDto, StateError> {
+    let mut object = Map::new();
+    object.insert("type".into(), Value::from(block.type_name()));
+    if let Some(v) = visible.or(block.visible) {
+        object.insert("visible".into(), Value::Bool(v));
+    }
+    let mut props = block.block.properties_json();
+    for (k, v) in properties {
+        props.insert(k.to_owned(), v.clone());
+    }
+    object.insert("properties".into(), Value::Object(props));
+    let value = Value::Object(object);
+    if check {
+        let report = check_block(&value, &place.keys, place.nest);
+        if !report.violations.is_empty() {
+            return Err(StateError::Invalid(Violations(report.violations)));
+        }
+    }
+    ContentBlockDto::from_wire(&value, &crate::pointer::Ptr::Root).map_err(|mut v| {
+        // read at the root: its pointer is put under the block's place
+        v.pointer = format!("{}{}", place.pointer(), v.pointer);
+        StateError::Invalid(Violations(vec![v]))
+    })
 }
 
 impl WidgetState {
-    /// A state showing `layout`.
+    /// A state showing `layout` (a copy of it, checked).
     pub fn new(layout: &LayoutDto) -> Result<Self, StateError> {
-        let mut state = WidgetState::default();
-        state.apply(&Command::SetLayout(Box::new(layout.clone())))?;
-        Ok(state)
+        Self::open(layout.clone()).map_err(StateError::Invalid)
+    }
+
+    /// A state showing `layout`, checked once here: what a frame is opened with.
+    pub fn open(layout: LayoutDto) -> Result<Self, Violations> {
+        layout.validate()?;
+        Ok(WidgetState {
+            layout: Some(layout),
+            ..WidgetState::default()
+        })
     }
 
     /// The layout as the portal shows it now (buttons included; a hidden one left out).
     pub fn layout(&self) -> Option<LayoutDto> {
-        let root = Value::Object(self.root.clone()?);
-        LayoutDto::from_wire(&root, &crate::pointer::Ptr::Root).ok()
+        self.layout.clone()
+    }
+
+    /// [`layout`](Self::layout), without a copy.
+    pub fn layout_ref(&self) -> Option<&LayoutDto> {
+        self.layout.as_ref()
     }
 
     /// The layout as JSON.
     pub fn layout_json(&self) -> Option<Value> {
-        self.root.clone().map(Value::Object)
+        self.layout.as_ref().map(LayoutDto::to_value)
     }
 
-    fn reindex(&mut self) {
-        self.index.clear();
-        if let Some(Value::Object(blocks)) = self.root.as_ref().and_then(|r| r.get("blocks")) {
-            index_blocks(
-                blocks,
-                &mut vec!["blocks".to_owned()],
-                &schema::TOP_LEVEL,
-                &mut self.index,
-            );
+    /// The one block `id` names, at any depth.
+    fn place(&self, id: &str) -> Result<Place, StateError> {
+        let layout = self.layout.as_ref().ok_or(StateError::NoLayout)?;
+        let mut found = Vec::new();
+        let (_, nest, blocks) = layout.held_blocks().ok_or(StateError::NoLayout)?;
+        let mut at = Place {
+            indices: Vec::new(),
+            keys: vec!["blocks".to_owned()],
+            nest,
+        };
+        places_of(blocks, nest, id, &mut at, &mut found);
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => {
+                let mut ids = Vec::new();
+                all_ids(blocks, &mut ids);
+                Err(StateError::UnknownId {
+                    id: id.to_owned(),
+                    help: did_you_mean(id, ids),
+                })
+            }
+            _ => Err(StateError::AmbiguousId {
+                id: id.to_owned(),
+                pointers: found.iter().map(Place::pointer).collect(),
+            }),
         }
-    }
-
-    fn place(&self, id: &str) -> Result<&Place, StateError> {
-        find(&self.index, id)
     }
 
     /// Applies a command as the portal would, or refuses it and changes nothing.
     pub fn apply(&mut self, command: &Command) -> Result<(), StateError> {
         match command {
             Command::SetLayout(layout) => {
-                let value = layout.to_value();
-                crate::json::check_value(&value).map_err(StateError::Invalid)?;
-                let Value::Object(root) = value else {
-                    unreachable!("a LayoutDto is an object")
-                };
-                self.root = Some(root);
-                self.reindex();
+                layout.validate().map_err(StateError::Invalid)?;
+                self.layout = Some((**layout).clone());
             }
             Command::SetLayoutItemState(item) => {
-                let place = find(&self.index, &item.id)?;
-                let root = self.root.as_mut().ok_or(StateError::NoLayout)?;
-                let block = block_at(root, &place.path).ok_or(StateError::NoLayout)?;
-                let ty = block.get("type").and_then(Value::as_str).unwrap_or_default();
+                let place = self.place(&item.id)?;
+                let layout = self.layout.as_mut().ok_or(StateError::NoLayout)?;
+                let block = block_at(layout, &place.indices).ok_or(StateError::NoLayout)?;
+                let ty = block.type_name();
                 let spec = block_spec(ty).ok_or(StateError::NoLayout)?;
-                let properties = item.properties.iter().flatten();
-                let mut reindex = false;
-                for (k, _) in properties.clone() {
-                    let Some(field) = spec.field(k) else {
+                for k in item.properties.iter().flatten().map(|(k, _)| k) {
+                    if spec.field(k).is_none() {
                         return Err(StateError::UnknownProperty {
                             pointer: place.pointer(),
                             block_type: ty.to_owned(),
@@ -187,48 +227,14 @@ impl WidgetState {
                             help: did_you_mean(k, spec.field_names())
                                 .unwrap_or_else(|| format!("it has: {}", schema::list(spec.field_names()))),
                         });
-                    };
-                    reindex |= matches!(field.kind, Kind::Blocks(_));
-                }
-                // change in place, keeping what is needed to undo: cheaper than a copy
-                let object = block.as_object_mut().ok_or(StateError::NoLayout)?;
-                let old_visible = item
-                    .visible
-                    .map(|v| object.insert("visible".into(), Value::Bool(v)));
-                let mut old_props = Vec::new();
-                if let Some(Value::Object(props)) = object.get_mut("properties") {
-                    for (k, v) in properties {
-                        old_props.push((k.as_str(), props.insert(k.clone(), v.clone())));
                     }
                 }
-                let report = check_block(&*block, &place.path, place.nest);
-                if !report.violations.is_empty() {
-                    let block = block.as_object_mut().ok_or(StateError::NoLayout)?;
-                    if let Some(Value::Object(props)) = block.get_mut("properties") {
-                        for (k, old) in old_props.into_iter().rev() {
-                            match old {
-                                Some(old) => props.insert(k.to_owned(), old),
-                                None => props.shift_remove(k),
-                            };
-                        }
-                    }
-                    match old_visible {
-                        Some(Some(old)) => {
-                            block.insert("visible".into(), old);
-                        }
-                        Some(None) => {
-                            block.shift_remove("visible");
-                        }
-                        None => {}
-                    }
-                    return Err(StateError::Invalid(Violations(report.violations)));
-                }
-                if reindex {
-                    self.reindex();
-                }
+                let mut properties = item.properties.iter().flatten().map(|(k, v)| (k.as_str(), v));
+                // the block is changed whole or not at all
+                *block = merged(block, item.visible, &mut properties, &place, true)?;
             }
-            Command::SetPrimaryButtonState(patch) => self.button("primaryButton", patch.as_ref())?,
-            Command::SetSecondaryButtonState(patch) => self.button("secondaryButton", patch.as_ref())?,
+            Command::SetPrimaryButtonState(patch) => self.button(Button::Primary, patch.as_ref())?,
+            Command::SetSecondaryButtonState(patch) => self.button(Button::Secondary, patch.as_ref())?,
             Command::Lock => self.locked = true,
             Command::Unlock => self.locked = false,
             Command::Finish => self.finished = true,
@@ -241,28 +247,28 @@ impl WidgetState {
         Ok(())
     }
 
-    fn button(&mut self, key: &str, patch: Option<&ButtonPatch>) -> Result<(), StateError> {
-        let root = self.root.as_mut().ok_or(StateError::NoLayout)?;
+    fn button(&mut self, which: Button, patch: Option<&ButtonPatch>) -> Result<(), StateError> {
+        let layout = self.layout.as_mut().ok_or(StateError::NoLayout)?;
+        let slot = match which {
+            Button::Primary => &mut layout.primaryButton,
+            Button::Secondary => &mut layout.secondaryButton,
+        };
         let Some(patch) = patch else {
-            root.shift_remove(key);
+            *slot = None;
             return Ok(());
         };
-        let mut button = match root.get(key) {
-            Some(Value::Object(b)) => b.clone(),
-            _ => Map::new(),
-        };
+        let mut button = slot.clone().unwrap_or_default();
         if let Some(title) = &patch.title {
-            button.insert("title".into(), title.clone().into());
+            button = button.title(title.clone());
         }
         if let Some(state) = patch.state {
-            button.insert("state".into(), state.as_str().into());
+            button = button.state(state);
         }
-        let button = Value::Object(button);
-        let report = crate::check::check_member(&button, key);
+        let report = crate::check::check_member(&button as &crate::typed::Typed, which.key());
         if !report.violations.is_empty() {
             return Err(StateError::Invalid(Violations(report.violations)));
         }
-        root.insert(key.to_owned(), button);
+        *slot = Some(button);
         Ok(())
     }
 
@@ -272,82 +278,81 @@ impl WidgetState {
         let Event::ValueChange { id, value } = event else {
             return Ok(());
         };
-        let place = self.place(id)?.clone();
-        let root = self.root.as_mut().ok_or(StateError::NoLayout)?;
-        let block = block_at(root, &place.path).ok_or(StateError::NoLayout)?;
-        let ty = block
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let key = match ty.as_str() {
+        let place = self.place(id)?;
+        let layout = self.layout.as_mut().ok_or(StateError::NoLayout)?;
+        let block = block_at(layout, &place.indices).ok_or(StateError::NoLayout)?;
+        let key = match block.type_name() {
             "input" | "textarea" => "value",
             "select" | "dropdownMenu" => "selectedValue",
-            _ => {
+            ty => {
                 return Err(StateError::NoValue {
                     pointer: place.pointer(),
-                    block_type: ty,
+                    block_type: ty.to_owned(),
                 })
             }
         };
-        if let Some(props) = block.get_mut("properties").and_then(Value::as_object_mut) {
-            props.insert(key.into(), Value::String(value.clone()));
-        }
+        let value = Value::String(value.clone());
+        // what the user typed or picked is what the portal shows: not checked again
+        *block = merged(block, None, &mut std::iter::once((key, &value)), &place, false)?;
         Ok(())
     }
 
     /// A button's state as shown: `None` when the button is hidden, `normal` when shown
     /// without a state.
-    pub fn button_state(&self, primary: bool) -> Option<&str> {
-        let key = if primary {
-            "primaryButton"
-        } else {
-            "secondaryButton"
-        };
-        let button = self.root.as_ref()?.get(key)?;
-        Some(button.get("state").and_then(Value::as_str).unwrap_or("normal"))
+    pub fn button_state(&self, button: Button) -> Option<ButtonState> {
+        let layout = self.layout.as_ref()?;
+        let shown = match button {
+            Button::Primary => layout.primaryButton.as_ref(),
+            Button::Secondary => layout.secondaryButton.as_ref(),
+        }?;
+        Some(shown.state.unwrap_or(ButtonState::normal))
     }
 
-    /// Whether a button shows that it takes no click now: locked widget, finished
-    /// widget, or a button that is disabled or loading.
-    pub fn busy(&self, primary: bool) -> bool {
-        self.locked
-            || self.finished
-            || matches!(self.button_state(primary), Some("disabled" | "loading") | None)
+    /// Whether a button takes no click now: the one place this is decided (the server's
+    /// gate records it, the bridge is told). A click is dropped while the widget is locked
+    /// or finished, or on a button that is hidden, disabled or loading.
+    pub fn busy(&self, button: Button) -> bool {
+        self.refuses(button).is_some()
     }
 
-    /// Why the portal would drop `event` now, if it would: a click while the widget is
-    /// locked or finished, or on a button that is hidden, disabled or loading (the portal
-    /// never sends those); after `finish`, nothing.
-    pub fn drops(&self, event: &Event) -> Option<&'static str> {
-        let primary = match event {
-            Event::PrimaryButtonClick => true,
-            Event::SecondaryButtonClick => false,
-            _ if self.finished => return Some("the widget is finished"),
-            _ => return None,
-        };
+    fn refuses(&self, button: Button) -> Option<&'static str> {
         if self.finished {
             Some("the widget is finished")
         } else if self.locked {
             Some("the widget is locked")
         } else {
-            match self.button_state(primary) {
+            match self.button_state(button) {
                 None => Some("the button is hidden"),
-                Some("disabled") => Some("the button is disabled"),
-                Some("loading") => Some("the button is loading"),
+                Some(ButtonState::disabled) => Some("the button is disabled"),
+                Some(ButtonState::loading) => Some("the button is loading"),
                 Some(_) => None,
             }
+        }
+    }
+
+    /// Why the portal would drop `event` now, if it would: a click on a [`busy`](Self::busy)
+    /// button (the portal never sends those); after `finish`, nothing.
+    pub fn drops(&self, event: &Event) -> Option<&'static str> {
+        match event.button() {
+            Some(button) => self.refuses(button),
+            None if self.finished => Some("the widget is finished"),
+            None => None,
         }
     }
 
     /// The current value of an input, textarea, select or dropdownMenu.
     pub fn value_of(&self, id: &str) -> Option<String> {
         let place = self.place(id).ok()?;
-        let mut node = self.root.as_ref()?.get(place.path.first()?)?;
-        for key in &place.path[1..] {
-            node = node.get(key)?;
+        let mut blocks = self.layout.as_ref()?.blocks.as_ref()?;
+        let mut block = None;
+        for i in &place.indices {
+            let found = blocks.get_index(*i)?.1;
+            block = Some(found);
+            if let Some((_, _, children)) = found.block.children() {
+                blocks = children;
+            }
         }
-        let props = node.get("properties")?;
+        let props = block?.block.properties_json();
         props
             .get("value")
             .or_else(|| props.get("selectedValue"))

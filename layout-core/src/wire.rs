@@ -338,6 +338,39 @@ macro_rules! wire_struct {
         }
 
         impl $name {
+            /// The blocks this object holds (its field of kind `Blocks`: a section's, a
+            /// list's, a line's, the layout's): the field's wire name, the rules of that
+            /// container, the blocks. Read
+            /// from the declaration: no type is named by hand.
+            #[doc(hidden)]
+            pub fn held_blocks(&self) -> Option<(&'static str, &'static $crate::schema::Nest, &$crate::blocks::Blocks)> {
+                $(
+                    if let $crate::schema::Kind::Blocks(nest) = $kind {
+                        let field: &dyn std::any::Any = &self.$field;
+                        if let Some(Some(blocks)) = field.downcast_ref::<Option<$crate::blocks::Blocks>>() {
+                            return Some(($wire, nest, blocks));
+                        }
+                    }
+                )*
+                None
+            }
+
+            /// [`held_blocks`](Self::held_blocks), to change them.
+            #[doc(hidden)]
+            pub fn held_blocks_mut(&mut self) -> Option<(&'static str, &'static $crate::schema::Nest, &mut $crate::blocks::Blocks)> {
+                $(
+                    if let $crate::schema::Kind::Blocks(nest) = $kind {
+                        let field: &mut dyn std::any::Any = &mut self.$field;
+                        if let Some(Some(blocks)) = field.downcast_mut::<Option<$crate::blocks::Blocks>>() {
+                            return Some(($wire, nest, blocks));
+                        }
+                    }
+                )*
+                None
+            }
+        }
+
+        impl $name {
             /// Writes the set fields into `map`, in order.
             #[doc(hidden)]
             pub fn serialize_fields<M: serde::ser::SerializeMap>(

@@ -14,10 +14,12 @@
 
 pub mod bind;
 mod form;
+pub mod methods;
 pub mod placement;
 pub mod request;
 pub mod search;
 mod secret;
+pub mod time;
 
 pub use bind::{BindError, PlacementBind};
 pub use placement::{Entity, Family, KnownPlacement, Placement};

@@ -690,6 +690,23 @@ impl<'a> Fields<'a> {
 }
 
 impl HandlerRequest {
+    /// The portal's origin as the browser sees it: `https://DOMAIN` (`http://` when
+    /// `PROTOCOL` is 0), the one that frames the widget.
+    pub fn origin(&self) -> String {
+        let scheme = match self.protocol {
+            Some(Protocol::Http) => "http",
+            _ => "https",
+        };
+        format!("{scheme}://{}", self.domain)
+    }
+
+    /// The portal's REST address for this request's tokens: `https://DOMAIN/rest/`.
+    pub fn client_endpoint(&self) -> String {
+        let mut endpoint = self.origin();
+        endpoint.push_str("/rest/");
+        endpoint
+    }
+
     /// Reads the POST body (form-encoded) and, when given, the query string of the
     /// handler URL. A field in the body wins over the same field in the query.
     pub fn parse<'a>(body: &'a str, query: Option<&'a str>) -> Result<HandlerRequest, RequestError> {

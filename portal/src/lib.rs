@@ -17,13 +17,9 @@
 
 pub mod crm;
 
-/// The portal's part of a widget's frame in the browser: the renderer of the built-in
-/// interface (LayoutDto) and the frame protocol, used by the app's preview and by the
-/// portal's own cards.
-pub mod assets {
-    pub const PREVIEW_JS: &str = include_str!("../assets/preview.js");
-    pub const PREVIEW_CSS: &str = include_str!("../assets/preview.css");
-}
+/// The portal's part of a widget's frame in the browser (the renderer of the built-in
+/// interface and the frame protocol), shared with the app's preview.
+pub use b24_html::assets;
 mod open;
 pub mod params;
 mod ui;
@@ -31,7 +27,7 @@ mod ui;
 pub use open::Opened;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -575,14 +571,14 @@ enum Caller {
 
 fn issue(inner: &mut Inner, config: &Config) -> Issued {
     inner.issued += 1;
-    let salt = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    // 64 bits of the operating system's CSPRNG: a token nobody can guess from another
     let make = |kind: &str| {
-        use std::hash::{BuildHasher, RandomState};
-        let h = RandomState::new().hash_one((kind, salt, inner.issued));
-        format!("{kind}{:016x}{:08x}", h, inner.issued)
+        let mut random = [0u8; 8];
+        if getrandom::fill(&mut random).is_err() {
+            // no entropy source: a token that cannot be used, never a guessable one
+            return format!("{kind}-no-entropy");
+        }
+        format!("{kind}{:016x}{:08x}", u64::from_le_bytes(random), inner.issued)
     };
     let issued = Issued {
         access_token: Secret::new(make("a")),
@@ -596,12 +592,7 @@ fn issue(inner: &mut Inner, config: &Config) -> Issued {
     issued
 }
 
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
+pub(crate) use b24_placement::time::unix_now;
 
 /// Replaces `$result[name][key]...` in string values by what the earlier commands gave.
 fn resolve_refs(params: &mut Map<String, Value>, results: &Map<String, Value>) {
@@ -637,10 +628,7 @@ fn lookup_ref(reference: &str, results: &Map<String, Value>) -> Option<Value> {
 
 /// The `time` member of an answer.
 fn time(started: Instant) -> Value {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0);
+    let now = b24_placement::time::since_epoch().as_secs_f64();
     let took = started.elapsed().as_secs_f64();
     json!({"start": now - took, "finish": now, "duration": took, "processing": took,
            "operating": 0, "operating_reset_at": unix_now() + 600})
@@ -710,10 +698,7 @@ async fn rest(
         Ok(c) => c,
         Err(f) => return answer(f.status, f.body()),
     };
-    let reads = matches!(
-        method.rsplit('.').next(),
-        Some("get" | "list" | "fields" | "info" | "current")
-    );
+    let reads = b24_placement::methods::is_read_only(method);
     if !reads && !portal.config.write_delay.is_zero() {
         tokio::time::sleep(portal.config.write_delay).await;
     }

@@ -39,13 +39,7 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         )
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use b24_html::escape_html as escape;
 
 fn host(headers: &HeaderMap) -> String {
     headers

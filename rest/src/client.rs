@@ -222,18 +222,11 @@ impl Client {
         let access = request.auth_id.clone().ok_or_else(|| {
             Error::Config("the handler request has no AUTH_ID: no REST call can be made for it".into())
         })?;
-        let scheme = match request.protocol {
-            Some(b24_placement::request::Protocol::Http) => "http",
-            _ => "https",
-        };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let now = b24_placement::time::unix_now();
         Ok(Self::from_tokens(Tokens {
             access_token: access,
             refresh_token: request.refresh_id.clone(),
-            client_endpoint: format!("{scheme}://{}/rest/", request.domain),
+            client_endpoint: request.client_endpoint(),
             server_endpoint: request.server_endpoint.clone(),
             expires: request.auth_expires.map(|s| now + s),
             member_id: Some(request.member_id.clone()),
@@ -448,12 +441,4 @@ impl Client {
     }
 }
 
-/// Whether `method` only reads (its last part is `get`, `list`, `fields`, ...), so that
-/// sending it twice does no harm.
-pub fn is_read_only(method: &str) -> bool {
-    let last = method.rsplit('.').next().unwrap_or(method);
-    matches!(
-        last,
-        "get" | "list" | "fields" | "info" | "search" | "count" | "current" | "scope" | "methods"
-    )
-}
+pub use b24_placement::methods::is_read_only;

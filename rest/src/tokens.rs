@@ -66,10 +66,7 @@ pub fn read_refresh(status: u16, body: &[u8], old: &Tokens) -> Result<Tokens, Er
     };
     let access = text("access_token")
         .ok_or_else(|| Error::Refresh("the OAuth server's answer has no `access_token`".into()))?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = b24_placement::time::unix_now();
     Ok(Tokens {
         access_token: Secret::new(access),
         refresh_token: text("refresh_token")

@@ -68,7 +68,15 @@ impl Error {
 }
 
 impl IntoResponse for Error {
+    /// The answer, and its log line: a failure of the server at `error`, a refusal at
+    /// `debug` (its reason was logged where it was known), a bad request at `info`.
     fn into_response(self) -> Response {
-        (self.status(), self.to_string()).into_response()
+        let status = self.status();
+        match status.as_u16() {
+            500.. => tracing::error!(status = status.as_u16(), "{self}"),
+            403 => tracing::debug!(status = status.as_u16(), "{self}"),
+            _ => tracing::info!(status = status.as_u16(), "{self}"),
+        }
+        (status, self.to_string()).into_response()
     }
 }

@@ -15,7 +15,10 @@ use layout_core::widget::{AsyncWidget, Blocking, UpdateError, Widget};
 use crate::error::Error;
 use crate::extract::Placement;
 use crate::page::{render_config, PageBody};
-use crate::sessions::{session_hex, Frame, Gate, Mirror, Session, SessionIds, Sessions};
+use crate::sessions::{new_session_id, session_hex, Frame, Gate, Session, Sessions};
+use crate::verify::{FrameGuard, Verifier};
+use layout_core::state::WidgetState;
+use tracing::Instrument;
 
 type Opening<W> = Pin<Box<dyn Future<Output = Result<W, UpdateError>> + Send>>;
 
@@ -29,10 +32,7 @@ enum Factory<W> {
 /// Runs one widget per opened frame: the factory makes it from the placement request.
 pub struct WidgetHost<W> {
     factory: Factory<W>,
-    ids: SessionIds,
     pub(crate) sessions: Mutex<Sessions<W>>,
-    /// Set by [`app_router`](crate::app_router): every call verified against the store.
-    pub(crate) lifecycle: std::sync::OnceLock<Arc<crate::lifecycle::Lifecycle>>,
 }
 
 impl<U: Widget + Send + 'static> WidgetHost<Blocking<U>> {
@@ -48,9 +48,7 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
     fn with(factory: Factory<W>) -> Self {
         WidgetHost {
             factory,
-            ids: SessionIds::new(),
             sessions: Mutex::new(Sessions::default()),
-            lifecycle: std::sync::OnceLock::new(),
         }
     }
 
@@ -90,64 +88,94 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
 }
 
 /// The event URL of the page served at `handler_path`: its sibling `event`, so a router
-/// nested under a prefix (`/deal/handler`) gets its own events (`/deal/event`).
+/// nested under a prefix (`/deal/handler`) gets its own events (`/deal/event`); the
+/// preview's handler (`/deal/preview/handler`) sends them to its router's (`/deal/event`).
 pub(crate) fn event_url(handler_path: &str) -> String {
-    match handler_path.trim_end_matches('/').rsplit_once('/') {
+    let path = handler_path.trim_end_matches('/');
+    let path = path.strip_suffix("/preview/handler").map_or(path, |base| base);
+    if path.len() < handler_path.trim_end_matches('/').len() {
+        return format!("{path}/event");
+    }
+    match path.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/event"),
         None => "/event".to_owned(),
     }
 }
 
-/// `POST /handler`: the frame's page, with the widget's first layout.
+/// `POST /handler`: the frame's page, with the widget's first layout. On a guarded route
+/// the request was verified by the middleware before it got here.
 pub(crate) async fn handler<W: AsyncWidget + 'static>(
     State(host): State<Arc<WidgetHost<W>>>,
     OriginalUri(uri): OriginalUri,
+    FrameGuard(guard): FrameGuard,
     Placement(request): Placement,
 ) -> Result<Response, Error> {
-    // an installed portal, with its own application token: checked before anything else
-    if let Some(life) = host.lifecycle.get() {
-        if life.verify(&request).await?.is_err() {
-            return Err(Error::Forbidden);
-        }
-    }
-    open_frame(&host, request, &event_url(uri.path())).await
+    let span = tracing::info_span!(
+        "frame",
+        domain = %request.domain,
+        member_id = %request.member_id,
+        placement = %request.placement,
+        frame = tracing::field::Empty,
+    );
+    open_frame(&host, request, &event_url(uri.path()), guard)
+        .instrument(span)
+        .await
 }
 
-/// Opens a frame for a verified request: its page, its events sent to `event_url`.
-pub(crate) async fn open_frame<W: AsyncWidget + 'static>(
+/// Opens a frame: its page, its events sent to `event_url`, its portal asked of `guard`
+/// on each event.
+async fn open_frame<W: AsyncWidget + 'static>(
     host: &Arc<WidgetHost<W>>,
     request: HandlerRequest,
     event_url: &str,
+    guard: Option<Arc<dyn Verifier>>,
 ) -> Result<Response, Error> {
     let member = request.member_id.clone();
+    // the page may be framed by its portal only
+    let frame_ancestors = frame_ancestors(&request);
     let widget = match &host.factory {
         Factory::Now(make) => make(&request),
         Factory::Later(open) => open(request).await.map_err(|e| Error::Open(e.to_string()))?,
     };
     let layout = widget.view().map_err(Error::InvalidLayout)?;
-    layout.validate().map_err(Error::InvalidLayout)?;
-    let id = host.ids.next();
+    let id = new_session_id().map_err(|e| Error::Internal(format!("no random session id: {e}")))?;
     let hex = session_hex(id);
     let session = std::str::from_utf8(&hex).unwrap_or_default();
-    let gate = Gate::new(&layout);
-    let (config, layout) = render_config(&layout, session, event_url);
-    let frame = Frame {
-        widget,
-        mirror: Mirror::Opened(layout),
+    tracing::Span::current().record("frame", session);
+    // checked once here: the frame's mirror starts from this checked layout
+    let state = WidgetState::open(layout).map_err(Error::InvalidLayout)?;
+    let gate = Gate::new(&state);
+    let config = match state.layout_ref() {
+        Some(layout) => render_config(layout, session, event_url),
+        None => return Err(Error::Internal("the frame has no layout".into())),
     };
+    let frame = Frame { widget, state };
     host.remember(
         id,
         Arc::new(Session {
             member,
+            guard,
             gate,
             inner: tokio::sync::Mutex::new(frame),
         }),
     );
+    tracing::info!("frame opened");
     Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, frame_ancestors),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        ],
         axum::body::Body::new(PageBody::new(config)),
     )
         .into_response())
+}
+
+/// `Content-Security-Policy` of a frame's page: only the portal that opened it (its
+/// `DOMAIN` and `PROTOCOL`) may frame it.
+pub(crate) fn frame_ancestors(request: &HandlerRequest) -> String {
+    // DOMAIN was checked to be a host name (and port): nothing else can enter the header
+    format!("frame-ancestors {}", request.origin())
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! |---|---|
 //! | [`extract`] | the handler request as an extractor, the body limit |
 //! | [`page`] | the widget's iframe page and its bridge |
-//! | [`escape`] | HTML and `<script>` escaping |
+//! | [`verify`] | verification as middleware: [`Verifier`], [`verify_handler`] |
+//! | `logs` | [`init_logs`]: `tracing` to stderr, filtered by `RUST_LOG` |
+//! | [`lifecycle`] (feature `lifecycle`) | [`Lifecycle`]: install, uninstall, the store, REST clients |
 //! | `host` | [`WidgetHost`]: one widget per frame, `POST /handler` |
 //! | `sessions` | the open frames and their ids |
 //! | `events` | `POST /event`: events run through the frame's widget |
@@ -33,32 +35,39 @@
 
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use layout_core::widget::AsyncWidget;
 
 pub mod error;
-pub mod escape;
 mod events;
 pub mod extract;
 mod host;
+#[cfg(feature = "lifecycle")]
 pub mod lifecycle;
+mod logs;
 pub mod page;
 pub mod preview;
 mod run;
 mod sessions;
+pub mod verify;
 
+pub use b24_html::{escape_html, json_for_script};
 pub use error::Error;
-pub use escape::{escape_html, json_for_script};
 pub use extract::{Placement, BODY_LIMIT};
 pub use host::WidgetHost;
+#[cfg(feature = "lifecycle")]
 pub use lifecycle::Lifecycle;
+pub use logs::init_logs;
 pub use page::widget_page;
 pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
 pub use run::{run, serve, serve_listener};
 pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
+pub use verify::{verify_handler, Refusal, Verifier};
 
 /// The store of installed portals (SQLite or PostgreSQL), for [`Lifecycle`].
+#[cfg(feature = "lifecycle")]
 pub use b24_store as store;
 
 /// The web framework and the runtime the server is built on, for apps that add routes
@@ -74,21 +83,38 @@ pub fn router<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>) -> Router {
 /// [`router`], with a preview that opens the widget as `preview` says (a token of the
 /// local portal, the object, its timeline beside the widget).
 pub fn router_with_preview<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>, preview: Preview) -> Router {
+    routes(host, preview, None)
+}
+
+/// [`router_with_preview`]'s routes with every frame verified by `verifier`: the handler
+/// routes guarded by [`verify_handler`] (403 before any frame is made), each event asked
+/// again whether its frame's portal is still installed.
+pub fn verified_router<W: AsyncWidget + 'static>(
+    host: Arc<WidgetHost<W>>,
+    preview: Preview,
+    verifier: Arc<dyn Verifier>,
+) -> Router {
+    routes(host, preview, Some(verifier))
+}
+
+fn routes<W: AsyncWidget + 'static>(
+    host: Arc<WidgetHost<W>>,
+    preview: Preview,
+    verifier: Option<Arc<dyn Verifier>>,
+) -> Router {
     let preview = Arc::new(preview);
-    let (h, p) = (host.clone(), preview.clone());
+    let guarded = |route: MethodRouter<Arc<WidgetHost<W>>>| match &verifier {
+        Some(v) => route.layer(from_fn_with_state(v.clone(), verify_handler)),
+        None => route,
+    };
+    let handler = guarded(post(host::handler::<W>));
+    // the preview's own fields go in first, then it is verified as any handler call
+    let preview_handler =
+        guarded(post(host::handler::<W>)).layer(from_fn_with_state(preview.clone(), preview::add_fields));
     Router::new()
         .route("/", get(preview::preview).with_state(preview))
-        .route(
-            "/preview/handler",
-            post(
-                move |axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-                      headers: axum::http::HeaderMap,
-                      body: axum::body::Bytes| {
-                    preview::preview_handler(h.clone(), p.clone(), uri, headers, body)
-                },
-            ),
-        )
-        .route("/handler", post(host::handler::<W>))
+        .route("/preview/handler", preview_handler)
+        .route("/handler", handler)
         .route("/event", post(events::event::<W>))
         .with_state(host)
 }
@@ -97,12 +123,12 @@ pub fn router_with_preview<W: AsyncWidget + 'static>(host: Arc<WidgetHost<W>>, p
 /// event verified against `lifecycle`'s store (403 for a portal that has not installed
 /// the app or a wrong `APPLICATION_TOKEN`, before any frame is made), and
 /// `POST /install`, `POST /uninstall`.
+#[cfg(feature = "lifecycle")]
 pub fn app_router<W: AsyncWidget + 'static>(
     host: Arc<WidgetHost<W>>,
     lifecycle: Arc<Lifecycle>,
     preview: Preview,
 ) -> Router {
-    let _ = host.lifecycle.set(lifecycle.clone());
     let forget = host.clone();
     let life = Router::new()
         .route("/install", post(lifecycle::install))
@@ -117,6 +143,6 @@ pub fn app_router<W: AsyncWidget + 'static>(
                 answer
             }),
         )
-        .with_state(lifecycle);
-    router_with_preview(host, preview).merge(life)
+        .with_state(lifecycle.clone());
+    verified_router(host, preview, lifecycle).merge(life)
 }

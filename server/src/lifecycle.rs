@@ -18,8 +18,10 @@ use b24_placement::{HandlerRequest, Secret};
 use b24_rest::{Client, OAuthApp, Tokens};
 use b24_store::{InstalledPortal, PortalStore};
 use serde_json::{json, Value};
+use tracing::Instrument;
 
 use crate::error::Error;
+use crate::verify::{Refusal, Verifier, VerifyFuture};
 
 /// The app's life cycle: its store, the placements it binds on install, and its OAuth
 /// credentials.
@@ -29,13 +31,6 @@ pub struct Lifecycle {
     app: Option<OAuthApp>,
     cache: RwLock<HashMap<String, (Arc<InstalledPortal>, Instant)>>,
     cache_ttl: Duration,
-}
-
-/// What a portal must show to be served.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    NotInstalled,
-    WrongToken,
 }
 
 impl Lifecycle {
@@ -116,6 +111,11 @@ impl Lifecycle {
         })
     }
 
+    /// Whether the portal `member_id` is installed (memory, or the store on a miss).
+    pub async fn installed(&self, member_id: &str) -> Result<bool, Error> {
+        Ok(self.portal(member_id).await?.is_some())
+    }
+
     /// A REST client of an installed portal, with its stored tokens; a refresh writes
     /// the new ones back.
     pub fn client(&self, portal: &InstalledPortal) -> Result<Client, b24_rest::Error> {
@@ -139,18 +139,33 @@ impl Lifecycle {
         let member = portal.member_id.clone();
         builder = builder.on_refresh(move |t| {
             let (store, member, t) = (store.clone(), member.clone(), t.clone());
+            tracing::info!(member_id = %member, "the portal's tokens were renewed");
             tokio::spawn(async move {
                 let expires = t.expires.and_then(|e| i64::try_from(e).ok());
-                // a failed write is retried by the next refresh; never logged with the token
-                let _ = store
+                // the tokens themselves are never logged: the member and the store's word
+                if let Err(e) = store
                     .update_tokens(&member, &t.access_token, t.refresh_token.as_ref(), expires)
-                    .await;
+                    .await
+                {
+                    tracing::error!(member_id = %member, "the renewed tokens could not be stored: {e}");
+                }
             });
         });
         builder.build()
     }
 
     async fn install(&self, portal: InstalledPortal) -> Result<Value, Error> {
+        let span = tracing::info_span!("install", domain = %portal.domain, member_id = %portal.member_id);
+        let answer = self.install_portal(portal).instrument(span.clone()).await;
+        let _entered = span.enter();
+        match &answer {
+            Ok(a) => tracing::info!(bound = %a["bound"], unbound = %a["unbound"], "installed"),
+            Err(e) => tracing::warn!("the install failed: {e}"),
+        }
+        answer
+    }
+
+    async fn install_portal(&self, portal: InstalledPortal) -> Result<Value, Error> {
         // the access token is checked against the portal before anything is stored
         let client = self.client(&portal).map_err(|e| Error::Install(e.to_string()))?;
         client
@@ -216,6 +231,7 @@ impl Lifecycle {
         if let Ok(mut c) = self.cache.write() {
             c.remove(member_id);
         }
+        tracing::info!(domain = %portal.domain, member_id, "uninstalled");
         Ok(Ok(removed))
     }
 }
@@ -226,10 +242,7 @@ fn form(body: &[u8]) -> HashMap<String, String> {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    i64::try_from(b24_placement::time::unix_now()).unwrap_or(i64::MAX)
 }
 
 /// The portal of an ONAPPINSTALL event's `auth[...]`.
@@ -304,14 +317,10 @@ pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> 
         field: "APPLICATION_TOKEN",
         message: "required to install".into(),
     })?;
-    let scheme = match request.protocol {
-        Some(b24_placement::request::Protocol::Http) => "http",
-        _ => "https",
-    };
     let portal = InstalledPortal {
         member_id: request.member_id.clone(),
         domain: request.domain.clone(),
-        client_endpoint: format!("{scheme}://{}/rest/", request.domain),
+        client_endpoint: request.client_endpoint(),
         server_endpoint: request.server_endpoint.clone(),
         application_token: token,
         access_token: request.auth_id.clone(),
@@ -369,6 +378,19 @@ pub(crate) async fn uninstall(State(life): State<Arc<Lifecycle>>, body: Bytes) -
         .unwrap_or_default();
     match life.uninstall(member, token).await? {
         Ok(removed) => Ok(axum::Json(json!({"uninstalled": removed})).into_response()),
-        Err(_) => Err(Error::Forbidden),
+        Err(refusal) => {
+            tracing::warn!(member_id = %member, why = refusal.as_str(), "refused an uninstall");
+            Err(Error::Forbidden)
+        }
+    }
+}
+
+impl Verifier for Lifecycle {
+    fn verify<'a>(&'a self, request: &'a HandlerRequest) -> VerifyFuture<'a, Result<(), Refusal>> {
+        Box::pin(Lifecycle::verify(self, request))
+    }
+
+    fn installed<'a>(&'a self, member_id: &'a str) -> VerifyFuture<'a, bool> {
+        Box::pin(Lifecycle::installed(self, member_id))
     }
 }

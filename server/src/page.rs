@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::response::Html;
 use layout_core::LayoutDto;
 
-use crate::escape::{escape_script_bytes, next_special, utf8};
+use b24_html::{escape_script_bytes, next_special, utf8};
 
 const PAGE_START: &str =
     "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>widget</title></head><body>\n\
@@ -19,7 +19,7 @@ const PAGE_END: &str = concat!(
 /// The widget's iframe page: its initial layout, its session, and the bridge. No token
 /// of the request is put in the page.
 pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<String> {
-    let (config, _) = render_config(layout, session, event_url);
+    let config = render_config(layout, session, event_url);
     let mut page = Vec::with_capacity(PAGE_START.len() + config.len() + PAGE_END.len());
     page.extend_from_slice(PAGE_START.as_bytes());
     page.extend_from_slice(&config);
@@ -28,9 +28,8 @@ pub fn widget_page(layout: &LayoutDto, session: &str, event_url: &str) -> Html<S
     Html(utf8(page))
 }
 
-/// The configuration the bridge reads, escaped for `<script>`, and the layout's JSON in it
-/// (before escaping).
-pub(crate) fn render_config(layout: &LayoutDto, session: &str, event_url: &str) -> (Vec<u8>, String) {
+/// The configuration the bridge reads, escaped for `<script>`.
+pub(crate) fn render_config(layout: &LayoutDto, session: &str, event_url: &str) -> Vec<u8> {
     // this runs on every frame opened: written once, straight from the typed layout, and
     // escaped in place if it needs to be
     let mut config = Vec::with_capacity(512);
@@ -40,8 +39,7 @@ pub(crate) fn render_config(layout: &LayoutDto, session: &str, event_url: &str) 
     written = written.and_then(|()| serde_json::to_writer(&mut config, event_url));
     config.extend_from_slice(b",\"layout\":");
     // the model's own writer: the bytes serde_json would write, in half the time
-    let layout_json = layout.to_json();
-    config.extend_from_slice(layout_json.as_bytes());
+    config.extend_from_slice(layout.to_json().as_bytes());
     config.push(b'}');
     // writing strings into a Vec cannot fail
     written.expect("a string always serializes");
@@ -49,7 +47,7 @@ pub(crate) fn render_config(layout: &LayoutDto, session: &str, event_url: &str) 
         let raw = std::mem::take(&mut config);
         escape_script_bytes(&raw, &mut config);
     }
-    (config, layout_json)
+    config
 }
 
 /// The widget page as a response body: the templates around the configuration (the

@@ -7,9 +7,8 @@ use axum::http::{header, HeaderMap};
 use axum::response::Html;
 use b24_placement::request::is_valid_domain;
 
-use crate::escape::escape_html;
-
-use b24_portal::assets::{PREVIEW_CSS, PREVIEW_JS};
+use b24_html::assets::{PREVIEW_CSS, PREVIEW_JS};
+use b24_html::escape_html;
 
 /// Makes the extra fields of a preview's handler request, given the host it is served as.
 pub type PreviewFields = Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>;
@@ -117,36 +116,37 @@ pub(crate) async fn preview(
     preview_page_with(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY", &preview)
 }
 
-/// `POST /preview/handler`: the preview's form, with the server-side fields added, opened
-/// as the handler opens any frame (verified the same way). Its events go to the router's
-/// `/event`.
-pub(crate) async fn preview_handler<W: layout_core::widget::AsyncWidget + 'static>(
-    host: Arc<crate::WidgetHost<W>>,
-    preview: Arc<Preview>,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+/// Middleware of `POST /preview/handler`: the preview's form, with the server-side fields
+/// added, then handled as `POST /handler` handles any frame (verified the same way, on
+/// an app's router). Its events go to the router's `/event`.
+pub(crate) async fn add_fields(
+    State(preview): State<Arc<Preview>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
 ) -> Result<axum::response::Response, crate::Error> {
-    let host_name = headers
+    let (mut parts, body) = request.into_parts();
+    let host_name = parts
+        .headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+        .unwrap_or("localhost")
+        .to_owned();
+    let body = crate::extract::read_limited(body).await?;
     let text = std::str::from_utf8(&body).map_err(|_| crate::Error::Body("is not UTF-8"))?;
     let body = {
         let mut form = form_urlencoded::Serializer::new(text.to_owned());
         if let Some(fields) = &preview.fields {
-            for (k, v) in fields(host_name) {
+            for (k, v) in fields(&host_name) {
                 form.append_pair(&k, &v);
             }
         }
         form.finish()
     };
-    let request = b24_placement::HandlerRequest::parse(&body, None)?;
-    if let Some(life) = host.lifecycle.get() {
-        if life.verify(&request).await?.is_err() {
-            return Err(crate::Error::Forbidden);
-        }
-    }
-    let base = uri.path().trim_end_matches("/preview/handler");
-    crate::host::open_frame(&host, request, &format!("{base}/event")).await
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(next
+        .run(axum::extract::Request::from_parts(
+            parts,
+            axum::body::Body::from(body),
+        ))
+        .await)
 }

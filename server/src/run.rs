@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use axum::Router;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
+use crate::logs::init_logs;
+
 /// Serves `app` on `addr` inside the caller's tokio runtime, until the process ends.
 /// `on_ready` is told the address it listens on (useful with port 0).
 pub async fn serve(
@@ -15,7 +17,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let listener = TcpListener::bind(addr).await?;
-    on_ready(listener.local_addr()?);
+    let local = listener.local_addr()?;
+    tracing::info!(%local, "listening");
+    on_ready(local);
     // an event's answer streams small lines: each goes out at once, not after the
     // client's delayed acknowledgement of the one before
     let listener = listener.tap_io(|tcp| {
@@ -35,7 +39,8 @@ pub async fn serve_listener(listener: TcpListener, app: Router) -> std::io::Resu
 }
 
 /// Starts a multi-threaded tokio runtime and serves `app` on `addr` with it: what a
-/// widget's `fn main` calls.
+/// widget's `fn main` calls. Logs go to stderr, filtered by `RUST_LOG` ([`init_logs`],
+/// unless the app installed a `tracing` subscriber of its own).
 ///
 /// ```no_run
 /// # use b24_server::{router, run, WidgetHost};
@@ -51,6 +56,7 @@ pub async fn serve_listener(listener: TcpListener, app: Router) -> std::io::Resu
 /// }
 /// ```
 pub fn run(addr: impl ToSocketAddrs, app: Router, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    init_logs();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

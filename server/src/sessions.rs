@@ -1,10 +1,10 @@
 //! The open frames: one widget per frame, found by the session id its page carries.
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+use layout_core::command::Button;
 use layout_core::state::WidgetState;
 
 /// How many open frames are remembered; the oldest is forgotten beyond that (its frame
@@ -17,63 +17,74 @@ pub const MAX_SESSIONS: usize = 10_000;
 pub(crate) struct Session<W> {
     /// The portal's member_id.
     pub(crate) member: String,
+    /// The verifier that let the frame open, asked again on each event.
+    pub(crate) guard: Option<Arc<dyn crate::verify::Verifier>>,
     pub(crate) gate: Gate,
     pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
 }
 
-/// A frame's widget. Its mirror of the portal is started by the first event: most frames
-/// are opened and read, never clicked. Until then the layout is kept as the JSON the page
-/// carries: one allocation rather than a tree of them.
+/// A frame's widget and its mirror, started from the layout checked when the frame
+/// opened.
 pub(crate) struct Frame<W> {
     pub(crate) widget: W,
-    pub(crate) mirror: Mirror,
-}
-
-pub(crate) enum Mirror {
-    Opened(String),
-    Running(Box<WidgetState>),
+    pub(crate) state: WidgetState,
 }
 
 /// What a click arriving now would meet, kept beside the frame's lock so that a click
 /// that waits for an update to end is judged by what the frame showed while it waited.
+/// It only records [`WidgetState::busy`], the one place where busy is decided.
 pub(crate) struct Gate {
-    /// The widget is locked or finished, or the primary / secondary button is disabled,
-    /// loading or hidden.
-    pub(crate) busy: [AtomicBool; 2],
+    /// Each button's [`WidgetState::busy`] after the last command.
+    busy: [AtomicBool; 2],
     /// Counts the times each button became busy.
-    pub(crate) became_busy: [AtomicU64; 2],
+    became_busy: [AtomicU64; 2],
+}
+
+/// What a click met as it arrived.
+#[derive(Clone, Copy)]
+pub(crate) struct Arrival {
+    button: Button,
+    busy: bool,
+    became_busy: u64,
 }
 
 impl Gate {
-    /// The gate of a frame that shows `layout`, not locked.
-    pub(crate) fn new(layout: &layout_core::LayoutDto) -> Gate {
-        let busy = |b: &Option<layout_core::ButtonDto>| {
-            b.as_ref().is_none_or(|b| {
-                matches!(
-                    b.state,
-                    Some(layout_core::ButtonState::disabled | layout_core::ButtonState::loading)
-                )
-            })
-        };
+    /// The gate of a frame that shows `state`.
+    pub(crate) fn new(state: &WidgetState) -> Gate {
         Gate {
-            busy: [
-                AtomicBool::new(busy(&layout.primaryButton)),
-                AtomicBool::new(busy(&layout.secondaryButton)),
-            ],
+            busy: Button::BOTH.map(|b| AtomicBool::new(state.busy(b))),
             became_busy: [AtomicU64::new(0), AtomicU64::new(0)],
         }
     }
 
     /// Records the state after a command.
     pub(crate) fn record(&self, state: &WidgetState) {
-        for (i, primary) in [(0, true), (1, false)] {
-            let now = state.busy(primary);
-            if now && !self.busy[i].swap(true, Ordering::SeqCst) {
-                self.became_busy[i].fetch_add(1, Ordering::SeqCst);
-            } else if !now {
+        for b in Button::BOTH {
+            let i = b.index();
+            if state.busy(b) {
+                if !self.busy[i].swap(true, Ordering::SeqCst) {
+                    self.became_busy[i].fetch_add(1, Ordering::SeqCst);
+                }
+            } else {
                 self.busy[i].store(false, Ordering::SeqCst);
             }
         }
+    }
+
+    /// What a click on `button` meets as it arrives, before it waits for its turn.
+    pub(crate) fn arrive(&self, button: Button) -> Arrival {
+        let i = button.index();
+        Arrival {
+            button,
+            busy: self.busy[i].load(Ordering::SeqCst),
+            became_busy: self.became_busy[i].load(Ordering::SeqCst),
+        }
+    }
+
+    /// Whether a click that arrived as `arrival` says finds its button busy: it was when
+    /// the click came, or it became so while the click waited.
+    pub(crate) fn was_busy(&self, arrival: Arrival) -> bool {
+        arrival.busy || self.became_busy[arrival.button.index()].load(Ordering::SeqCst) != arrival.became_busy
     }
 }
 
@@ -137,30 +148,13 @@ impl<W> Sessions<W> {
     }
 }
 
-/// Session ids: the frame's number through SipHash under two random keys of this process
-/// (96 bits of it), and its slot. An id tells nothing of the others' (a frame's events
-/// are only accepted under its id).
-pub(crate) struct SessionIds {
-    keys: (RandomState, RandomState),
-    next: AtomicU64,
-}
-
-impl SessionIds {
-    pub(crate) fn new() -> Self {
-        SessionIds {
-            keys: (RandomState::new(), RandomState::new()),
-            next: AtomicU64::new(0),
-        }
-    }
-}
-
-impl SessionIds {
-    pub(crate) fn next(&self) -> u128 {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let random = (u128::from(self.keys.0.hash_one(n)) << 64) | u128::from(self.keys.1.hash_one(n));
-        let slot = n % MAX_SESSIONS as u64;
-        (random & !0xffff_ffff) | u128::from(slot)
-    }
+/// Session ids: 128 random bits each from the operating system's CSPRNG
+/// (`getrandom`). An id tells nothing of another (a frame's events are only accepted
+/// under its id).
+pub(crate) fn new_session_id() -> Result<u128, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(u128::from_le_bytes(bytes))
 }
 
 /// An id as 32 lowercase hex digits, as the page carries it.
@@ -175,7 +169,7 @@ pub(crate) fn session_hex(id: u128) -> [u8; 32] {
 
 #[cfg(test)]
 pub(crate) fn session_text(id: u128) -> String {
-    crate::escape::utf8(session_hex(id).to_vec())
+    b24_html::utf8(session_hex(id).to_vec())
 }
 
 /// The id of a session's text; `None` for anything not written by [`session_text`].
@@ -189,6 +183,16 @@ pub(crate) fn session_of(text: &str) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_ids_are_random_and_distinct() {
+        let ids: std::collections::HashSet<u128> = (0..1000).map(|_| new_session_id().unwrap()).collect();
+        assert_eq!(ids.len(), 1000);
+        // every bit is used: no fixed slot or counter in the low bits
+        let ored = ids.iter().fold(0u128, |a, b| a | b);
+        let anded = ids.iter().fold(u128::MAX, |a, b| a & b);
+        assert_eq!((ored, anded), (u128::MAX, 0));
+    }
 
     #[test]
     fn session_ids_read_back_only_as_written() {

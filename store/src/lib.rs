@@ -14,10 +14,14 @@ use b24_placement::Secret;
 
 #[macro_use]
 mod queries;
+#[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "postgres")]
 pub use postgres::PgStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 /// A portal the app is installed on.
@@ -106,24 +110,38 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(
 
 /// Connects to the store `url` names: `sqlite://PATH` (or a bare path) or
 /// `postgres://...`; applies the migrations it lacks.
+///
+/// A URL of a driver this build lacks (the `sqlite` and `postgres` features) is an
+/// error that names the feature.
 pub async fn connect(url: &str) -> Result<Arc<dyn PortalStore>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
-    } else {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        Ok(Arc::new(SqliteStore::open(path).await?))
+        #[cfg(feature = "postgres")]
+        return Ok(Arc::new(PgStore::connect(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError {
+            what: "connecting to the store",
+            message: "a postgres:// URL needs the `postgres` feature".into(),
+        });
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    #[cfg(feature = "sqlite")]
+    return Ok(Arc::new(SqliteStore::open(path).await?));
+    #[cfg(not(feature = "sqlite"))]
+    {
+        let _ = path;
+        Err(StoreError {
+            what: "connecting to the store",
+            message: "a SQLite store needs the `sqlite` feature".into(),
+        })
     }
 }
 
-/// Now, in unix seconds.
+/// Now, in unix seconds, as the store's columns hold it.
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    i64::try_from(b24_placement::time::unix_now()).unwrap_or(i64::MAX)
 }
 
 /// The default when `DATABASE_URL` is unset.

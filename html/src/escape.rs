@@ -13,14 +13,14 @@ pub fn json_for_script(value: &Value) -> String {
 
 /// Text that is UTF-8 by construction (templates, and JSON escaped by whole characters),
 /// checked the fast way.
-pub(crate) fn utf8(bytes: Vec<u8>) -> String {
+pub fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Appends serde_json's output with `<`, `>`, `&`, U+2028 and U+2029 escaped. They can
 /// only be inside strings (keys included), where `\u003c` means the same character. The
 /// search is memchr's: a layout usually has none of them.
-pub(crate) fn escape_script_bytes(json: &[u8], out: &mut Vec<u8>) {
+pub fn escape_script_bytes(json: &[u8], out: &mut Vec<u8>) {
     out.reserve(json.len());
     let (mut done, mut at) = (0, 0);
     while let Some(found) = next_special(json, at) {
@@ -45,7 +45,7 @@ pub(crate) fn escape_script_bytes(json: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Where the next byte that may need escaping is, from `at`.
-pub(crate) fn next_special(json: &[u8], at: usize) -> Option<usize> {
+pub fn next_special(json: &[u8], at: usize) -> Option<usize> {
     let rest = json.get(at..)?;
     match (
         memchr::memchr3(b'<', b'>', b'&', rest),
