@@ -350,6 +350,8 @@ async fn client_search(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::r
         })
         .collect();
     let command = SearchCommand::ShowFound(options);
+    // the app listens for a pick before it shows the options: a click on one at once
+    // finds the listener there
     // JSON for a <script>: nothing in it can close the element
     let params = b24_widgets::server::json_for_script(&command.params());
     axum::response::Html(format!(
@@ -358,8 +360,8 @@ async fn client_search(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::r
          <script>(function () {{ var p = (window.name || '').split('|'); var sid = p[2] || '';\
          var origin = p[0] ? (p[1] === '1' ? 'https://' : 'http://') + p[0] : '*';\
          var params = document.getElementById('found').textContent;\
-         window.parent.postMessage('{name}:' + params + ':s1:' + sid, origin);\
          window.parent.postMessage('placementBindEvent:' + JSON.stringify({{event: 'onCrmEntityIsNeedToCreate'}}) + ':ev1:' + sid, origin);\
+         window.parent.postMessage('{name}:' + params + ':s1:' + sid, origin);\
          window.addEventListener('message', function (e) {{\
            var text = String(e.data); if (text.indexOf('ev1:') !== 0) return;\
            var picked = JSON.parse(text.slice(4)).data;\
@@ -369,6 +371,16 @@ async fn client_search(life: Arc<Lifecycle>, request: HandlerRequest) -> axum::r
         name = command.name(),
     ))
     .into_response()
+}
+
+/// The store a `DATABASE_URL` names, as the demo says it (a PostgreSQL URL is not shown:
+/// it may carry a password).
+fn store_kind(url: &str) -> String {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => format!("SQLite, {path}"),
+        None if url.starts_with("postgres") => "PostgreSQL (DATABASE_URL)".to_owned(),
+        None => format!("SQLite, {url}"),
+    }
 }
 
 fn io(e: impl std::fmt::Display) -> std::io::Error {
@@ -393,8 +405,18 @@ async fn main() {
         eprintln!("{what}");
         std::process::exit(1)
     };
-    // DATABASE_URL chooses the store: SQLite (./b24-app.db) when unset, or postgres://...
-    let store = b24_widgets::server::store::from_env()
+    // logs to stderr, by RUST_LOG (info when unset)
+    b24_widgets::server::init_logs();
+    // DATABASE_URL chooses the store, or postgres://...; when unset, a SQLite file in the
+    // system's temporary directory: nothing the demo writes lands in the source tree
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        let dir = std::env::temp_dir().join("b24-widgets-demo");
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            fail(format!("cannot make {}: {e}", dir.display()))
+        }
+        format!("sqlite://{}", dir.join("app.db").display())
+    });
+    let store = b24_widgets::server::store::connect(&url)
         .await
         .unwrap_or_else(|e| fail(e.to_string()));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -409,6 +431,7 @@ async fn main() {
     .await
     .unwrap_or_else(|e| fail(e.to_string()));
     println!("Widget preview: http://{addr}/");
+    println!("Store: {}", store_kind(&url));
     println!("Handler for placement.bind: http://{addr}/handler (behind an https tunnel for a real portal)");
     println!(
         "Installed into the local portal; its placements: {:?}",

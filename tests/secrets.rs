@@ -1,6 +1,7 @@
 //! Tokens stay secrets end to end: the demo is run as a user runs it (installed into its
-//! local portal, a frame opened through the preview, an event sent), and neither its own
-//! output nor the pages it serves show any token it stored.
+//! local portal, a frame opened through the preview, an event sent), logging everything
+//! (`RUST_LOG=trace`), and neither its own output and log nor the pages it serves show
+//! any token it stored.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -33,6 +34,8 @@ async fn the_demo_never_shows_a_token() {
         .env("PORT", port.to_string())
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("DEMO_SAVE_DELAY_MS", "0")
+        // every log line there is, of every crate
+        .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -127,5 +130,9 @@ async fn the_demo_never_shows_a_token() {
         }
     }
     assert!(out.contains("Widget preview"), "{out}");
+    // the log was on, and said what happened (without a token)
+    for said in ["installed", "frame opened", "refused a handler call", "TRACE"] {
+        assert!(out.contains(said), "the demo's log does not say {said:?}:\n{out}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

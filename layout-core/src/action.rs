@@ -133,7 +133,8 @@ action_types! {
         /// Passed to the slider. The docs call it an "array" but pass a string or an
         /// object: any JSON value is accepted.
         "value" value: Value = Kind::Any;
-        "sliderParams" sliderParams: ActionSliderParamsDto = Kind::Object(&ActionSliderParamsDto::SPEC);
+        /// (Boxed: the parameters are rare, and every link would otherwise carry their room.)
+        "sliderParams" sliderParams: Box<ActionSliderParamsDto> = Kind::Object(&ActionSliderParamsDto::SPEC);
     }
     cross: [];
 }
@@ -175,3 +176,9 @@ impl ActionDto {
 }
 
 deserialize_via_wire!(ActionDto);
+
+impl crate::fast::FastValue for Box<ActionSliderParamsDto> {
+    fn fast_value(&self, kind: &Kind) -> bool {
+        crate::fast::FastValue::fast_value(&**self, kind)
+    }
+}

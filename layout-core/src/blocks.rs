@@ -92,6 +92,11 @@ macro_rules! block_types {
                 match self { $( Block::$wire(p) => p.held_blocks_mut(), )* }
             }
 
+            /// Gives back the spare capacity of the maps it holds (see `LayoutDto::compact`).
+            pub fn compact(&mut self) {
+                match self { $( Block::$wire(p) => p.compact(), )* }
+            }
+
             /// The properties as a JSON object, in the order they were set.
             pub fn properties_json(&self) -> serde_json::Map<String, Value> {
                 let value = match self { $( Block::$wire(p) => serde_json::to_value(p), )* };
@@ -384,6 +389,14 @@ impl FromWire for ContentBlockDto {
 }
 
 deserialize_via_wire!(ContentBlockDto);
+
+/// Gives back the spare capacity of `blocks` and of every map they hold.
+pub fn compact_blocks(blocks: &mut Blocks) {
+    blocks.shrink_to_fit();
+    for block in blocks.values_mut() {
+        block.block.compact();
+    }
+}
 
 impl FromWire for Blocks {
     fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {

@@ -140,7 +140,11 @@ fn merged(
             return Err(StateError::Invalid(Violations(report.violations)));
         }
     }
-    ContentBlockDto::from_wire(&value, &crate::pointer::Ptr::Root).map_err(|mut v| {
+    let read = ContentBlockDto::from_wire(&value, &crate::pointer::Ptr::Root).map(|mut b| {
+        b.block.compact();
+        b
+    });
+    read.map_err(|mut v| {
         // read at the root: its pointer is put under the block's place
         v.pointer = format!("{}{}", place.pointer(), v.pointer);
         StateError::Invalid(Violations(vec![v]))
@@ -154,8 +158,9 @@ impl WidgetState {
     }
 
     /// A state showing `layout`, checked once here: what a frame is opened with.
-    pub fn open(layout: LayoutDto) -> Result<Self, Violations> {
+    pub fn open(mut layout: LayoutDto) -> Result<Self, Violations> {
         layout.validate()?;
+        layout.compact();
         Ok(WidgetState {
             layout: Some(layout),
             ..WidgetState::default()
@@ -210,7 +215,9 @@ impl WidgetState {
         match command {
             Command::SetLayout(layout) => {
                 layout.validate().map_err(StateError::Invalid)?;
-                self.layout = Some((**layout).clone());
+                let mut layout = (**layout).clone();
+                layout.compact();
+                self.layout = Some(layout);
             }
             Command::SetLayoutItemState(item) => {
                 let place = self.place(&item.id)?;

@@ -355,6 +355,23 @@ macro_rules! wire_struct {
                 None
             }
 
+            /// Gives back the spare capacity of every map it holds, at any depth (a
+            /// layout read from JSON grows its maps as it reads them): what a layout
+            /// kept for long, as a frame's mirror, costs no more than it holds.
+            #[doc(hidden)]
+            pub fn compact(&mut self) {
+                $(
+                    let field: &mut dyn std::any::Any = &mut self.$field;
+                    if let Some(Some(blocks)) = field.downcast_mut::<Option<$crate::blocks::Blocks>>() {
+                        $crate::blocks::compact_blocks(blocks);
+                    } else if let Some(Some(values)) = field.downcast_mut::<Option<$crate::blocks::Values>>() {
+                        values.shrink_to_fit();
+                    } else if let Some(Some(block)) = field.downcast_mut::<Option<Box<$crate::blocks::ContentBlockDto>>>() {
+                        block.block.compact();
+                    }
+                )*
+            }
+
             /// [`held_blocks`](Self::held_blocks), to change them.
             #[doc(hidden)]
             pub fn held_blocks_mut(&mut self) -> Option<(&'static str, &'static $crate::schema::Nest, &mut $crate::blocks::Blocks)> {

@@ -83,7 +83,7 @@ pub struct Config {
     /// The incoming webhook: `/rest/USER/CODE/`.
     pub webhook_user: u64,
     pub webhook_code: Secret,
-    /// How long a call that changes data takes (`add`, `update`, `bind`...): a slow
+    /// How long a call that changes CRM data takes (`crm.*.add`, `.update`...): a slow
     /// portal, so that a widget's loading state can be seen. None by default.
     pub write_delay: Duration,
 }
@@ -699,7 +699,8 @@ async fn rest(
         Err(f) => return answer(f.status, f.body()),
     };
     let reads = b24_placement::methods::is_read_only(method);
-    if !reads && !portal.config.write_delay.is_zero() {
+    // a CRM record saved takes its time; registering a placement or an event does not
+    if !reads && method.starts_with("crm.") && !portal.config.write_delay.is_zero() {
         tokio::time::sleep(portal.config.write_delay).await;
     }
     match portal.run(caller, method, &params, false) {

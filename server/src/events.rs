@@ -68,7 +68,7 @@ pub(crate) async fn event<W: AsyncWidget + 'static>(
         if let Some(guard) = &session.guard {
             if !guard.installed(&session.member).await? {
                 tracing::warn!("refused: the frame's portal is no longer installed");
-                host.forget_portal(&session.member);
+                host.forget_portal(&session.member, guard);
                 return Err(Error::Forbidden);
             }
         }

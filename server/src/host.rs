@@ -77,10 +77,11 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
         drop(forgotten);
     }
 
-    /// Forgets every open frame of a portal (it was uninstalled).
-    pub(crate) fn forget_portal(&self, member: &str) {
+    /// Forgets the open frames of a portal that `verifier` let open (it saw the portal
+    /// leave).
+    pub(crate) fn forget_portal(&self, member: &str, verifier: &Arc<dyn Verifier>) {
         let forgotten = match self.sessions.lock() {
-            Ok(mut s) => s.remove_portal(member),
+            Ok(mut s) => s.remove_portal(member, verifier),
             Err(_) => return,
         };
         drop(forgotten);

@@ -130,6 +130,8 @@ pub fn app_router<W: AsyncWidget + 'static>(
     preview: Preview,
 ) -> Router {
     let forget = host.clone();
+    let verifier: Arc<dyn Verifier> = lifecycle.clone();
+    let own = verifier.clone();
     let life = Router::new()
         .route("/install", post(lifecycle::install))
         .route(
@@ -138,11 +140,11 @@ pub fn app_router<W: AsyncWidget + 'static>(
                 let member = lifecycle::member_of(&body);
                 let answer = lifecycle::uninstall(state, body).await;
                 if let (Ok(_), Some(m)) = (&answer, member) {
-                    forget.forget_portal(&m);
+                    forget.forget_portal(&m, &own);
                 }
                 answer
             }),
         )
         .with_state(lifecycle.clone());
-    verified_router(host, preview, lifecycle).merge(life)
+    verified_router(host, preview, verifier).merge(life)
 }

@@ -6,6 +6,7 @@
 //! member_id and placement; tokens are [`Secret`](b24_placement::Secret)s, whose
 //! `Debug` and `Display` print `***`.
 
+use std::io::IsTerminal;
 use std::str::FromStr;
 
 use tracing::level_filters::LevelFilter;
@@ -34,6 +35,8 @@ pub fn init_logs() -> bool {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                // colours for a terminal only: a file or a log collector gets plain text
+                .with_ansi(std::io::stderr().is_terminal())
                 .with_filter(filter),
         )
         .try_init()

@@ -32,6 +32,9 @@ pub async fn serve(
 /// to register handlers with it), until the process ends.
 pub async fn serve_listener(listener: TcpListener, app: Router) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
+    if let Ok(local) = listener.local_addr() {
+        tracing::info!(%local, "listening");
+    }
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });

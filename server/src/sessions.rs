@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use layout_core::command::Button;
+
+use crate::verify::Verifier;
 use layout_core::state::WidgetState;
 
 /// How many open frames are remembered; the oldest is forgotten beyond that (its frame
@@ -18,7 +20,7 @@ pub(crate) struct Session<W> {
     /// The portal's member_id.
     pub(crate) member: String,
     /// The verifier that let the frame open, asked again on each event.
-    pub(crate) guard: Option<Arc<dyn crate::verify::Verifier>>,
+    pub(crate) guard: Option<Arc<dyn Verifier>>,
     pub(crate) gate: Gate,
     pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
 }
@@ -142,10 +144,37 @@ impl<W> Sessions<W> {
     }
 
     /// Forgets every frame of portal `member` (uninstalled).
-    pub(crate) fn remove_portal(&mut self, member: &str) -> Vec<Arc<Session<W>>> {
-        let ids = self.by_portal.remove(member).unwrap_or_default();
-        ids.iter().filter_map(|id| self.by_id.remove(id)).collect()
+    /// Only the frames that `verifier` let open: another router's life cycle on the same
+    /// host keeps its own.
+    pub(crate) fn remove_portal(
+        &mut self,
+        member: &str,
+        verifier: &Arc<dyn Verifier>,
+    ) -> Vec<Arc<Session<W>>> {
+        let Some(queue) = self.by_portal.get_mut(member) else {
+            return Vec::new();
+        };
+        let by_id = &mut self.by_id;
+        let mut forgotten = Vec::new();
+        queue.retain(|id| {
+            let ours = by_id
+                .get(id)
+                .is_some_and(|s| s.guard.as_ref().is_some_and(|g| same(g, verifier)));
+            if ours {
+                forgotten.extend(by_id.remove(id));
+            }
+            !ours
+        });
+        if queue.is_empty() {
+            self.by_portal.remove(member);
+        }
+        forgotten
     }
+}
+
+/// Whether two verifiers are the same one.
+fn same(a: &Arc<dyn Verifier>, b: &Arc<dyn Verifier>) -> bool {
+    std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
 }
 
 /// Session ids: 128 random bits each from the operating system's CSPRNG

@@ -344,3 +344,67 @@ async fn tokens_renewed_by_a_refresh_are_written_back() {
     );
     assert_eq!(after.application_token, before.application_token);
 }
+
+#[tokio::test]
+async fn two_routers_with_two_life_cycles_in_one_process_each_verify_by_their_own() {
+    let (pbase, portal) = portal().await;
+    // one widget host behind both routers: each router carries its own verifier
+    let host = WidgetHost::new(|_| Hello);
+    let mut bases = Vec::new();
+    for name in ["two-a", "two-b"] {
+        let (l, base) = listen().await;
+        let life = Lifecycle::new(sqlite(name).await, Vec::new());
+        let app = app_router(host.clone(), Arc::new(life), Preview::default());
+        tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+        bases.push(base);
+    }
+    let (a, b) = (&bases[0], &bases[1]);
+    // installed in A only: A serves it, B does not know it
+    let (form, token_a) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{a}/install"), form).await.0, 200);
+    let opened = reqwest::Client::new()
+        .post(format!("{a}/handler"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(handler_form(Some(token_a.expose()), Portal::MEMBER_ID))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 200);
+    // the page may be framed by its portal only (DOMAIN and PROTOCOL of the request)
+    assert_eq!(
+        opened.headers()["content-security-policy"],
+        "frame-ancestors https://x.bitrix24.com"
+    );
+    let session_a = session_of(&opened.text().await.unwrap());
+    async fn on(base: &str, token: &str) -> (u16, String) {
+        post(
+            &format!("{base}/handler"),
+            handler_form(Some(token), Portal::MEMBER_ID),
+        )
+        .await
+    }
+    assert_eq!(on(b, token_a.expose()).await.0, 403);
+    // installed in B with another application token: each router knows its own
+    let (form, token_b) = portal.install_event(&pbase);
+    assert_eq!(post(&format!("{b}/install"), form).await.0, 200);
+    assert_eq!(on(b, token_b.expose()).await.0, 200);
+    assert_eq!(on(a, token_b.expose()).await.0, 403);
+    assert_eq!(on(b, token_a.expose()).await.0, 403);
+    assert_eq!(on(a, token_a.expose()).await.0, 200);
+    // the frame opened through A is asked of A's life cycle: uninstalled from B, it goes on
+    let (status, _) = post(
+        &format!("{b}/uninstall"),
+        portal.uninstall_event(&pbase, token_b.expose(), false),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(event(a, &session_a).await, 200);
+    // uninstalled from A: its frames are refused
+    let (status, _) = post(
+        &format!("{a}/uninstall"),
+        portal.uninstall_event(&pbase, token_a.expose(), false),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(matches!(event(a, &session_a).await, 403 | 404));
+}
