@@ -1,12 +1,11 @@
 //! What a broken rule looks like: where (a JSON pointer), which rule, what is wrong and
 //! what is allowed instead.
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// The rules of the table, each with a stable code (used by `b24 check --format
 /// json` and by tools that match on errors).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
     /// A value of the wrong JSON type (a string where a boolean goes, ...).
@@ -73,6 +72,13 @@ impl Rule {
     }
 }
 
+/// Serialized as its [`code`](Rule::code).
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
@@ -83,7 +89,7 @@ impl std::fmt::Display for Rule {
 ///
 /// `L` is where the violation is in the *source*: `()` for JSON (the pointer says it
 /// all), a span for the `layout!` macro, which points at the token to blame.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation<L = ()> {
     /// JSON pointer of the value at fault (or of the place where a missing one belongs).
     pub pointer: String,
@@ -92,10 +98,22 @@ pub struct Violation<L = ()> {
     /// What is wrong, naming the value or key.
     pub message: String,
     /// What is allowed instead, or a "did you mean".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    #[serde(skip)]
     pub loc: L,
+}
+
+/// `{"pointer", "rule", "message", "help"?}`: the location in the source is not part of it.
+impl<L> Serialize for Violation<L> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3 + usize::from(self.help.is_some())))?;
+        map.serialize_entry("pointer", &self.pointer)?;
+        map.serialize_entry("rule", &self.rule)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(help) = &self.help {
+            map.serialize_entry("help", help)?;
+        }
+        map.end()
+    }
 }
 
 impl Violation {
@@ -151,9 +169,15 @@ impl<L> std::fmt::Display for Violation<L> {
 impl std::error::Error for Violation {}
 
 /// Every violation of one layout, in document order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violations(pub Vec<Violation>);
+
+/// A list of the violations.
+impl Serialize for Violations {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
 
 impl Violations {
     pub fn iter(&self) -> std::slice::Iter<'_, Violation> {

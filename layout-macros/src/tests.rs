@@ -142,7 +142,8 @@ fn expansion(input: TokenStream) -> String {
     assert!(diag.errors.is_empty());
     let Val::Obj(obj) = &root else { unreachable!() };
     let expr = crate::codegen::layout(obj, dynamic);
-    let file: syn::File = syn::parse2(quote! { fn layout() { let _ = #expr; } }).unwrap();
+    // prettyplease reads syn 2's tree: the tokens are parsed again by that version
+    let file: syn2::File = syn2::parse2(quote! { fn layout() { let _ = #expr; } }).unwrap();
     prettyplease::unparse(&file)
 }
 
