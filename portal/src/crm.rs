@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use b24_placement::placement::Entity;
 use serde_json::{json, Map, Value};
 
+use crate::failure::Failure;
 use crate::params::{as_id, as_int};
-use crate::Failure;
 
 /// Items per page of a list method.
 pub const PAGE: usize = 50;

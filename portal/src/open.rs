@@ -6,7 +6,8 @@
 use b24_placement::placement::{Call, Entity, Family, KnownPlacement};
 use serde_json::{json, Map, Value};
 
-use crate::{Portal, Secret};
+use crate::portal::Portal;
+use b24_placement::Secret;
 
 /// A handler request the portal makes: where, how, and with what.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,15 +101,7 @@ fn options(placement: &KnownPlacement, id: Option<u64>, query: &str) -> Value {
 /// An app session id: random, as Bitrix24's are (two frames opened in the same second
 /// must not share a name).
 fn app_sid() -> String {
-    use std::hash::{BuildHasher, RandomState};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let (a, b) = (
-        RandomState::new().hash_one(n),
-        RandomState::new().hash_one((n, crate::unix_now())),
-    );
-    format!("{a:016x}{b:016x}")
+    crate::oauth::random_token("", 16)
 }
 
 impl Portal {

@@ -95,3 +95,8 @@ mod tests {
         assert_eq!(as_int(Some(&json!("-1"))), Some(-1));
     }
 }
+
+/// Reads an id the way the portal does (for tests of other crates).
+pub fn id_of(v: &Value) -> Option<u64> {
+    as_id(Some(v))
+}

@@ -13,7 +13,7 @@ use b24_placement::placement::{Entity, Family, KnownPlacement};
 
 use serde_json::{json, Value};
 
-use crate::Portal;
+use crate::portal::{Bound, Portal};
 
 pub(crate) fn routes() -> Router<Arc<Portal>> {
     Router::new()
@@ -69,7 +69,7 @@ struct Area {
     query: bool,
 }
 
-fn render_area(bound: &[crate::Bound], area: &Area) -> String {
+fn render_area(bound: &[Bound], area: &Area) -> String {
     let items: String = bound
         .iter()
         .filter_map(|b| {
@@ -105,7 +105,7 @@ fn render_area(bound: &[crate::Bound], area: &Area) -> String {
     format!("<section><h3>{}</h3>{field}{items}</section>", escape(area.title))
 }
 
-fn page(title: &str, bound: &[crate::Bound], areas: &[Area], extra: &str) -> Response {
+fn page(title: &str, bound: &[Bound], areas: &[Area], extra: &str) -> Response {
     let mut body: String = areas.iter().map(|a| render_area(bound, a)).collect();
     if body.is_empty() {
         body = "<p>The app has bound no placement here.</p>".into();

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use layout_core::command::Button;
 
@@ -178,12 +178,36 @@ fn same(a: &Arc<dyn Verifier>, b: &Arc<dyn Verifier>) -> bool {
 }
 
 /// Session ids: 128 random bits each from the operating system's CSPRNG
-/// (`getrandom`). An id tells nothing of another (a frame's events are only accepted
+/// (`getrandom`), read 4 KiB at a time (one system call for 256 frames) and each byte
+/// handed out once. An id tells nothing of another (a frame's events are only accepted
 /// under its id).
 pub(crate) fn new_session_id() -> Result<u128, getrandom::Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)?;
-    Ok(u128::from_le_bytes(bytes))
+    static POOL: Mutex<RandomPool> = Mutex::new(RandomPool {
+        bytes: [0; RandomPool::SIZE],
+        next: RandomPool::SIZE,
+    });
+    let mut pool = POOL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if pool.next + 16 > RandomPool::SIZE {
+        getrandom::fill(&mut pool.bytes)?;
+        pool.next = 0;
+    }
+    let at = pool.next;
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&pool.bytes[at..at + 16]);
+    // handed out once: wiped as it leaves
+    pool.bytes[at..at + 16].fill(0);
+    pool.next = at + 16;
+    Ok(u128::from_le_bytes(id))
+}
+
+struct RandomPool {
+    bytes: [u8; RandomPool::SIZE],
+    /// The first byte not handed out yet.
+    next: usize,
+}
+
+impl RandomPool {
+    const SIZE: usize = 4096;
 }
 
 /// An id as 32 lowercase hex digits, as the page carries it.

@@ -1,0 +1,139 @@
+//! The portal's state, shared by every request to its router: its CRM, the placements
+//! bound, the tokens issued, the bucket, the handler requests it made.
+
+use std::sync::{Arc, Mutex};
+
+use b24_placement::Secret;
+use serde_json::{Map, Value};
+use tokio::time::Instant;
+
+use crate::config::Config;
+use crate::crm::Crm;
+use crate::oauth::Token;
+
+/// A registration of `placement.bind`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bound {
+    pub placement: String,
+    pub handler: String,
+    pub title: String,
+    pub options: Map<String, Value>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) crm: Crm,
+    pub(crate) placements: Vec<Bound>,
+    pub(crate) tokens: Vec<Token>,
+    /// (level, last drained)
+    pub(crate) bucket: (f64, Instant),
+    pub(crate) issued: u64,
+    /// How many calls each outcome had: (answered, refused by the bucket).
+    pub(crate) counts: (u64, u64),
+    /// The application token of the last install.
+    pub(crate) application_token: Option<Secret>,
+    /// The handler requests the portal made, tokens masked, the newest last.
+    pub(crate) requests: Vec<Value>,
+}
+
+/// The portal: shared by every request to its router.
+pub struct Portal {
+    pub(crate) config: Config,
+    inner: Mutex<Inner>,
+}
+
+/// Tokens issued by the stand-in, for a client to start with.
+#[derive(Clone, Debug)]
+pub struct Issued {
+    pub access_token: Secret,
+    pub refresh_token: Secret,
+}
+
+impl Portal {
+    /// A portal with the demo CRM.
+    pub fn new(config: Config) -> Arc<Portal> {
+        Arc::new(Portal {
+            config,
+            inner: Mutex::new(Inner {
+                crm: Crm::demo(),
+                placements: Vec::new(),
+                tokens: Vec::new(),
+                bucket: (0.0, Instant::now()),
+                issued: 0,
+                counts: (0, 0),
+                application_token: None,
+                requests: Vec::new(),
+            }),
+        })
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The portal's `member_id`.
+    pub const MEMBER_ID: &'static str = "local-portal";
+
+    /// Makes every access token issued so far expire now (their refresh tokens stay good).
+    pub fn expire_access_tokens(&self) {
+        let now = Instant::now();
+        for t in &mut self.lock().tokens {
+            t.expires = now;
+        }
+    }
+
+    /// The incoming webhook's address on a portal served at `base` (`http://127.0.0.1:3000`).
+    pub fn webhook_url(&self, base: &str) -> Secret {
+        Secret::new(format!(
+            "{}/rest/{}/{}/",
+            base.trim_end_matches('/'),
+            self.config.webhook_user,
+            self.config.webhook_code.expose()
+        ))
+    }
+
+    /// The registrations of `placement.bind`, in order.
+    pub fn placements(&self) -> Vec<Bound> {
+        self.lock().placements.clone()
+    }
+
+    /// The timeline comments of an object.
+    pub fn comments(&self, entity_type: &str, entity_id: u64) -> Vec<String> {
+        self.lock()
+            .crm
+            .comments
+            .iter()
+            .filter(|c| c.entity_type.eq_ignore_ascii_case(entity_type) && c.entity_id == entity_id)
+            .map(|c| c.comment.clone())
+            .collect()
+    }
+
+    /// Records a handler request the portal made (tokens already masked); the last 200
+    /// are kept.
+    pub(crate) fn record(&self, request: Value) {
+        let mut inner = self.lock();
+        if inner.requests.len() >= 200 {
+            inner.requests.remove(0);
+        }
+        inner.requests.push(request);
+    }
+
+    /// The ids of the first `n` objects of an entity type.
+    pub(crate) fn ids_of(&self, type_id: u64, n: usize) -> Vec<u64> {
+        self.lock()
+            .crm
+            .objects
+            .get(&type_id)
+            .map(|m| m.keys().take(n).copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The handler requests the portal made, tokens masked, oldest first.
+    pub fn requests(&self) -> Vec<Value> {
+        self.lock().requests.clone()
+    }
+
+    /// How many calls were answered, and how many the bucket refused.
+    pub fn counts(&self) -> (u64, u64) {
+        self.lock().counts
+    }
+}
