@@ -134,7 +134,7 @@ pub fn list(conn: &Connection, method: &str, text: Option<&str>) -> std::io::Res
 }
 
 pub fn batch(conn: &Connection, file: &str, halt: bool) -> std::io::Result<u8> {
-    let text = match crate::read(file) {
+    let text = match crate::check::read(file) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("b24: {file}: cannot read the file: {e}");

@@ -1,0 +1,68 @@
+//! Reading a file and checking it as a LayoutDto: the layout's JSON, or every error with
+//! its place.
+
+use std::io::{Read, Write};
+
+use layout_core::json::{check_json_located, ReadError};
+use layout_core::LayoutDto;
+use serde_json::Value;
+
+use crate::report::Report;
+
+/// The outcome for one file.
+pub enum Outcome {
+    Valid(Value),
+    Invalid(Vec<Report>),
+    Unreadable(Report),
+}
+
+/// A file's text, or standard input for `-`.
+pub fn read(file: &str) -> Result<String, std::io::Error> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file)
+    }
+}
+
+pub fn check_file(file: &str) -> Outcome {
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Outcome::Unreadable(Report::file(
+                file,
+                "unreadable",
+                format!("cannot read the file: {e}"),
+            ))
+        }
+    };
+    // editors on Windows may start UTF-8 files with a byte order mark; JSON has none
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match check_json_located(text) {
+        Ok(value) => Outcome::Valid(value),
+        Err((ReadError::Syntax(e), _)) => Outcome::Unreadable(Report {
+            line: Some(e.line()),
+            column: Some(e.column().max(1)),
+            ..Report::file(file, "not-json", format!("not valid JSON: {e}"))
+        }),
+        Err((ReadError::Invalid(violations), places)) => Outcome::Invalid(
+            violations
+                .iter()
+                .zip(places)
+                .map(|(v, place)| Report::violation(file, v, place.map(|p| (p.line, p.column))))
+                .collect(),
+        ),
+    }
+}
+
+/// Prints a layout, on one line or indented.
+pub fn print_layout(layout: &LayoutDto, compact: bool) -> std::io::Result<()> {
+    let text = if compact {
+        layout.to_json()
+    } else {
+        layout.to_json_pretty()
+    };
+    writeln!(std::io::stdout().lock(), "{text}")
+}
