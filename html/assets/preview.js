@@ -1,5 +1,6 @@
 // The portal's part, for a local preview: answers the frame protocol of the widget iframe
-// and renders the LayoutDto it is sent. Every text goes through textContent (escaped).
+// (read by frame-protocol.js, loaded before it) and renders the LayoutDto it is sent.
+// Every text goes through textContent (escaped).
 (function () {
   "use strict";
   var frame = document.getElementById("widget");
@@ -14,9 +15,7 @@
     li.textContent = text;
     log.insertBefore(li, log.firstChild);
   }
-  function reply(id, result) {
-    frame.contentWindow.postMessage(id + ":" + JSON.stringify(result), "*");
-  }
+  function reply(id, result) { B24Frame.reply(frame, id, result); }
   function fire(list, data, id) {
     list.forEach(function (b) { if (b.filter === null || b.filter === id) reply(b.callback, data); });
   }
@@ -123,7 +122,7 @@
     e.id = key;
     e.setAttribute("data-b24", key);
     if (b.state === "loading") e.setAttribute("aria-busy", "true");
-    e.disabled = state.locked || b.state === "disabled" || b.state === "loading";
+    e.disabled = B24Frame.busy(state, b);
     e.addEventListener("click", function () { if (!e.disabled) fire(list, {}, null); });
     buttons.appendChild(e);
   }
@@ -170,19 +169,10 @@
     bindEntityUpdateCallback: "entityUpdate"
   };
 
-  window.addEventListener("message", function (e) {
-    if (e.source !== frame.contentWindow) return;
-    var text = String(e.data);
-    var first = text.indexOf(":");
-    var last = text.lastIndexOf(":");
-    var beforeLast = text.lastIndexOf(":", last - 1);
-    if (first < 0 || beforeLast < first) return;
-    var command = text.slice(0, first);
-    var callback = text.slice(beforeLast + 1, last);
-    var raw = text.slice(first + 1, beforeLast);
-    var params = null;
-    if (raw) { try { params = JSON.parse(raw); } catch (_) { reply(callback, { result: "error", errors: ["Wrong params"] }); return; } }
-    note(command + (raw ? " " + raw : ""));
+  B24Frame.listen(function () { return frame; }, function (m) {
+    if (m.badParams) { reply(m.callback, { result: "error", errors: ["Wrong params"] }); return; }
+    var command = m.command, params = m.params, callback = m.callback;
+    note(command + (m.raw ? " " + m.raw : ""));
     if (binds[command]) { bound[binds[command]].push({ callback: callback, filter: typeof params === "string" ? params : null }); return; }
     var handler = handlers[command];
     var result = handler ? handler(params) : { result: "error", errors: ["unknown command " + command] };

@@ -72,27 +72,46 @@ pub struct WidgetState {
     pub bindings: Vec<Binding>,
 }
 
-/// Every place of a block `id` in `blocks` (held by `nest`), depth first.
-fn places_of(blocks: &Blocks, nest: &'static Nest, id: &str, at: &mut Place, out: &mut Vec<Place>) {
+/// The indices of every block `id` in `blocks` (held by `nest`), depth first, with the
+/// container each stands in. Only indices are kept while walking: the keys of a place are
+/// read once it is found.
+fn places_of(
+    blocks: &Blocks,
+    nest: &'static Nest,
+    id: &str,
+    at: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, &'static Nest)>,
+) {
     for (i, (key, block)) in blocks.iter().enumerate() {
-        at.indices.push(i);
-        at.keys.push(key.clone());
+        at.push(i);
         if key == id {
-            out.push(Place {
-                indices: at.indices.clone(),
-                keys: at.keys.clone(),
-                nest,
-            });
+            out.push((at.clone(), nest));
         }
         // withTitle's block has no id of its own: nothing to find it by
-        if let Some((field, inner, children)) = block.block.children() {
-            at.keys.extend(["properties".to_owned(), field.to_owned()]);
+        if let Some((_, inner, children)) = block.block.children() {
             places_of(children, inner, id, at, out);
-            at.keys.truncate(at.keys.len() - 2);
         }
-        at.indices.pop();
-        at.keys.pop();
+        at.pop();
     }
+}
+
+/// The place of the block at `indices`: its pointer's keys read from the layout.
+fn place_at(top: &Blocks, indices: Vec<usize>, nest: &'static Nest) -> Place {
+    let mut keys = vec!["blocks".to_owned()];
+    let mut blocks = top;
+    for (depth, i) in indices.iter().enumerate() {
+        let Some((key, block)) = blocks.get_index(*i) else {
+            break;
+        };
+        keys.push(key.clone());
+        if depth + 1 < indices.len() {
+            if let Some((field, _, children)) = block.block.children() {
+                keys.extend(["properties".to_owned(), field.to_owned()]);
+                blocks = children;
+            }
+        }
+    }
+    Place { indices, keys, nest }
 }
 
 /// Every block id, depth first (for "did you mean").
@@ -187,14 +206,12 @@ impl WidgetState {
         let layout = self.layout.as_ref().ok_or(StateError::NoLayout)?;
         let mut found = Vec::new();
         let (_, nest, blocks) = layout.held_blocks().ok_or(StateError::NoLayout)?;
-        let mut at = Place {
-            indices: Vec::new(),
-            keys: vec!["blocks".to_owned()],
-            nest,
-        };
-        places_of(blocks, nest, id, &mut at, &mut found);
+        places_of(blocks, nest, id, &mut Vec::new(), &mut found);
         match found.len() {
-            1 => Ok(found.remove(0)),
+            1 => {
+                let (indices, nest) = found.remove(0);
+                Ok(place_at(blocks, indices, nest))
+            }
             0 => {
                 let mut ids = Vec::new();
                 all_ids(blocks, &mut ids);
@@ -205,7 +222,10 @@ impl WidgetState {
             }
             _ => Err(StateError::AmbiguousId {
                 id: id.to_owned(),
-                pointers: found.iter().map(Place::pointer).collect(),
+                pointers: found
+                    .into_iter()
+                    .map(|(indices, nest)| place_at(blocks, indices, nest).pointer())
+                    .collect(),
             }),
         }
     }

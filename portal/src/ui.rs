@@ -39,6 +39,7 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         )
 }
 
+use b24_html::assets::FRAME_PROTOCOL_JS;
 use b24_html::escape_html as escape;
 
 fn host(headers: &HeaderMap) -> String {
@@ -110,13 +111,15 @@ fn page(title: &str, bound: &[Bound], areas: &[Area], extra: &str) -> Response {
     if body.is_empty() {
         body = "<p>The app has bound no placement here.</p>".into();
     }
-    Html(format!(
+    // the portal's own pages: framed by nobody else
+    let policy = [(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'")];
+    (policy, Html(format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body>\n\
          <header>Local portal · {t}</header>\n<main>{extra}{body}<div id=\"built-in\" hidden></div></main>\n\
          <div id=\"slider\" hidden><div id=\"slider-title\"></div><button id=\"slider-close\" type=\"button\">Close</button></div>\n\
-         <ol id=\"portal-log\"></ol>\n<h3>The last handler request (tokens masked)</h3><pre id=\"portal-request\" data-b24=\"request\"></pre>\n<script>{JS}</script>\n</body></html>\n",
+         <ol id=\"portal-log\"></ol>\n<h3>The last handler request (tokens masked)</h3><pre id=\"portal-request\" data-b24=\"request\"></pre>\n<script>{FRAME_PROTOCOL_JS}</script>\n<script>{JS}</script>\n</body></html>\n",
         t = escape(title),
-    ))
+    )))
     .into_response()
 }
 
@@ -338,13 +341,9 @@ const JS: &str = r#"(function () {
     log("opened " + req.placement + " (built-in interface)");
   }
 
-  // the frame protocol: COMMAND:PARAMS:CALLBACK:APP_SID
-  window.addEventListener("message", function (e) {
-    if (!frame || e.source !== frame.contentWindow) return;
-    var text = String(e.data), first = text.indexOf(":"), last = text.lastIndexOf(":"), before = text.lastIndexOf(":", last - 1);
-    if (first < 0 || before < first) return;
-    var command = text.slice(0, first), callback = text.slice(before + 1, last), raw = text.slice(first + 1, before), params = null;
-    try { params = raw ? JSON.parse(raw) : null; } catch (_) { params = null; }
+  // the frame protocol (frame-protocol.js): COMMAND:PARAMS:CALLBACK:APP_SID
+  B24Frame.listen(function () { return frame; }, function (m) {
+    var command = m.command, callback = m.callback, raw = m.raw, params = m.badParams ? null : m.params;
     var result = {};
     if (command === "getInitData") {
       // what BX24.js and the official SDK read at start: the request the frame was opened with
@@ -368,7 +367,7 @@ const JS: &str = r#"(function () {
         // picking an option: the portal tells the app, which creates the entity
         li.addEventListener("click", function () {
           var cb = events.onCrmEntityIsNeedToCreate;
-          if (cb && frame) frame.contentWindow.postMessage(cb + ":" + JSON.stringify({ appSid: (current && current.query.APP_SID) || "", data: o }), "*");
+          if (cb) B24Frame.reply(frame, cb, { appSid: (current && current.query.APP_SID) || "", data: o });
           log("onCrmEntityIsNeedToCreate " + o.id);
         });
         list.appendChild(li);
@@ -386,6 +385,6 @@ const JS: &str = r#"(function () {
     else if (command === "reloadData" || command === "openPath" || command === "openApplication") { }
     else { log("ignored, as Bitrix24 ignores it: " + command); }
     log(command + (raw ? " " + raw : ""));
-    frame.contentWindow.postMessage(callback + ":" + JSON.stringify(result), "*");
+    B24Frame.reply(frame, callback, result);
   });
 })();"#;

@@ -334,7 +334,15 @@ pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> 
         installed_at: now(),
     };
     life.install(portal).await?;
-    Ok(Html(INSTALL_PAGE).into_response())
+    // the install page is opened by the portal that installs the app, and framed by it only
+    Ok((
+        [(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            crate::host::frame_ancestors(&request),
+        )],
+        Html(INSTALL_PAGE),
+    )
+        .into_response())
 }
 
 /// The install page: tells the portal the install is finished (`installFinish`).

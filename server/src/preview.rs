@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::Html;
 use b24_placement::request::is_valid_domain;
 
-use b24_html::assets::{PREVIEW_CSS, PREVIEW_JS};
+use b24_html::assets::{FRAME_PROTOCOL_JS, PREVIEW_CSS, PREVIEW_JS};
 use b24_html::escape_html;
 
 /// Makes the extra fields of a preview's handler request, given the host it is served as.
@@ -88,7 +88,7 @@ pub fn preview_page_with(host: &str, handler: &str, placement: &str, preview: &P
          <aside>{timeline}<button id=\"entity-update\" type=\"button\">Simulate: deal saved in the editor</button><ol id=\"log\"></ol></aside></main>\n\
          <iframe id=\"widget\" name=\"{frame}\" title=\"widget\"></iframe>\n\
          <form id=\"placement-form\" method=\"post\" action=\"{action}\" target=\"{frame}\">{inputs}</form>\n\
-         <script>{PREVIEW_JS}</script>\n</body></html>\n",
+         <script>{FRAME_PROTOCOL_JS}</script>\n<script>{PREVIEW_JS}</script>\n</body></html>\n",
         id = preview.entity_id,
         placement = escape_html(placement),
         action = escape_html(handler),
@@ -102,7 +102,7 @@ pub(crate) async fn preview(
     State(preview): State<Arc<Preview>>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-) -> Html<String> {
+) -> impl axum::response::IntoResponse {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -113,7 +113,11 @@ pub(crate) async fn preview(
     } else {
         format!("{base}/handler")
     };
-    preview_page_with(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY", &preview)
+    // a page of its own origin: framed by nobody else
+    (
+        [(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'")],
+        preview_page_with(host, &handler, "CRM_DEAL_DETAIL_ACTIVITY", &preview),
+    )
 }
 
 /// Middleware of `POST /preview/handler`: the preview's form, with the server-side fields
