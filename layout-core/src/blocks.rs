@@ -124,7 +124,7 @@ macro_rules! block_types {
                 match self { $( Block::$wire(p) => map.serialize_entry("properties", p), )* }
             }
 
-            fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
+            pub(crate) fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
                 $( if ty == $ty::SPEC.name {
                     return Some($ty::from_wire(props, ptr).map(Block::$wire));
                 } )*
@@ -410,7 +410,7 @@ impl FromWire for Blocks {
 impl ContentBlockDto {
     /// Whether this block may stand in `nest` and breaks no rule (see
     /// [`fast`](crate::fast)).
-    fn fast_ok_in(&self, nest: &schema::Nest) -> bool {
+    pub(crate) fn fast_ok_in(&self, nest: &schema::Nest) -> bool {
         self.block.inside() & nest.bit != 0 && self.block.fast_ok()
     }
 }

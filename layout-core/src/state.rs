@@ -3,9 +3,11 @@
 //! depth, properties merged shallowly), with the rules of the table checked after every
 //! change. A refused command changes nothing.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
-use crate::blocks::{Blocks, ContentBlockDto};
+use crate::blocks::{Block, Blocks, ContentBlockDto};
 use crate::check::check_block;
 use crate::command::{Binding, Button, ButtonPatch, Command, Event};
 use crate::enums::ButtonState;
@@ -13,7 +15,6 @@ use crate::layout::LayoutDto;
 use crate::pointer::join;
 use crate::schema::{self, block_spec, did_you_mean, Nest};
 use crate::violation::Violations;
-use crate::wire::FromWire;
 
 /// Why a command or event was refused.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -48,17 +49,36 @@ fn a_block(block_type: &str) -> String {
 }
 
 /// Where a block stands: its index in each container from the layout's `blocks` down,
-/// the keys of its JSON pointer, and what its container takes.
+/// and what its container takes. The keys of its JSON pointer are read from the layout
+/// when a message needs them.
 #[derive(Clone, Debug)]
 struct Place {
     indices: Vec<usize>,
-    keys: Vec<String>,
     nest: &'static Nest,
 }
 
 impl Place {
-    fn pointer(&self) -> String {
-        self.keys.iter().fold(String::new(), |p, k| join(&p, k))
+    /// The keys of the block's JSON pointer, read from the layout's `blocks`.
+    fn keys(&self, top: &Blocks) -> Vec<String> {
+        let mut keys = vec!["blocks".to_owned()];
+        let mut blocks = top;
+        for (depth, i) in self.indices.iter().enumerate() {
+            let Some((key, block)) = blocks.get_index(*i) else {
+                break;
+            };
+            keys.push(key.clone());
+            if depth + 1 < self.indices.len() {
+                if let Some((field, _, children)) = block.block.children() {
+                    keys.extend(["properties".to_owned(), field.to_owned()]);
+                    blocks = children;
+                }
+            }
+        }
+        keys
+    }
+
+    fn pointer(&self, top: &Blocks) -> String {
+        self.keys(top).iter().fold(String::new(), |p, k| join(&p, k))
     }
 }
 
@@ -67,9 +87,45 @@ impl Place {
 #[derive(Clone, Debug, Default)]
 pub struct WidgetState {
     layout: Option<LayoutDto>,
+    /// Where each id stands, for a layout of more than [`INDEXED_FROM`] blocks (a small
+    /// layout is walked: a frame keeps no index it does not need).
+    index: Option<Box<Index>>,
     pub locked: bool,
     pub finished: bool,
     pub bindings: Vec<Binding>,
+}
+
+/// The block ids of a large layout and where each stands (its indices, its container).
+type Index = HashMap<String, Vec<(Vec<usize>, &'static Nest)>>;
+
+/// From how many blocks a layout is indexed by id.
+pub const INDEXED_FROM: usize = 64;
+
+/// Every block of `blocks` by id (all of them, for the index).
+fn index_all(blocks: &Blocks, nest: &'static Nest, at: &mut Vec<usize>, out: &mut Index) {
+    for (i, (key, block)) in blocks.iter().enumerate() {
+        at.push(i);
+        out.entry(key.clone()).or_default().push((at.clone(), nest));
+        if let Some((_, inner, children)) = block.block.children() {
+            index_all(children, inner, at, out);
+        }
+        at.pop();
+    }
+}
+
+/// How many blocks `blocks` holds, at any depth, counting up to `limit`.
+fn count_blocks(blocks: &Blocks, limit: usize) -> usize {
+    let mut n = 0;
+    for block in blocks.values() {
+        n += 1;
+        if n > limit {
+            break;
+        }
+        if let Some((_, _, children)) = block.block.children() {
+            n += count_blocks(children, limit - n);
+        }
+    }
+    n
 }
 
 /// The indices of every block `id` in `blocks` (held by `nest`), depth first, with the
@@ -95,25 +151,6 @@ fn places_of(
     }
 }
 
-/// The place of the block at `indices`: its pointer's keys read from the layout.
-fn place_at(top: &Blocks, indices: Vec<usize>, nest: &'static Nest) -> Place {
-    let mut keys = vec!["blocks".to_owned()];
-    let mut blocks = top;
-    for (depth, i) in indices.iter().enumerate() {
-        let Some((key, block)) = blocks.get_index(*i) else {
-            break;
-        };
-        keys.push(key.clone());
-        if depth + 1 < indices.len() {
-            if let Some((field, _, children)) = block.block.children() {
-                keys.extend(["properties".to_owned(), field.to_owned()]);
-                blocks = children;
-            }
-        }
-    }
-    Place { indices, keys, nest }
-}
-
 /// Every block id, depth first (for "did you mean").
 fn all_ids<'a>(blocks: &'a Blocks, out: &mut Vec<&'a str>) {
     for (key, block) in blocks {
@@ -122,6 +159,11 @@ fn all_ids<'a>(blocks: &'a Blocks, out: &mut Vec<&'a str>) {
             all_ids(children, out);
         }
     }
+}
+
+/// The layout's top-level blocks.
+fn top(layout: &LayoutDto) -> Result<&Blocks, StateError> {
+    layout.blocks.as_ref().ok_or(StateError::NoLayout)
 }
 
 fn block_at<'a>(layout: &'a mut LayoutDto, indices: &[usize]) -> Option<&'a mut ContentBlockDto> {
@@ -133,41 +175,77 @@ fn block_at<'a>(layout: &'a mut LayoutDto, indices: &[usize]) -> Option<&'a mut 
     Some(block)
 }
 
+/// Why a changed block was not taken: its JSON, for the explaining checker, or why it
+/// could not be read.
+enum Refused {
+    Check(Value),
+    Read(crate::violation::Violation),
+}
+
 /// The block with `properties` merged into its own (and `visible`, when given), read back
-/// into the model; `check` runs the table's rules for its place first.
+/// into the model; with `check`, it must keep the table's rules where it stands (`nest`):
+/// the quick verdict first, the explaining checker only when it says no.
 fn merged(
     block: &ContentBlockDto,
     visible: Option<bool>,
     properties: &mut dyn Iterator<Item = (&str, &Value)>,
-    place: &Place,
+    nest: &'static Nest,
     check: bool,
-) -> Result<ContentBlockDto, StateError> {
-    let mut object = Map::new();
-    object.insert("type".into(), Value::from(block.type_name()));
-    if let Some(v) = visible.or(block.visible) {
-        object.insert("visible".into(), Value::Bool(v));
-    }
+) -> Result<ContentBlockDto, Refused> {
     let mut props = block.block.properties_json();
     for (k, v) in properties {
         props.insert(k.to_owned(), v.clone());
     }
-    object.insert("properties".into(), Value::Object(props));
-    let value = Value::Object(object);
-    if check {
-        let report = check_block(&value, &place.keys, place.nest);
-        if !report.violations.is_empty() {
-            return Err(StateError::Invalid(Violations(report.violations)));
+    let props = Value::Object(props);
+    let read = Block::from_properties(
+        block.type_name(),
+        &props,
+        &crate::pointer::Ptr::Root.key("properties"),
+    );
+    let envelope = |props: Value| {
+        let mut object = Map::new();
+        object.insert("type".into(), Value::from(block.type_name()));
+        if let Some(v) = visible.or(block.visible) {
+            object.insert("visible".into(), Value::Bool(v));
+        }
+        object.insert("properties".into(), props);
+        Value::Object(object)
+    };
+    match read {
+        Some(Ok(read)) => {
+            let mut new = ContentBlockDto {
+                visible: block.visible,
+                block: read,
+                _order: block._order,
+            };
+            if let Some(v) = visible {
+                new = new.visible(v);
+            }
+            if check && !new.fast_ok_in(nest) {
+                return Err(Refused::Check(envelope(props)));
+            }
+            new.block.compact();
+            Ok(new)
+        }
+        Some(Err(_)) if check => Err(Refused::Check(envelope(props))),
+        Some(Err(v)) => Err(Refused::Read(v)),
+        None => Err(Refused::Check(envelope(props))),
+    }
+}
+
+/// What a refused change breaks, each with its pointer (under the block's place).
+fn explain(refused: Refused, place: &Place, top: &Blocks) -> StateError {
+    let keys = place.keys(top);
+    match refused {
+        Refused::Check(value) => {
+            let report = check_block(&value, &keys, place.nest);
+            StateError::Invalid(Violations(report.violations))
+        }
+        Refused::Read(mut v) => {
+            v.pointer = format!("{}{}", place.pointer(top), v.pointer);
+            StateError::Invalid(Violations(vec![v]))
         }
     }
-    let read = ContentBlockDto::from_wire(&value, &crate::pointer::Ptr::Root).map(|mut b| {
-        b.block.compact();
-        b
-    });
-    read.map_err(|mut v| {
-        // read at the root: its pointer is put under the block's place
-        v.pointer = format!("{}{}", place.pointer(), v.pointer);
-        StateError::Invalid(Violations(vec![v]))
-    })
 }
 
 impl WidgetState {
@@ -180,10 +258,12 @@ impl WidgetState {
     pub fn open(mut layout: LayoutDto) -> Result<Self, Violations> {
         layout.validate()?;
         layout.compact();
-        Ok(WidgetState {
+        let mut state = WidgetState {
             layout: Some(layout),
             ..WidgetState::default()
-        })
+        };
+        state.reindex();
+        Ok(state)
     }
 
     /// The layout as the portal shows it now (buttons included; a hidden one left out).
@@ -201,16 +281,32 @@ impl WidgetState {
         self.layout.as_ref().map(LayoutDto::to_value)
     }
 
+    /// Indexes a large layout's ids (drops the index of a small one).
+    fn reindex(&mut self) {
+        self.index = None;
+        let Some((_, nest, blocks)) = self.layout.as_ref().and_then(LayoutDto::held_blocks) else {
+            return;
+        };
+        if count_blocks(blocks, INDEXED_FROM) > INDEXED_FROM {
+            let mut index = Index::new();
+            index_all(blocks, nest, &mut Vec::new(), &mut index);
+            self.index = Some(Box::new(index));
+        }
+    }
+
     /// The one block `id` names, at any depth.
     fn place(&self, id: &str) -> Result<Place, StateError> {
         let layout = self.layout.as_ref().ok_or(StateError::NoLayout)?;
         let mut found = Vec::new();
         let (_, nest, blocks) = layout.held_blocks().ok_or(StateError::NoLayout)?;
-        places_of(blocks, nest, id, &mut Vec::new(), &mut found);
+        match &self.index {
+            Some(index) => found.extend(index.get(id).into_iter().flatten().cloned()),
+            None => places_of(blocks, nest, id, &mut Vec::new(), &mut found),
+        }
         match found.len() {
             1 => {
                 let (indices, nest) = found.remove(0);
-                Ok(place_at(blocks, indices, nest))
+                Ok(Place { indices, nest })
             }
             0 => {
                 let mut ids = Vec::new();
@@ -224,7 +320,7 @@ impl WidgetState {
                 id: id.to_owned(),
                 pointers: found
                     .into_iter()
-                    .map(|(indices, nest)| place_at(blocks, indices, nest).pointer())
+                    .map(|(indices, nest)| Place { indices, nest }.pointer(blocks))
                     .collect(),
             }),
         }
@@ -238,6 +334,7 @@ impl WidgetState {
                 let mut layout = (**layout).clone();
                 layout.compact();
                 self.layout = Some(layout);
+                self.reindex();
             }
             Command::SetLayoutItemState(item) => {
                 let place = self.place(&item.id)?;
@@ -245,20 +342,42 @@ impl WidgetState {
                 let block = block_at(layout, &place.indices).ok_or(StateError::NoLayout)?;
                 let ty = block.type_name();
                 let spec = block_spec(ty).ok_or(StateError::NoLayout)?;
+                let mut reindex = false;
+                let mut unknown = None;
                 for k in item.properties.iter().flatten().map(|(k, _)| k) {
-                    if spec.field(k).is_none() {
+                    match spec.field(k) {
+                        Some(f) => {
+                            reindex |= matches!(f.kind, schema::Kind::Blocks(_) | schema::Kind::Block(_))
+                        }
+                        None => {
+                            unknown = Some(k);
+                            break;
+                        }
+                    }
+                }
+                let mut properties = item.properties.iter().flatten().map(|(k, v)| (k.as_str(), v));
+                // the block is changed whole or not at all
+                let changed = match unknown {
+                    Some(_) => None,
+                    None => Some(merged(block, item.visible, &mut properties, place.nest, true)),
+                };
+                match changed {
+                    Some(Ok(new)) => *block = new,
+                    Some(Err(refused)) => return Err(explain(refused, &place, top(layout)?)),
+                    None => {
+                        let k = unknown.map(String::as_str).unwrap_or_default();
                         return Err(StateError::UnknownProperty {
-                            pointer: place.pointer(),
+                            pointer: place.pointer(top(layout)?),
                             block_type: ty.to_owned(),
-                            property: k.clone(),
+                            property: k.to_owned(),
                             help: did_you_mean(k, spec.field_names())
                                 .unwrap_or_else(|| format!("it has: {}", schema::list(spec.field_names()))),
                         });
                     }
                 }
-                let mut properties = item.properties.iter().flatten().map(|(k, v)| (k.as_str(), v));
-                // the block is changed whole or not at all
-                *block = merged(block, item.visible, &mut properties, &place, true)?;
+                if reindex {
+                    self.reindex();
+                }
             }
             Command::SetPrimaryButtonState(patch) => self.button(Button::Primary, patch.as_ref())?,
             Command::SetSecondaryButtonState(patch) => self.button(Button::Secondary, patch.as_ref())?,
@@ -309,19 +428,33 @@ impl WidgetState {
         let layout = self.layout.as_mut().ok_or(StateError::NoLayout)?;
         let block = block_at(layout, &place.indices).ok_or(StateError::NoLayout)?;
         let key = match block.type_name() {
-            "input" | "textarea" => "value",
-            "select" | "dropdownMenu" => "selectedValue",
-            ty => {
-                return Err(StateError::NoValue {
-                    pointer: place.pointer(),
-                    block_type: ty.to_owned(),
-                })
-            }
+            "input" | "textarea" => Some("value"),
+            "select" | "dropdownMenu" => Some("selectedValue"),
+            _ => None,
         };
+        let ty = block.type_name();
         let value = Value::String(value.clone());
         // what the user typed or picked is what the portal shows: not checked again
-        *block = merged(block, None, &mut std::iter::once((key, &value)), &place, false)?;
-        Ok(())
+        let changed = key.map(|key| {
+            merged(
+                block,
+                None,
+                &mut std::iter::once((key, &value)),
+                place.nest,
+                false,
+            )
+        });
+        match changed {
+            Some(Ok(new)) => {
+                *block = new;
+                Ok(())
+            }
+            Some(Err(refused)) => Err(explain(refused, &place, top(layout)?)),
+            None => Err(StateError::NoValue {
+                pointer: place.pointer(top(layout)?),
+                block_type: ty.to_owned(),
+            }),
+        }
     }
 
     /// A button's state as shown: `None` when the button is hidden, `normal` when shown
