@@ -320,7 +320,8 @@ impl Button {
     }
 }
 
-/// The event names of the frame's callbacks, as the bridge sends them in `kind`.
+/// The event names of the frame's callbacks, as the bridge sends them in `kind` (in the
+/// order `Event::read` numbers them).
 pub const EVENT_KINDS: &[&str] = &[
     "layoutEvent",
     "valueChange",
@@ -371,23 +372,16 @@ impl Event {
                 )))
             }
         };
-        let binding = match kind {
-            "layoutEvent" => Binding::LayoutEvent(None),
-            "valueChange" => Binding::ValueChange(None),
-            "primaryButtonClick" => Binding::PrimaryButtonClick,
-            "secondaryButtonClick" => Binding::SecondaryButtonClick,
-            "entityUpdate" => Binding::EntityUpdate,
-            other => {
-                let help = did_you_mean(other, EVENT_KINDS.iter().copied())
-                    .unwrap_or_else(|| format!("one of: {}", EVENT_KINDS.join(", ")));
-                return Err(cerr(format!("unknown event kind `{other}`; {help}")));
-            }
+        let Some(kind) = EVENT_KINDS.iter().position(|k| *k == kind) else {
+            let help = did_you_mean(kind, EVENT_KINDS.iter().copied())
+                .unwrap_or_else(|| format!("one of: {}", EVENT_KINDS.join(", ")));
+            return Err(cerr(format!("unknown event kind `{kind}`; {help}")));
         };
-        Event::from_frame(&binding, event)
+        Event::read(kind, event)
     }
 
-    /// Reads what the frame sent to the callback registered by `binding`.
-    pub fn from_frame(binding: &Binding, payload: &Value) -> Result<Event, CommandError> {
+    /// The event of callback `kind` (an index of [`EVENT_KINDS`]) with what the frame sent.
+    fn read(kind: usize, payload: &Value) -> Result<Event, CommandError> {
         let id_value = || -> Result<(String, String), CommandError> {
             let id = payload
                 .get("id")
@@ -400,19 +394,31 @@ impl Event {
             };
             Ok((id.to_owned(), value))
         };
-        Ok(match binding {
-            Binding::LayoutEvent(_) => {
+        Ok(match kind {
+            0 => {
                 let (id, value) = id_value()?;
                 Event::Layout { id, value }
             }
-            Binding::ValueChange(_) => {
+            1 => {
                 let (id, value) = id_value()?;
                 Event::ValueChange { id, value }
             }
-            Binding::PrimaryButtonClick => Event::PrimaryButtonClick,
-            Binding::SecondaryButtonClick => Event::SecondaryButtonClick,
-            Binding::EntityUpdate => Event::EntityUpdate,
+            2 => Event::PrimaryButtonClick,
+            3 => Event::SecondaryButtonClick,
+            _ => Event::EntityUpdate,
         })
+    }
+
+    /// Reads what the frame sent to the callback registered by `binding`.
+    pub fn from_frame(binding: &Binding, payload: &Value) -> Result<Event, CommandError> {
+        let kind = match binding {
+            Binding::LayoutEvent(_) => 0,
+            Binding::ValueChange(_) => 1,
+            Binding::PrimaryButtonClick => 2,
+            Binding::SecondaryButtonClick => 3,
+            Binding::EntityUpdate => 4,
+        };
+        Event::read(kind, payload)
     }
 }
 
