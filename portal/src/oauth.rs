@@ -81,6 +81,7 @@ impl Portal {
         };
         // the refresh token rotates: the old pair is gone
         inner.tokens.remove(i);
+        inner.refreshes += 1;
         let issued = issue(&mut inner, &self.config);
         Ok(json!({
             "access_token": issued.access_token.expose(),

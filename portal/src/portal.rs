@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     pub(crate) issued: u64,
     /// How many calls each outcome had: (answered, refused by the bucket).
     pub(crate) counts: (u64, u64),
+    /// How many refreshes the OAuth endpoint granted.
+    pub(crate) refreshes: u64,
     /// The application token of the last install.
     pub(crate) application_token: Option<Secret>,
     /// The handler requests the portal made, tokens masked, the newest last.
@@ -60,6 +62,7 @@ impl Portal {
                 bucket: (0.0, Instant::now()),
                 issued: 0,
                 counts: (0, 0),
+                refreshes: 0,
                 application_token: None,
                 requests: Vec::new(),
             }),
@@ -130,6 +133,11 @@ impl Portal {
     /// The handler requests the portal made, tokens masked, oldest first.
     pub fn requests(&self) -> Vec<Value> {
         self.lock().requests.clone()
+    }
+
+    /// How many refreshes `/oauth/token/` granted.
+    pub fn refreshes(&self) -> u64 {
+        self.lock().refreshes
     }
 
     /// How many calls were answered, and how many the bucket refused.

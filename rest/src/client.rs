@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::answer::{read_answer, Answer};
 use crate::bucket::{bucket_for, Bucket, RateLimit};
+use crate::chain::{Chain, RenewError, TokenChains, TokenStore};
 use crate::error::{Error, ErrorCode};
 use crate::tokens::{read_refresh, token_url, OAuthApp, Tokens};
 
@@ -21,15 +22,19 @@ type OnRefresh = dyn Fn(&Tokens) + Send + Sync;
 enum Auth {
     /// An incoming webhook: its whole address (`https://x/rest/1/code/`) is the secret.
     Webhook(Secret),
-    /// OAuth: the current tokens, replaced on refresh.
+    /// OAuth: the tokens given, until the client is built.
+    Tokens(Box<Tokens>),
+    /// OAuth: the chain of tokens the client shares with every client of them.
     OAuth(Box<OAuth>),
 }
 
 struct OAuth {
-    tokens: tokio::sync::RwLock<Tokens>,
-    /// Held while one refresh runs, so that calls that hit the same expiry share it.
-    refreshing: tokio::sync::Mutex<()>,
+    chain: Arc<Chain>,
+    chains: Arc<TokenChains>,
+    store: Option<Arc<dyn TokenStore>>,
     app: Option<OAuthApp>,
+    /// Renew this long before the known expiry, rather than meet it.
+    renew_before: Option<Duration>,
 }
 
 struct Inner {
@@ -62,7 +67,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let auth = match &self.inner.auth {
             Auth::Webhook(_) => "webhook",
-            Auth::OAuth(_) => "oauth",
+            _ => "oauth",
         };
         f.debug_struct("Client")
             .field("auth", &auth)
@@ -75,6 +80,10 @@ impl std::fmt::Debug for Client {
 /// portal's bucket.
 pub struct Builder {
     auth: Auth,
+    app: Option<OAuthApp>,
+    chains: Option<Arc<TokenChains>>,
+    store: Option<Arc<dyn TokenStore>>,
+    renew_before: Option<Duration>,
     key: String,
     limit: RateLimit,
     timeout: Duration,
@@ -87,6 +96,10 @@ impl Builder {
     fn new(auth: Auth, key: String) -> Self {
         Builder {
             auth,
+            app: None,
+            chains: None,
+            store: None,
+            renew_before: None,
             key,
             limit: RateLimit::default(),
             timeout: Duration::from_secs(30),
@@ -123,9 +136,28 @@ impl Builder {
 
     /// The app's credentials, needed to refresh an expired access token.
     pub fn app(mut self, app: OAuthApp) -> Self {
-        if let Auth::OAuth(oauth) = &mut self.auth {
-            oauth.app = Some(app);
-        }
+        self.app = Some(app);
+        self
+    }
+
+    /// The chains the client's tokens join (the process's own by default): an app
+    /// instance keeps its own, and meets other instances through its store.
+    pub fn chains(mut self, chains: Arc<TokenChains>) -> Self {
+        self.chains = Some(chains);
+        self
+    }
+
+    /// The store that keeps the tokens beyond the process: every refresh runs under its
+    /// lock, reads the stored tokens again, and stores the new ones before they are used.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Renews the tokens this long before their known expiry, at the next call, so that a
+    /// long job does not meet an expired token.
+    pub fn renew_before(mut self, margin: Duration) -> Self {
+        self.renew_before = Some(margin);
         self
     }
 
@@ -145,10 +177,23 @@ impl Builder {
                 .build()
                 .map_err(|e| Error::Config(format!("the HTTP client cannot be made: {}", e.without_url())))?,
         };
+        let auth = match self.auth {
+            Auth::Tokens(tokens) => {
+                let chains = self.chains.unwrap_or_else(TokenChains::global);
+                Auth::OAuth(Box::new(OAuth {
+                    chain: chains.join(*tokens),
+                    chains,
+                    store: self.store,
+                    app: self.app,
+                    renew_before: self.renew_before,
+                }))
+            }
+            other => other,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                auth: self.auth,
+                auth,
                 bucket: bucket_for(&self.key, self.limit),
                 timeout: self.timeout,
                 limit_retries: self.limit_retries,
@@ -205,14 +250,7 @@ impl Client {
     /// A client with OAuth tokens (stored ones, or from the OAuth server).
     pub fn from_tokens(tokens: Tokens) -> Builder {
         let key = origin(&tokens.client_endpoint);
-        Builder::new(
-            Auth::OAuth(Box::new(OAuth {
-                tokens: tokio::sync::RwLock::new(tokens),
-                refreshing: tokio::sync::Mutex::new(()),
-                app: None,
-            })),
-            key,
-        )
+        Builder::new(Auth::Tokens(Box::new(tokens)), key)
     }
 
     /// A client for the user a widget was opened by: the portal from `DOMAIN` and
@@ -237,8 +275,8 @@ impl Client {
     /// The current tokens (after any refresh), for a client made with them.
     pub async fn tokens(&self) -> Option<Tokens> {
         match &self.inner.auth {
-            Auth::OAuth(o) => Some(o.tokens.read().await.clone()),
-            Auth::Webhook(_) => None,
+            Auth::OAuth(o) => Some(o.chain.tokens.read().await.clone()),
+            _ => None,
         }
     }
 
@@ -269,6 +307,7 @@ impl Client {
         let mut refreshed = false;
         let mut limited = 0;
         let mut resent = false;
+        self.before_call().await?;
         loop {
             self.inner.bucket.acquire().await;
             let token = self.access_token().await;
@@ -279,8 +318,19 @@ impl Client {
                     }
                     return Ok(answer);
                 }
-                Err(Error::Api { error, .. }) if error.code == ErrorCode::ExpiredToken && !refreshed => {
-                    let Some(token) = token else {
+                // expired, or unknown because another client or instance renewed it: the
+                // chain (and the store) are read again, a refresh made only if needed
+                Err(Error::Api { error, .. })
+                    if matches!(error.code, ErrorCode::ExpiredToken | ErrorCode::InvalidToken)
+                        && !refreshed
+                        && matches!(self.inner.auth, Auth::OAuth(_)) =>
+                {
+                    let renewable = match &token {
+                        Some(t) if error.code == ErrorCode::InvalidToken => self.renewed_elsewhere(t).await,
+                        Some(_) => true,
+                        None => false,
+                    };
+                    let (true, Some(token)) = (renewable, token) else {
                         return Err(Error::Api {
                             method: method.to_owned(),
                             error,
@@ -334,9 +384,58 @@ impl Client {
 
     async fn access_token(&self) -> Option<Secret> {
         match &self.inner.auth {
-            Auth::OAuth(o) => Some(o.tokens.read().await.access_token.clone()),
-            Auth::Webhook(_) => None,
+            Auth::OAuth(o) => Some(o.chain.tokens.read().await.access_token.clone()),
+            _ => None,
         }
+    }
+
+    /// Whether an access token the portal does not know may have been renewed by another
+    /// client (the chain holds another now) or another instance (a store to read again).
+    async fn renewed_elsewhere(&self, token: &Secret) -> bool {
+        match &self.inner.auth {
+            Auth::OAuth(o) => {
+                o.store.is_some() || !o.chain.tokens.read().await.access_token.matches(token.expose())
+            }
+            _ => false,
+        }
+    }
+
+    /// Before a call: a chain whose portal needs a reinstall fails at once; tokens renewed
+    /// earlier but not stored are written now; tokens that expire within `renew_before`
+    /// are renewed.
+    async fn before_call(&self) -> Result<(), Error> {
+        let Auth::OAuth(oauth) = &self.inner.auth else {
+            return Ok(());
+        };
+        if oauth.chain.is_dead() {
+            return Err(Error::NeedsReinstall("the refresh token was refused".into()));
+        }
+        let pending = oauth.chain.pending.lock().ok().and_then(|p| p.clone());
+        if let (Some(tokens), Some(store)) = (pending, &oauth.store) {
+            match store.write(&tokens).await {
+                Ok(()) => {
+                    if let Ok(mut p) = oauth.chain.pending.lock() {
+                        *p = None;
+                    }
+                    tracing::info!(
+                        member_id = tokens.member_id.as_deref().unwrap_or(""),
+                        "renewed tokens stored"
+                    );
+                }
+                Err(e) => tracing::warn!("renewed tokens still not stored: {e}"),
+            }
+        }
+        if let Some(margin) = oauth.renew_before {
+            let (access, expires) = {
+                let t = oauth.chain.tokens.read().await;
+                (t.access_token.clone(), t.expires)
+            };
+            let now = b24_placement::time::unix_now();
+            if expires.is_some_and(|e| e <= now + margin.as_secs()) {
+                self.refresh(&access).await?;
+            }
+        }
+        Ok(())
     }
 
     /// One HTTP request: POST of the params as JSON, the token in `auth`.
@@ -348,7 +447,8 @@ impl Client {
     ) -> Result<Answer, Error> {
         let url = match &self.inner.auth {
             Auth::Webhook(base) => format!("{}{method}", base.expose()),
-            Auth::OAuth(o) => format!("{}{method}", o.tokens.read().await.client_endpoint),
+            Auth::OAuth(o) => format!("{}{method}", o.chain.tokens.read().await.client_endpoint),
+            Auth::Tokens(t) => format!("{}{method}", t.client_endpoint),
         };
         let request = match token {
             Some(t) => {
@@ -389,24 +489,94 @@ impl Client {
         read_answer(method, status, content_type.as_deref(), &body)
     }
 
-    /// Refreshes the access token that was refused as expired, unless another call did
-    /// it meanwhile; the new tokens go to the `on_refresh` callback.
+    /// Refreshes the access token `expired` (refused, or about to expire), unless another
+    /// client of its chain did it meanwhile; with a token store, under the store's lock,
+    /// after reading the stored tokens again (another instance may have renewed them).
     async fn refresh(&self, expired: &Secret) -> Result<(), Error> {
         let Auth::OAuth(oauth) = &self.inner.auth else {
             return Err(Error::Refresh("a webhook has no token to refresh".into()));
         };
-        let OAuth {
-            tokens,
-            refreshing,
-            app,
-        } = &**oauth;
+        let chain = &oauth.chain;
         // one refresh at a time; a call that waited here finds the new token and is done
-        let _one = refreshing.lock().await;
-        let old = tokens.read().await.clone();
-        if !old.access_token.matches(expired.expose()) {
+        let _one = chain.refreshing.lock().await;
+        if chain.is_dead() {
+            return Err(Error::NeedsReinstall("the refresh token was refused".into()));
+        }
+        let current = chain.tokens.read().await.clone();
+        if !current.access_token.matches(expired.expose()) {
             return Ok(());
         }
-        let app = app.as_ref().ok_or_else(|| {
+        let member = current.member_id.clone().unwrap_or_default();
+        let renewed = match &oauth.store {
+            None => self.refresh_with_server(&current, oauth.app.as_ref()).await,
+            Some(store) => {
+                let app = oauth.app.as_ref();
+                let this = self;
+                let outcome = store
+                    .renew(
+                        &current,
+                        Box::new(move |stored: Tokens| {
+                            Box::pin(async move {
+                                // another instance renewed them: use what it stored
+                                if !stored.access_token.matches(expired.expose()) {
+                                    return Ok(None);
+                                }
+                                this.refresh_with_server(&stored, app).await.map(Some)
+                            })
+                        }),
+                    )
+                    .await;
+                match outcome {
+                    Ok(tokens) => Ok(tokens),
+                    Err(RenewError::Renew(e)) => Err(e),
+                    Err(RenewError::Store(message)) => Err(Error::Store(message)),
+                    Err(RenewError::NotInstalled) => Err(Error::NeedsReinstall(
+                        "the portal is no longer in the store".into(),
+                    )),
+                    Err(RenewError::NotStored { tokens, message }) => {
+                        // the old refresh token is spent: these are the only good ones
+                        *chain.tokens.write().await = tokens.clone();
+                        oauth.chains.renewed(chain, &tokens);
+                        if let Ok(mut p) = chain.pending.lock() {
+                            *p = Some(tokens);
+                        }
+                        tracing::error!(member_id = %member, "the renewed tokens could not be stored: {message}");
+                        return Err(Error::TokensNotStored(message));
+                    }
+                }
+            }
+        };
+        match renewed {
+            Ok(tokens) => {
+                let changed = !tokens.access_token.matches(current.access_token.expose());
+                *chain.tokens.write().await = tokens.clone();
+                oauth.chains.renewed(chain, &tokens);
+                if changed {
+                    tracing::debug!(member_id = %member, "tokens renewed");
+                    if let Some(f) = &self.inner.on_refresh {
+                        f(&tokens);
+                    }
+                }
+                Ok(())
+            }
+            Err(Error::NeedsReinstall(why)) => {
+                // refused after the stored tokens were read again: never retried in a loop
+                chain.set_dead();
+                tracing::error!(member_id = %member, "the portal's tokens can no longer be refreshed: {why}");
+                if let Some(store) = &oauth.store {
+                    if let Err(e) = store.mark_needs_reinstall().await {
+                        tracing::error!(member_id = %member, "the portal could not be marked for reinstall: {e}");
+                    }
+                }
+                Err(Error::NeedsReinstall(why))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One refresh at the OAuth server with `old`'s refresh token.
+    async fn refresh_with_server(&self, old: &Tokens, app: Option<&OAuthApp>) -> Result<Tokens, Error> {
+        let app = app.ok_or_else(|| {
             Error::Refresh("the app's client id and secret are needed to refresh, and were not given".into())
         })?;
         let refresh = old
@@ -432,12 +602,7 @@ impl Client {
         .map_err(|_| Error::Refresh("the OAuth server did not answer in time".into()))?
         // the URL holds the secret and the refresh token: never in a message
         .map_err(|e| Error::Refresh(format!("cannot reach the OAuth server: {}", e.without_url())))?;
-        let new = read_refresh(answer.0, &answer.1, &old)?;
-        *tokens.write().await = new.clone();
-        if let Some(f) = &self.inner.on_refresh {
-            f(&new);
-        }
-        Ok(())
+        read_refresh(answer.0, &answer.1, old)
     }
 }
 

@@ -134,6 +134,20 @@ pub enum Error {
     /// The access token expired and could not be refreshed.
     #[error("refreshing the access token failed: {0}")]
     Refresh(String),
+    /// The OAuth server refused the refresh token (`invalid_grant`) even after the stored
+    /// tokens were read again: the app was removed, or the token chain is lost. The portal
+    /// must install the app again; no refresh is tried again until then.
+    #[error("the portal's tokens can no longer be refreshed ({0}): the app must be installed again")]
+    NeedsReinstall(String),
+    /// The tokens were renewed but could not be stored: they are kept in memory and written
+    /// at the next chance (the call itself was not made).
+    #[error(
+        "the renewed tokens are not stored: {0}; they are kept in memory and written at the next chance"
+    )]
+    TokensNotStored(String),
+    /// The token store could not be read or locked: nothing was renewed.
+    #[error("the token store failed: {0}")]
+    Store(String),
     /// The client was made with something it cannot use (named).
     #[error("{0}")]
     Config(String),

@@ -19,6 +19,7 @@
 pub mod answer;
 pub mod batch;
 pub mod bucket;
+pub mod chain;
 mod client;
 pub mod crm;
 pub mod error;
@@ -28,6 +29,7 @@ pub mod tokens;
 pub use answer::{Answer, Time};
 pub use batch::{Batch, BatchAnswer, BATCH_MAX};
 pub use bucket::RateLimit;
+pub use chain::{RenewError, RenewFn, TokenChains, TokenStore};
 pub use client::{is_read_only, Builder, Client};
 pub use crm::{BoundPlacement, CrmObject};
 pub use error::{ApiError, Error, ErrorCode};

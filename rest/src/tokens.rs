@@ -56,6 +56,9 @@ pub fn read_refresh(status: u16, body: &[u8], old: &Tokens) -> Result<Tokens, Er
         )));
     };
     if let Some(e) = api_error(&o, status) {
+        if e.code.as_str() == "invalid_grant" {
+            return Err(Error::NeedsReinstall(e.to_string()));
+        }
         return Err(Error::Refresh(e.to_string()));
     }
     let text = |k: &str| {
@@ -126,7 +129,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "refreshing the access token failed: invalid_grant: Invalid refresh token"
+            "the portal's tokens can no longer be refreshed (invalid_grant: Invalid refresh token): the app must be installed again"
         );
         assert!(read_refresh(502, b"<html>", &old).is_err());
     }

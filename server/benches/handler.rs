@@ -117,6 +117,7 @@ async fn main() {
             scope: None,
             status: None,
             installed_at: 0,
+            needs_reinstall: None,
         })
         .await
         .unwrap();

@@ -15,8 +15,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use b24_placement::bind::PlacementBind;
 use b24_placement::{HandlerRequest, Secret};
-use b24_rest::{Client, OAuthApp, Tokens};
-use b24_store::{InstalledPortal, PortalStore};
+use b24_rest::{Client, OAuthApp, RenewError, RenewFn, TokenChains, TokenStore, Tokens};
+use b24_store::{InstalledPortal, PortalStore, RenewFailure, StoredTokens};
 use serde_json::{json, Value};
 use tracing::Instrument;
 
@@ -31,6 +31,11 @@ pub struct Lifecycle {
     app: Option<OAuthApp>,
     cache: RwLock<HashMap<String, (Arc<InstalledPortal>, Instant)>>,
     cache_ttl: Duration,
+    /// One REST client per installed portal: one bucket, one refresh.
+    clients: std::sync::Mutex<HashMap<String, Client>>,
+    /// This instance's token chains: other instances are met through the store's lock.
+    chains: Arc<TokenChains>,
+    renew_before: Duration,
 }
 
 impl Lifecycle {
@@ -42,7 +47,18 @@ impl Lifecycle {
             app: None,
             cache: RwLock::new(HashMap::new()),
             cache_ttl: Duration::from_secs(60),
+            clients: std::sync::Mutex::new(HashMap::new()),
+            chains: TokenChains::new(),
+            renew_before: Duration::from_secs(60),
         }
+    }
+
+    /// How long before their stored expiry the portals' tokens are renewed, at a call
+    /// (60 s): a long job does not stall on an expired token.
+    #[must_use]
+    pub fn renew_before(mut self, margin: Duration) -> Self {
+        self.renew_before = margin;
+        self
     }
 
     /// The app's OAuth credentials: REST clients made for installed portals refresh with
@@ -116,9 +132,21 @@ impl Lifecycle {
         Ok(self.portal(member_id).await?.is_some())
     }
 
-    /// A REST client of an installed portal, with its stored tokens; a refresh writes
-    /// the new ones back.
+    /// The REST client of an installed portal: one per portal in this instance (every
+    /// caller shares its bucket and its refresh), made from the stored tokens on first use
+    /// and forgotten on uninstall. A refresh runs under the store's lock on the portal's
+    /// tokens: instances that meet one expiry renew once, and the new tokens are stored
+    /// before any call uses them.
     pub fn client(&self, portal: &InstalledPortal) -> Result<Client, b24_rest::Error> {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = clients.get(&portal.member_id) {
+            return Ok(client.clone());
+        }
+        if portal.needs_reinstall.is_some() {
+            return Err(b24_rest::Error::NeedsReinstall(
+                "the portal's tokens were found dead earlier".into(),
+            ));
+        }
         let access = portal
             .access_token
             .clone()
@@ -131,27 +159,40 @@ impl Lifecycle {
             expires: portal.expires.and_then(|e| u64::try_from(e).ok()),
             member_id: Some(portal.member_id.clone()),
             scope: portal.scope.clone(),
-        });
+        })
+        .chains(self.chains.clone())
+        .token_store(Arc::new(StoredPortalTokens {
+            store: self.store.clone(),
+            member_id: portal.member_id.clone(),
+        }))
+        .renew_before(self.renew_before);
         if let Some(app) = &self.app {
             builder = builder.app(app.clone());
         }
-        let store = self.store.clone();
-        let member = portal.member_id.clone();
-        builder = builder.on_refresh(move |t| {
-            let (store, member, t) = (store.clone(), member.clone(), t.clone());
-            tracing::info!(member_id = %member, "the portal's tokens were renewed");
-            tokio::spawn(async move {
-                let expires = t.expires.and_then(|e| i64::try_from(e).ok());
-                // the tokens themselves are never logged: the member and the store's word
-                if let Err(e) = store
-                    .update_tokens(&member, &t.access_token, t.refresh_token.as_ref(), expires)
-                    .await
-                {
-                    tracing::error!(member_id = %member, "the renewed tokens could not be stored: {e}");
-                }
-            });
-        });
-        builder.build()
+        let client = builder.build()?;
+        clients.insert(portal.member_id.clone(), client.clone());
+        Ok(client)
+    }
+
+    /// Whether the portal's tokens were found dead: it must install the app again.
+    pub async fn needs_reinstall(&self, member_id: &str) -> Result<bool, Error> {
+        let loaded = self
+            .store
+            .load(member_id)
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        Ok(loaded.is_some_and(|p| p.needs_reinstall.is_some()))
+    }
+
+    /// Forgets the portal's client and cached record (uninstalled, or installed again).
+    fn forget(&self, member_id: &str) {
+        self.clients
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(member_id);
+        if let Ok(mut c) = self.cache.write() {
+            c.remove(member_id);
+        }
     }
 
     async fn install(&self, portal: InstalledPortal) -> Result<Value, Error> {
@@ -166,6 +207,8 @@ impl Lifecycle {
     }
 
     async fn install_portal(&self, portal: InstalledPortal) -> Result<Value, Error> {
+        // a reinstall brings new tokens: the old client (and a dead chain) go
+        self.forget(&portal.member_id);
         // the access token is checked against the portal before anything is stored
         let client = self.client(&portal).map_err(|e| Error::Install(e.to_string()))?;
         client
@@ -228,9 +271,7 @@ impl Lifecycle {
             .remove(member_id)
             .await
             .map_err(|e| Error::Store(e.to_string()))?;
-        if let Ok(mut c) = self.cache.write() {
-            c.remove(member_id);
-        }
+        self.forget(member_id);
         tracing::info!(domain = %portal.domain, member_id, "uninstalled");
         Ok(Ok(removed))
     }
@@ -289,6 +330,7 @@ fn portal_of_event(f: &HashMap<String, String>) -> Result<InstalledPortal, Error
         scope: get("scope"),
         status: get("status"),
         installed_at: now(),
+        needs_reinstall: None,
     })
 }
 
@@ -332,6 +374,7 @@ pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> 
         scope: request.application_scope.clone(),
         status: request.status.as_ref().map(|s| s.as_str().to_owned()),
         installed_at: now(),
+        needs_reinstall: None,
     };
     life.install(portal).await?;
     // the install page is opened by the portal that installs the app, and framed by it only
@@ -400,5 +443,105 @@ impl Verifier for Lifecycle {
 
     fn installed<'a>(&'a self, member_id: &'a str) -> VerifyFuture<'a, bool> {
         Box::pin(Lifecycle::installed(self, member_id))
+    }
+}
+
+/// A portal's tokens in the app's store, for its REST client: a refresh runs under the
+/// store's lock on the portal's row.
+struct StoredPortalTokens {
+    store: Arc<dyn PortalStore>,
+    member_id: String,
+}
+
+/// `current` with the tokens the store holds.
+fn with_stored(current: &Tokens, stored: &StoredTokens) -> Tokens {
+    Tokens {
+        access_token: stored
+            .access_token
+            .clone()
+            .unwrap_or_else(|| current.access_token.clone()),
+        refresh_token: stored
+            .refresh_token
+            .clone()
+            .or_else(|| current.refresh_token.clone()),
+        expires: stored.expires.and_then(|e| u64::try_from(e).ok()),
+        ..current.clone()
+    }
+}
+
+fn to_stored(tokens: &Tokens) -> StoredTokens {
+    StoredTokens {
+        access_token: Some(tokens.access_token.clone()),
+        refresh_token: tokens.refresh_token.clone(),
+        expires: tokens.expires.and_then(|e| i64::try_from(e).ok()),
+        needs_reinstall: None,
+    }
+}
+
+impl TokenStore for StoredPortalTokens {
+    fn renew<'a>(
+        &'a self,
+        current: &'a Tokens,
+        renew: RenewFn<'a>,
+    ) -> b24_rest::chain::TokenFuture<'a, Result<Tokens, RenewError>> {
+        Box::pin(async move {
+            let outcome = self
+                .store
+                .renew_tokens(
+                    &self.member_id,
+                    Box::new(move |stored: StoredTokens| {
+                        Box::pin(async move {
+                            match renew(with_stored(current, &stored)).await {
+                                Ok(new) => Ok(new.as_ref().map(to_stored)),
+                                Err(e) => Err(Box::new(e) as b24_store::RenewError),
+                            }
+                        })
+                    }),
+                )
+                .await;
+            match outcome {
+                Ok(stored) => Ok(with_stored(current, &stored)),
+                Err(RenewFailure::Store(e)) => {
+                    tracing::error!(member_id = %self.member_id, "the token store failed: {e}");
+                    Err(RenewError::Store(e.to_string()))
+                }
+                Err(RenewFailure::NotInstalled) => Err(RenewError::NotInstalled),
+                Err(RenewFailure::Renew(e)) => {
+                    Err(RenewError::Renew(match e.downcast::<b24_rest::Error>() {
+                        Ok(e) => *e,
+                        Err(other) => b24_rest::Error::Refresh(other.to_string()),
+                    }))
+                }
+                Err(RenewFailure::NotStored { tokens, error }) => Err(RenewError::NotStored {
+                    tokens: with_stored(current, &tokens),
+                    message: error.to_string(),
+                }),
+            }
+        })
+    }
+
+    fn write<'a>(&'a self, tokens: &'a Tokens) -> b24_rest::chain::TokenFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let expires = tokens.expires.and_then(|e| i64::try_from(e).ok());
+            self.store
+                .update_tokens(
+                    &self.member_id,
+                    &tokens.access_token,
+                    tokens.refresh_token.as_ref(),
+                    expires,
+                )
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn mark_needs_reinstall(&self) -> b24_rest::chain::TokenFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            tracing::warn!(member_id = %self.member_id, "the portal needs the app installed again");
+            self.store
+                .mark_needs_reinstall(&self.member_id)
+                .await
+                .map_err(|e| e.to_string())
+        })
     }
 }

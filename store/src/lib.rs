@@ -45,6 +45,54 @@ pub struct InstalledPortal {
     pub status: Option<String>,
     /// When it was installed (unix seconds).
     pub installed_at: i64,
+    /// When its tokens were found dead (a refresh refused with `invalid_grant` after the
+    /// stored tokens were read again: the app was removed, or the chain was lost): the
+    /// portal must install the app again. A reinstall clears it.
+    pub needs_reinstall: Option<i64>,
+}
+
+/// A portal's OAuth tokens as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredTokens {
+    pub access_token: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+    /// When the access token expires (unix seconds).
+    pub expires: Option<i64>,
+    /// See [`InstalledPortal::needs_reinstall`].
+    pub needs_reinstall: Option<i64>,
+}
+
+/// Why a renewal's own work failed (the OAuth server's answer): the caller's error,
+/// handed back as it was.
+pub type RenewError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The work of a renewal, run under the portal's token lock with the tokens stored now:
+/// the tokens to store in their place, or `None` to keep them (another instance renewed
+/// them already).
+pub type Renewal<'a> = Box<
+    dyn FnOnce(
+            StoredTokens,
+        ) -> Pin<Box<dyn Future<Output = Result<Option<StoredTokens>, RenewError>> + Send + 'a>>
+        + Send
+        + 'a,
+>;
+
+/// How a renewal under the lock failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenewFailure {
+    /// The store could not be locked or read: nothing was renewed.
+    #[error("{0}")]
+    Store(StoreError),
+    /// No portal has this member_id.
+    #[error("the portal is not installed")]
+    NotInstalled,
+    /// The renewal itself failed (nothing was stored).
+    #[error("{0}")]
+    Renew(RenewError),
+    /// The tokens were renewed (the old refresh token is spent) but could not be stored:
+    /// they are handed back, to keep and to write at the next chance.
+    #[error("the renewed tokens could not be stored: {error}")]
+    NotStored { tokens: StoredTokens, error: StoreError },
 }
 
 /// Why the store failed: what it was doing, and the database's word (never a token).
@@ -84,6 +132,19 @@ pub trait PortalStore: Send + Sync {
         refresh_token: Option<&'a Secret>,
         expires: Option<i64>,
     ) -> StoreFuture<'a, ()>;
+    /// Renews a portal's tokens under a lock that every instance of the app takes (a
+    /// PostgreSQL row lock, `SELECT ... FOR UPDATE`; a SQLite write transaction, `BEGIN
+    /// IMMEDIATE`): the tokens are read under the lock and given to `renew`; what it gives
+    /// back is written before the lock is released. Gives the tokens stored when the lock is
+    /// released. Two instances that meet one expiry renew once: the second reads what the
+    /// first stored.
+    fn renew_tokens<'a>(
+        &'a self,
+        member_id: &'a str,
+        renew: Renewal<'a>,
+    ) -> Pin<Box<dyn Future<Output = Result<StoredTokens, RenewFailure>> + Send + 'a>>;
+    /// Marks a portal as needing a reinstall (see [`InstalledPortal::needs_reinstall`]).
+    fn mark_needs_reinstall<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, ()>;
     /// How many portals are installed.
     fn count(&self) -> StoreFuture<'_, u64>;
     /// "sqlite" or "postgres".
@@ -91,9 +152,10 @@ pub trait PortalStore: Send + Sync {
 }
 
 /// The schema, one migration a version, the same for both databases.
-pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE IF NOT EXISTS b24_portals (
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE IF NOT EXISTS b24_portals (
         member_id TEXT PRIMARY KEY,
         domain TEXT NOT NULL,
         client_endpoint TEXT NOT NULL,
@@ -106,7 +168,9 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(
         status TEXT,
         installed_at BIGINT NOT NULL
     )",
-)];
+    ),
+    (2, "ALTER TABLE b24_portals ADD COLUMN needs_reinstall BIGINT"),
+];
 
 /// Connects to the store `url` names: `sqlite://PATH` (or a bare path) or
 /// `postgres://...`; applies the migrations it lacks.

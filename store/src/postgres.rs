@@ -26,10 +26,13 @@ impl PgStore {
 }
 
 // instances starting at once migrate one after the other
+// the token lock: the portal's row, locked for the transaction (`FOR UPDATE`)
 store_impl!(
     PgStore,
     PgRow,
     "postgres",
     "PostgreSQL",
-    Some("SELECT pg_advisory_xact_lock(2424)")
+    Some("SELECT pg_advisory_xact_lock(2424)"),
+    None::<&'static str>,
+    "SELECT access_token, refresh_token, expires, needs_reinstall FROM b24_portals WHERE member_id = $1 FOR UPDATE"
 );

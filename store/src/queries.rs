@@ -2,18 +2,21 @@
 //! SQLite reads as well as PostgreSQL), and the trait implementation over either pool.
 
 pub(crate) const SAVE: &str = "INSERT INTO b24_portals (member_id, domain, client_endpoint, server_endpoint,
-        application_token, access_token, refresh_token, expires, scope, status, installed_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        application_token, access_token, refresh_token, expires, scope, status, installed_at, needs_reinstall)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
     ON CONFLICT (member_id) DO UPDATE SET domain = excluded.domain,
         client_endpoint = excluded.client_endpoint, server_endpoint = excluded.server_endpoint,
         application_token = excluded.application_token, access_token = excluded.access_token,
         refresh_token = excluded.refresh_token, expires = excluded.expires, scope = excluded.scope,
-        status = excluded.status, installed_at = excluded.installed_at";
+        status = excluded.status, installed_at = excluded.installed_at,
+        needs_reinstall = excluded.needs_reinstall";
 pub(crate) const LOAD: &str = "SELECT * FROM b24_portals WHERE member_id = $1";
 pub(crate) const REMOVE: &str = "DELETE FROM b24_portals WHERE member_id = $1";
 pub(crate) const UPDATE_TOKENS: &str = "UPDATE b24_portals
     SET access_token = $1, refresh_token = COALESCE($2, refresh_token), expires = $3
     WHERE member_id = $4";
+pub(crate) const MARK_NEEDS_REINSTALL: &str =
+    "UPDATE b24_portals SET needs_reinstall = $1 WHERE member_id = $2";
 pub(crate) const COUNT: &str = "SELECT COUNT(*) FROM b24_portals";
 pub(crate) const MIGRATIONS_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS b24_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
@@ -24,7 +27,7 @@ pub(crate) const MIGRATION_RECORD: &str = "INSERT INTO b24_migrations (version, 
 /// its `migrate`, which first runs `$lock` in the migrating transaction (PostgreSQL takes
 /// an advisory lock there; SQLite's write lock needs nothing).
 macro_rules! store_impl {
-    ($store:ident, $row:ty, $backend:literal, $name:literal, $lock:expr) => {
+    ($store:ident, $row:ty, $backend:literal, $name:literal, $lock:expr, $begin_renew:expr, $select_tokens:expr) => {
         impl $store {
             async fn migrate(&self) -> Result<(), StoreError> {
                 use crate::queries::*;
@@ -79,6 +82,7 @@ macro_rules! store_impl {
                 scope: r.get("scope"),
                 status: r.get("status"),
                 installed_at: r.get("installed_at"),
+                needs_reinstall: r.get("needs_reinstall"),
             }
         }
 
@@ -97,6 +101,7 @@ macro_rules! store_impl {
                         .bind(&p.scope)
                         .bind(&p.status)
                         .bind(p.installed_at)
+                        .bind(p.needs_reinstall)
                         .execute(&self.pool)
                         .await
                         .map_err(StoreError::db("saving a portal"))?;
@@ -142,6 +147,72 @@ macro_rules! store_impl {
                         .execute(&self.pool)
                         .await
                         .map_err(StoreError::db("writing renewed tokens"))?;
+                    Ok(())
+                })
+            }
+
+            fn renew_tokens<'a>(
+                &'a self,
+                member_id: &'a str,
+                renew: crate::Renewal<'a>,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<Output = Result<crate::StoredTokens, crate::RenewFailure>>
+                        + Send
+                        + 'a,
+                >,
+            > {
+                use crate::{RenewFailure, StoredTokens};
+                use sqlx::Row;
+                Box::pin(async move {
+                    let what = "locking the portal's tokens";
+                    let store = |e| RenewFailure::Store(StoreError::db(what)(e));
+                    // the lock: held until the commit (or the rollback when this is dropped)
+                    let mut tx = match $begin_renew {
+                        Some(begin) => self.pool.begin_with(begin).await.map_err(store)?,
+                        None => self.pool.begin().await.map_err(store)?,
+                    };
+                    let row = sqlx::query($select_tokens)
+                        .bind(member_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(store)?
+                        .ok_or(RenewFailure::NotInstalled)?;
+                    let secret = |k: &str| row.get::<Option<String>, _>(k).map(Secret::new);
+                    let stored = StoredTokens {
+                        access_token: secret("access_token"),
+                        refresh_token: secret("refresh_token"),
+                        expires: row.get("expires"),
+                        needs_reinstall: row.get("needs_reinstall"),
+                    };
+                    let Some(new) = renew(stored.clone()).await.map_err(RenewFailure::Renew)? else {
+                        return Ok(stored);
+                    };
+                    let not_stored = |e| RenewFailure::NotStored {
+                        tokens: new.clone(),
+                        error: StoreError::db("writing renewed tokens")(e),
+                    };
+                    sqlx::query(crate::queries::UPDATE_TOKENS)
+                        .bind(new.access_token.as_ref().map(Secret::expose))
+                        .bind(new.refresh_token.as_ref().map(Secret::expose))
+                        .bind(new.expires)
+                        .bind(member_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(not_stored)?;
+                    tx.commit().await.map_err(not_stored)?;
+                    Ok(new)
+                })
+            }
+
+            fn mark_needs_reinstall<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, ()> {
+                Box::pin(async move {
+                    sqlx::query(crate::queries::MARK_NEEDS_REINSTALL)
+                        .bind(crate::now())
+                        .bind(member_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(StoreError::db("marking a portal for reinstall"))?;
                     Ok(())
                 })
             }

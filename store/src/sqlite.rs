@@ -32,7 +32,9 @@ impl SqliteStore {
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
-            .busy_timeout(std::time::Duration::from_secs(5));
+            // another instance may hold the write lock over a token refresh (an HTTP call
+            // of up to 30 s): wait for it rather than fail
+            .busy_timeout(std::time::Duration::from_secs(35));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(connect)
@@ -44,4 +46,14 @@ impl SqliteStore {
     }
 }
 
-store_impl!(SqliteStore, SqliteRow, "sqlite", "SQLite", None::<&'static str>);
+// the token lock: a write transaction taken at once (`BEGIN IMMEDIATE`), which other
+// connections and processes on the file wait for
+store_impl!(
+    SqliteStore,
+    SqliteRow,
+    "sqlite",
+    "SQLite",
+    None::<&'static str>,
+    Some("BEGIN IMMEDIATE"),
+    "SELECT access_token, refresh_token, expires, needs_reinstall FROM b24_portals WHERE member_id = $1"
+);

@@ -2,10 +2,12 @@
 //! `B24_TEST_POSTGRES_URL` (`.ci/run` starts a throwaway cluster; with `CI` set, a missing
 //! one fails the test rather than skipping it).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use b24_placement::Secret;
-use b24_store::{connect, InstalledPortal, PortalStore};
+use b24_store::{connect, InstalledPortal, PortalStore, RenewFailure, StoredTokens};
 
 fn portal(member_id: &str, token: &str) -> InstalledPortal {
     InstalledPortal {
@@ -19,6 +21,7 @@ fn portal(member_id: &str, token: &str) -> InstalledPortal {
         expires: Some(1_800_000_000),
         scope: Some("crm,placement".into()),
         status: Some("L".into()),
+        needs_reinstall: None,
         installed_at: 1_700_000_000,
     }
 }
@@ -68,6 +71,8 @@ async fn suite(store: Arc<dyn PortalStore>, prefix: &str) {
     assert!(loaded.refresh_token.unwrap().matches("refresh-2"));
     assert_eq!(loaded.expires, Some(43));
 
+    renewals(store.clone(), &a).await;
+
     // text that would break a hand-built query is stored as it is
     let odd = format!("{prefix}-'; DROP TABLE b24_portals; --");
     store.save(&portal(&odd, "t")).await.unwrap();
@@ -80,6 +85,83 @@ async fn suite(store: Arc<dyn PortalStore>, prefix: &str) {
     assert_eq!(store.load(&a).await.unwrap(), None);
     assert!(store.load(&b).await.unwrap().is_some(), "the other portal stays");
     assert!(store.remove(&b).await.unwrap());
+}
+
+/// Renewals under the token lock: two at once renew once (the second reads what the first
+/// stored); a failed renewal stores nothing; a portal marked for reinstall is cleared by a
+/// reinstall.
+async fn renewals(store: Arc<dyn PortalStore>, member: &str) {
+    let renewed = Arc::new(AtomicUsize::new(0));
+    let renew = |store: Arc<dyn PortalStore>, renewed: Arc<AtomicUsize>, seen: &'static str| async move {
+        let member = member.to_owned();
+        store
+            .renew_tokens(
+                &member,
+                Box::new(move |stored: StoredTokens| {
+                    Box::pin(async move {
+                        // what the caller saw expire: renew only if it is still stored
+                        if !stored.access_token.as_ref().is_some_and(|t| t.matches(seen)) {
+                            return Ok(None);
+                        }
+                        // slow, so that the other waits on the lock meanwhile
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        renewed.fetch_add(1, Ordering::SeqCst);
+                        Ok(Some(StoredTokens {
+                            access_token: Some(Secret::new("access-4")),
+                            refresh_token: Some(Secret::new("refresh-4")),
+                            expires: Some(44),
+                            needs_reinstall: None,
+                        }))
+                    })
+                }),
+            )
+            .await
+    };
+    let (x, y) = tokio::join!(
+        renew(store.clone(), renewed.clone(), "access-3"),
+        renew(store.clone(), renewed.clone(), "access-3")
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(renewed.load(Ordering::SeqCst), 1, "one renewal for one expiry");
+    for t in [&x, &y] {
+        assert!(t.access_token.as_ref().unwrap().matches("access-4"));
+    }
+    let loaded = store.load(member).await.unwrap().unwrap();
+    assert!(loaded.refresh_token.unwrap().matches("refresh-4"));
+
+    // a renewal that fails stores nothing
+    let failed = store
+        .renew_tokens(
+            member,
+            Box::new(|_| Box::pin(async { Err("the OAuth server said no".into()) })),
+        )
+        .await;
+    assert!(matches!(failed, Err(RenewFailure::Renew(_))), "{failed:?}");
+    assert!(store
+        .load(member)
+        .await
+        .unwrap()
+        .unwrap()
+        .access_token
+        .unwrap()
+        .matches("access-4"));
+    let missing = store
+        .renew_tokens("nobody-here", Box::new(|_| Box::pin(async { Ok(None) })))
+        .await;
+    assert!(matches!(missing, Err(RenewFailure::NotInstalled)));
+
+    // dead tokens: marked; a reinstall clears the mark
+    store.mark_needs_reinstall(member).await.unwrap();
+    let loaded = store.load(member).await.unwrap().unwrap();
+    assert!(loaded.needs_reinstall.is_some());
+    store
+        .save(&InstalledPortal {
+            needs_reinstall: None,
+            ..loaded
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.load(member).await.unwrap().unwrap().needs_reinstall, None);
 }
 
 #[tokio::test]
