@@ -80,6 +80,11 @@ pub fn truthy(v: Option<&Value>) -> bool {
     }
 }
 
+/// Reads an id the way the portal does (for tests of other crates).
+pub fn id_of(v: &Value) -> Option<u64> {
+    as_id(Some(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,9 +99,4 @@ mod tests {
         );
         assert_eq!(as_int(Some(&json!("-1"))), Some(-1));
     }
-}
-
-/// Reads an id the way the portal does (for tests of other crates).
-pub fn id_of(v: &Value) -> Option<u64> {
-    as_id(Some(v))
 }

@@ -25,7 +25,7 @@ enum Auth {
     /// OAuth: the tokens given, until the client is built.
     Tokens(Box<Tokens>),
     /// OAuth: the chain of tokens the client shares with every client of them.
-    OAuth(Box<OAuth>),
+    Chained(Box<OAuth>),
 }
 
 struct OAuth {
@@ -180,7 +180,7 @@ impl Builder {
         let auth = match self.auth {
             Auth::Tokens(tokens) => {
                 let chains = self.chains.unwrap_or_else(TokenChains::global);
-                Auth::OAuth(Box::new(OAuth {
+                Auth::Chained(Box::new(OAuth {
                     chain: chains.join(*tokens),
                     chains,
                     store: self.store,
@@ -275,7 +275,7 @@ impl Client {
     /// The current tokens (after any refresh), for a client made with them.
     pub async fn tokens(&self) -> Option<Tokens> {
         match &self.inner.auth {
-            Auth::OAuth(o) => Some(o.chain.tokens.read().await.clone()),
+            Auth::Chained(o) => Some(o.chain.tokens.read().await.clone()),
             _ => None,
         }
     }
@@ -323,7 +323,7 @@ impl Client {
                 Err(Error::Api { error, .. })
                     if matches!(error.code, ErrorCode::ExpiredToken | ErrorCode::InvalidToken)
                         && !refreshed
-                        && matches!(self.inner.auth, Auth::OAuth(_)) =>
+                        && matches!(self.inner.auth, Auth::Chained(_)) =>
                 {
                     let renewable = match &token {
                         Some(t) if error.code == ErrorCode::InvalidToken => self.renewed_elsewhere(t).await,
@@ -384,7 +384,7 @@ impl Client {
 
     async fn access_token(&self) -> Option<Secret> {
         match &self.inner.auth {
-            Auth::OAuth(o) => Some(o.chain.tokens.read().await.access_token.clone()),
+            Auth::Chained(o) => Some(o.chain.tokens.read().await.access_token.clone()),
             _ => None,
         }
     }
@@ -393,7 +393,7 @@ impl Client {
     /// client (the chain holds another now) or another instance (a store to read again).
     async fn renewed_elsewhere(&self, token: &Secret) -> bool {
         match &self.inner.auth {
-            Auth::OAuth(o) => {
+            Auth::Chained(o) => {
                 o.store.is_some() || !o.chain.tokens.read().await.access_token.matches(token.expose())
             }
             _ => false,
@@ -404,7 +404,7 @@ impl Client {
     /// earlier but not stored are written now; tokens that expire within `renew_before`
     /// are renewed.
     async fn before_call(&self) -> Result<(), Error> {
-        let Auth::OAuth(oauth) = &self.inner.auth else {
+        let Auth::Chained(oauth) = &self.inner.auth else {
             return Ok(());
         };
         if oauth.chain.is_dead() {
@@ -447,7 +447,7 @@ impl Client {
     ) -> Result<Answer, Error> {
         let url = match &self.inner.auth {
             Auth::Webhook(base) => format!("{}{method}", base.expose()),
-            Auth::OAuth(o) => format!("{}{method}", o.chain.tokens.read().await.client_endpoint),
+            Auth::Chained(o) => format!("{}{method}", o.chain.tokens.read().await.client_endpoint),
             Auth::Tokens(t) => format!("{}{method}", t.client_endpoint),
         };
         let request = match token {
@@ -493,7 +493,7 @@ impl Client {
     /// client of its chain did it meanwhile; with a token store, under the store's lock,
     /// after reading the stored tokens again (another instance may have renewed them).
     async fn refresh(&self, expired: &Secret) -> Result<(), Error> {
-        let Auth::OAuth(oauth) = &self.inner.auth else {
+        let Auth::Chained(oauth) = &self.inner.auth else {
             return Err(Error::Refresh("a webhook has no token to refresh".into()));
         };
         let chain = &oauth.chain;

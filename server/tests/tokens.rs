@@ -1,0 +1,401 @@
+//! Tokens that are never lost, against the local portal over HTTP on loopback: clients of
+//! one portal meeting one expiry refresh once, in one process and across app instances on
+//! one SQLite file and one PostgreSQL; a store that cannot take the renewed tokens, an
+//! OAuth server that answers 500, dead tokens.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use b24_portal::{Config, Portal};
+use b24_rest::{Client, Error, OAuthApp, Tokens};
+use b24_server::{app_router, Lifecycle, Preview, WidgetHost};
+use b24_store::{InstalledPortal, PortalStore, RenewFailure, Renewal, StoreError, StoreFuture, StoredTokens};
+use layout_core::command::{Command, Event};
+use layout_core::widget::Widget;
+use layout_core::{LayoutDto, Text};
+use serde_json::json;
+
+struct Hello;
+
+impl Widget for Hello {
+    fn view(&self) -> LayoutDto {
+        LayoutDto::default().blocks([("t".to_owned(), Text::default().value("hi").into())])
+    }
+    fn update(&mut self, _: &Event) -> Vec<Command> {
+        Vec::new()
+    }
+}
+
+fn app() -> OAuthApp {
+    OAuthApp::new("local.demo", "demo-client-secret")
+}
+
+async fn listen() -> (tokio::net::TcpListener, String) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    (l, base)
+}
+
+async fn local_portal() -> (String, Arc<Portal>) {
+    let portal = Portal::new(Config {
+        per_second: 1e6,
+        burst: 1e6,
+        ..Config::default()
+    });
+    let (l, base) = listen().await;
+    let app = b24_portal::router(portal.clone());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (base, portal)
+}
+
+/// An app instance on `store` (its own life cycle: its own token chains), served.
+async fn instance(store: Arc<dyn PortalStore>) -> (String, Arc<Lifecycle>) {
+    let (l, base) = listen().await;
+    let life = Arc::new(Lifecycle::new(store, Vec::new()).app(app()));
+    let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    (base, life)
+}
+
+async fn install(base: &str, pbase: &str, portal: &Portal) {
+    let (form, _) = portal.install_event(pbase);
+    let r = reqwest::Client::new()
+        .post(format!("{base}/install"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+async fn sqlite(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("b24-tokens-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(dir.join("app.db"));
+    format!("sqlite://{}", dir.join("app.db").display())
+}
+
+async fn deal(client: &Client) -> Result<(), Error> {
+    client.call("crm.deal.get", json!({"id": 1})).await.map(|_| ())
+}
+
+/// The stored tokens open the portal.
+async fn stored_tokens_work(store: &Arc<dyn PortalStore>) {
+    let p = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let client = Client::from_tokens(Tokens {
+        access_token: p.access_token.unwrap(),
+        refresh_token: None,
+        client_endpoint: p.client_endpoint,
+        server_endpoint: None,
+        expires: None,
+        member_id: None,
+        scope: None,
+    })
+    .chains(b24_rest::TokenChains::new())
+    .build()
+    .unwrap();
+    deal(&client).await.expect("the stored access token works");
+}
+
+#[tokio::test]
+async fn eight_clients_made_from_the_stored_tokens_refresh_once() {
+    let (pbase, portal) = local_portal().await;
+    let store = b24_store::connect(&sqlite("eight").await).await.unwrap();
+    let (base, _) = instance(store.clone()).await;
+    install(&base, &pbase, &portal).await;
+    let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    // each made as a caller would make one: from the stored tokens, with the app's secret
+    let clients: Vec<Client> = (0..8)
+        .map(|_| {
+            Client::from_tokens(Tokens {
+                access_token: stored.access_token.clone().unwrap(),
+                refresh_token: stored.refresh_token.clone(),
+                client_endpoint: stored.client_endpoint.clone(),
+                server_endpoint: stored.server_endpoint.clone(),
+                expires: None,
+                member_id: Some(stored.member_id.clone()),
+                scope: None,
+            })
+            .app(app())
+            .build()
+            .unwrap()
+        })
+        .collect();
+    let before = portal.refreshes();
+    portal.expire_access_tokens();
+    let calls = clients.iter().map(deal);
+    let results = futures_util::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(portal.refreshes() - before, 1, "one refresh for one expiry");
+}
+
+/// Two instances (two life cycles, each with its own chains and store connection) on one
+/// store: 4 calls from each at every one of 5 expiries.
+async fn two_instances_on(url: &str) {
+    let (pbase, portal) = local_portal().await;
+    let store_a = b24_store::connect(url).await.unwrap();
+    let store_b = b24_store::connect(url).await.unwrap();
+    let (base_a, a) = instance(store_a.clone()).await;
+    let (_, b) = instance(store_b.clone()).await;
+    install(&base_a, &pbase, &portal).await;
+    let stored = store_a.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let before = portal.refreshes();
+    for expiry in 1..=5 {
+        portal.expire_access_tokens();
+        let mut calls = Vec::new();
+        for life in [&a, &b, &a, &b, &a, &b, &a, &b] {
+            let client = life.client(&stored).unwrap();
+            calls.push(async move { deal(&client).await });
+        }
+        let results = futures_util::future::join_all(calls).await;
+        assert!(results.iter().all(Result::is_ok), "expiry {expiry}: {results:?}");
+        assert_eq!(portal.refreshes() - before, expiry, "one refresh per expiry");
+    }
+    stored_tokens_work(&store_b).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_sqlite_file_refresh_once_per_expiry() {
+    two_instances_on(&sqlite("two").await).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_refresh_once_per_expiry() {
+    let Ok(url) = std::env::var("B24_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but B24_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("SKIPPED: set B24_TEST_POSTGRES_URL to run on PostgreSQL");
+        return;
+    };
+    two_instances_on(&url).await;
+}
+
+/// A store that stops taking writes on demand: a renewal then succeeds at the OAuth server
+/// but is not stored, as when the database goes away between the two.
+struct Stopping {
+    inner: Arc<dyn PortalStore>,
+    stopped: AtomicBool,
+}
+
+impl Stopping {
+    fn down(&self) -> StoreError {
+        StoreError {
+            what: "writing renewed tokens",
+            message: "the database is not answering".into(),
+        }
+    }
+}
+
+impl PortalStore for Stopping {
+    fn save<'a>(&'a self, portal: &'a InstalledPortal) -> StoreFuture<'a, ()> {
+        self.inner.save(portal)
+    }
+    fn load<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<InstalledPortal>> {
+        self.inner.load(member_id)
+    }
+    fn remove<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, bool> {
+        self.inner.remove(member_id)
+    }
+    fn update_tokens<'a>(
+        &'a self,
+        member_id: &'a str,
+        access_token: &'a b24_placement::Secret,
+        refresh_token: Option<&'a b24_placement::Secret>,
+        expires: Option<i64>,
+    ) -> StoreFuture<'a, ()> {
+        if self.stopped.load(Ordering::SeqCst) {
+            return Box::pin(async move { Err(self.down()) });
+        }
+        self.inner
+            .update_tokens(member_id, access_token, refresh_token, expires)
+    }
+    fn renew_tokens<'a>(
+        &'a self,
+        member_id: &'a str,
+        renew: Renewal<'a>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<StoredTokens, RenewFailure>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            if !self.stopped.load(Ordering::SeqCst) {
+                return self.inner.renew_tokens(member_id, renew).await;
+            }
+            // the renewal runs under the lock, then the write is lost
+            let renewed = Arc::new(std::sync::Mutex::new(None));
+            let keep = renewed.clone();
+            let outcome = self
+                .inner
+                .renew_tokens(
+                    member_id,
+                    Box::new(move |stored| {
+                        Box::pin(async move {
+                            let new = renew(stored).await?;
+                            *keep.lock().unwrap() = new;
+                            Ok(None)
+                        })
+                    }),
+                )
+                .await;
+            let new = renewed.lock().unwrap().take();
+            match (outcome, new) {
+                (Ok(_), Some(tokens)) => Err(RenewFailure::NotStored {
+                    tokens,
+                    error: self.down(),
+                }),
+                (other, _) => other,
+            }
+        })
+    }
+    fn mark_needs_reinstall<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, ()> {
+        self.inner.mark_needs_reinstall(member_id)
+    }
+    fn count(&self) -> StoreFuture<'_, u64> {
+        self.inner.count()
+    }
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+}
+
+#[tokio::test]
+async fn a_store_that_stops_during_a_refresh_loses_nothing() {
+    let (pbase, portal) = local_portal().await;
+    let inner = b24_store::connect(&sqlite("stopping").await).await.unwrap();
+    let store = Arc::new(Stopping {
+        inner: inner.clone(),
+        stopped: AtomicBool::new(false),
+    });
+    let (base, life) = instance(store.clone()).await;
+    install(&base, &pbase, &portal).await;
+    let stored = inner.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let client = life.client(&stored).unwrap();
+
+    store.stopped.store(true, Ordering::SeqCst);
+    portal.expire_access_tokens();
+    let e = deal(&client).await.unwrap_err();
+    assert!(matches!(e, Error::TokensNotStored(_)), "{e}");
+    assert!(e.to_string().contains("renewed tokens are not stored"), "{e}");
+    // the store still holds the spent pair; the client holds the good one
+    assert_eq!(
+        inner
+            .load(Portal::MEMBER_ID)
+            .await
+            .unwrap()
+            .unwrap()
+            .refresh_token,
+        stored.refresh_token
+    );
+
+    // back up: the next call writes them first, and works
+    store.stopped.store(false, Ordering::SeqCst);
+    deal(&client).await.unwrap();
+    let now = inner.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    assert_ne!(
+        now.refresh_token, stored.refresh_token,
+        "the renewed pair is stored"
+    );
+    stored_tokens_work(&inner).await;
+    // and it refreshes again from what is stored
+    portal.expire_access_tokens();
+    deal(&life.client(&now).unwrap()).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_oauth_server_that_answers_500_loses_nothing() {
+    let (pbase, portal) = local_portal().await;
+    let store = b24_store::connect(&sqlite("oauth500").await).await.unwrap();
+    let (base, life) = instance(store.clone()).await;
+    // the OAuth server: 500 while `failing`, the local portal's answer otherwise
+    let failing = Arc::new(AtomicBool::new(true));
+    let (l, oauth) = listen().await;
+    let (flag, real) = (failing.clone(), pbase.clone());
+    let router = axum::Router::new().route(
+        "/oauth/token/",
+        axum::routing::get(move |axum::extract::RawQuery(q): axum::extract::RawQuery| {
+            let (flag, real) = (flag.clone(), real.clone());
+            async move {
+                if flag.load(Ordering::SeqCst) {
+                    return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops".to_owned());
+                }
+                let url = format!("{real}/oauth/token/?{}", q.unwrap_or_default());
+                let r = reqwest::get(url).await.unwrap();
+                (
+                    axum::http::StatusCode::from_u16(r.status().as_u16()).unwrap(),
+                    r.text().await.unwrap(),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    // installed with that OAuth server as its SERVER_ENDPOINT
+    let (form, _) = portal.install_event(&pbase);
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(form.as_bytes()).map(|(k, v)| {
+            let v = if k == "auth[server_endpoint]" {
+                format!("{oauth}/rest/")
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        }))
+        .finish();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/install"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let client = life.client(&stored).unwrap();
+
+    portal.expire_access_tokens();
+    let e = deal(&client).await.unwrap_err();
+    assert!(matches!(e, Error::Refresh(_)), "{e}");
+    assert!(e.to_string().contains("HTTP 500"), "{e}");
+    assert_eq!(
+        store
+            .load(Portal::MEMBER_ID)
+            .await
+            .unwrap()
+            .unwrap()
+            .refresh_token,
+        stored.refresh_token,
+        "nothing renewed, nothing lost"
+    );
+    failing.store(false, Ordering::SeqCst);
+    deal(&client).await.unwrap();
+    stored_tokens_work(&store).await;
+}
+
+#[tokio::test]
+async fn dead_tokens_mark_the_portal_for_reinstall_once_and_a_reinstall_clears_it() {
+    let (pbase, portal) = local_portal().await;
+    let store = b24_store::connect(&sqlite("dead").await).await.unwrap();
+    let (base, life) = instance(store.clone()).await;
+    install(&base, &pbase, &portal).await;
+    // a refresh token the OAuth server never issued (the app was removed, say)
+    let mut stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    stored.refresh_token = Some(b24_placement::Secret::new("revoked"));
+    store.save(&stored).await.unwrap();
+    let client = life.client(&stored).unwrap();
+
+    portal.expire_access_tokens();
+    let e = deal(&client).await.unwrap_err();
+    assert!(matches!(e, Error::NeedsReinstall(_)), "{e}");
+    assert!(life.needs_reinstall(Portal::MEMBER_ID).await.unwrap());
+    // never retried in a loop: the next call fails at once, without the OAuth server
+    let (answered, _) = portal.counts();
+    let e = deal(&client).await.unwrap_err();
+    assert!(matches!(e, Error::NeedsReinstall(_)), "{e}");
+    assert_eq!(portal.counts().0, answered, "no call reached the portal");
+
+    // a reinstall clears it: new tokens, calls work
+    install(&base, &pbase, &portal).await;
+    assert!(!life.needs_reinstall(Portal::MEMBER_ID).await.unwrap());
+    let fresh = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    deal(&life.client(&fresh).unwrap()).await.unwrap();
+}
