@@ -50,8 +50,6 @@ pub trait TokenStore: Send + Sync {
         current: &'a Tokens,
         renew: RenewFn<'a>,
     ) -> TokenFuture<'a, Result<Tokens, RenewError>>;
-    /// Writes tokens renewed earlier that could not be stored then.
-    fn write<'a>(&'a self, tokens: &'a Tokens) -> TokenFuture<'a, Result<(), String>>;
     /// Records that the tokens can no longer be refreshed: the portal needs a reinstall.
     fn mark_needs_reinstall(&self) -> TokenFuture<'_, Result<(), String>>;
 }
@@ -62,8 +60,8 @@ pub(crate) struct Chain {
     /// Held while one refresh runs: calls that meet the same expiry wait here and find
     /// the new tokens.
     pub(crate) refreshing: tokio::sync::Mutex<()>,
-    /// Renewed tokens the store could not take yet.
-    pub(crate) pending: Mutex<Option<Tokens>>,
+    /// Renewed tokens the store could not take yet, and the refresh token they replaced.
+    pub(crate) pending: Mutex<Option<(Tokens, Option<Secret>)>>,
     /// The refresh token was refused after a re-read: no refresh is tried again.
     pub(crate) dead: AtomicBool,
 }

@@ -304,7 +304,11 @@ impl Client {
                 "{method:?} is not a method name: letters, digits, `.` and `_` only"
             )));
         }
-        let mut refreshed = false;
+        // a renewed token may be renewed again by another instance, or expire, before the
+        // call is sent again (tokens that live seconds, a call waiting in the bucket): a
+        // few rounds, each of which reads the chain and the store again
+        const ROUNDS: u32 = 4;
+        let mut refreshed = 0;
         let mut limited = 0;
         let mut resent = false;
         self.before_call().await?;
@@ -322,7 +326,7 @@ impl Client {
                 // chain (and the store) are read again, a refresh made only if needed
                 Err(Error::Api { error, .. })
                     if matches!(error.code, ErrorCode::ExpiredToken | ErrorCode::InvalidToken)
-                        && !refreshed
+                        && refreshed < ROUNDS
                         && matches!(self.inner.auth, Auth::Chained(_)) =>
                 {
                     let renewable = match &token {
@@ -337,7 +341,7 @@ impl Client {
                         });
                     };
                     self.refresh(&token).await?;
-                    refreshed = true;
+                    refreshed += 1;
                 }
                 Err(Error::Api { error, .. })
                     if error.code == ErrorCode::QueryLimitExceeded && limited < self.inner.limit_retries =>
@@ -411,18 +415,35 @@ impl Client {
             return Err(Error::NeedsReinstall("the refresh token was refused".into()));
         }
         let pending = oauth.chain.pending.lock().ok().and_then(|p| p.clone());
-        if let (Some(tokens), Some(store)) = (pending, &oauth.store) {
-            match store.write(&tokens).await {
-                Ok(()) => {
+        if let (Some((tokens, spent)), Some(store)) = (pending, &oauth.store) {
+            // under the lock, and only over the pair it replaced: a reinstall meanwhile wins
+            let write = tokens.clone();
+            let outcome = store
+                .renew(
+                    &tokens,
+                    Box::new(move |stored: Tokens| {
+                        Box::pin(async move {
+                            let replaced = match (&stored.refresh_token, &spent) {
+                                (Some(s), Some(old)) => s.matches(old.expose()),
+                                _ => stored.access_token.matches(write.access_token.expose()),
+                            };
+                            Ok(replaced.then_some(write))
+                        })
+                    }),
+                )
+                .await;
+            match outcome {
+                Ok(stored) => {
                     if let Ok(mut p) = oauth.chain.pending.lock() {
                         *p = None;
                     }
+                    *oauth.chain.tokens.write().await = stored;
                     tracing::info!(
                         member_id = tokens.member_id.as_deref().unwrap_or(""),
                         "renewed tokens stored"
                     );
                 }
-                Err(e) => tracing::warn!("renewed tokens still not stored: {e}"),
+                Err(e) => tracing::warn!("renewed tokens still not stored: {e:?}"),
             }
         }
         if let Some(margin) = oauth.renew_before {
@@ -517,8 +538,11 @@ impl Client {
                         &current,
                         Box::new(move |stored: Tokens| {
                             Box::pin(async move {
-                                // another instance renewed them: use what it stored
-                                if !stored.access_token.matches(expired.expose()) {
+                                // another instance renewed them: use what it stored, unless
+                                // that has expired too by now
+                                let now = b24_placement::time::unix_now();
+                                let stale = stored.expires.is_some_and(|e| e <= now);
+                                if !stored.access_token.matches(expired.expose()) && !stale {
                                     return Ok(None);
                                 }
                                 this.refresh_with_server(&stored, app).await.map(Some)
@@ -538,7 +562,7 @@ impl Client {
                         *chain.tokens.write().await = tokens.clone();
                         oauth.chains.renewed(chain, &tokens);
                         if let Ok(mut p) = chain.pending.lock() {
-                            *p = Some(tokens);
+                            *p = Some((tokens, current.refresh_token.clone()));
                         }
                         tracing::error!(member_id = %member, "the renewed tokens could not be stored: {message}");
                         return Err(Error::TokensNotStored(message));

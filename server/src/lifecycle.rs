@@ -36,6 +36,7 @@ pub struct Lifecycle {
     /// This instance's token chains: other instances are met through the store's lock.
     chains: Arc<TokenChains>,
     renew_before: Duration,
+    rate_limit: Option<b24_rest::RateLimit>,
 }
 
 impl Lifecycle {
@@ -50,7 +51,15 @@ impl Lifecycle {
             clients: std::sync::Mutex::new(HashMap::new()),
             chains: TokenChains::new(),
             renew_before: Duration::from_secs(60),
+            rate_limit: None,
         }
+    }
+
+    /// The portals' bucket (the standard plan's by default: 2 calls a second, bursts of 50).
+    #[must_use]
+    pub fn rate_limit(mut self, limit: b24_rest::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
     }
 
     /// How long before their stored expiry the portals' tokens are renewed, at a call
@@ -147,27 +156,19 @@ impl Lifecycle {
                 "the portal's tokens were found dead earlier".into(),
             ));
         }
-        let access = portal
-            .access_token
-            .clone()
-            .ok_or_else(|| b24_rest::Error::Config("the portal sent no access token at install".into()))?;
-        let mut builder = Client::from_tokens(Tokens {
-            access_token: access,
-            refresh_token: portal.refresh_token.clone(),
-            client_endpoint: portal.client_endpoint.clone(),
-            server_endpoint: portal.server_endpoint.clone(),
-            expires: portal.expires.and_then(|e| u64::try_from(e).ok()),
-            member_id: Some(portal.member_id.clone()),
-            scope: portal.scope.clone(),
-        })
-        .chains(self.chains.clone())
-        .token_store(Arc::new(StoredPortalTokens {
-            store: self.store.clone(),
-            member_id: portal.member_id.clone(),
-        }))
-        .renew_before(self.renew_before);
+        let mut builder =
+            Client::from_tokens(tokens_of(portal).map_err(|e| b24_rest::Error::Config(e.to_string()))?)
+                .chains(self.chains.clone())
+                .token_store(Arc::new(StoredPortalTokens {
+                    store: self.store.clone(),
+                    member_id: portal.member_id.clone(),
+                }))
+                .renew_before(self.renew_before);
         if let Some(app) = &self.app {
             builder = builder.app(app.clone());
+        }
+        if let Some(limit) = self.rate_limit {
+            builder = builder.rate_limit(limit);
         }
         let client = builder.build()?;
         clients.insert(portal.member_id.clone(), client.clone());
@@ -209,9 +210,13 @@ impl Lifecycle {
     async fn install_portal(&self, portal: InstalledPortal) -> Result<Value, Error> {
         // a reinstall brings new tokens: the old client (and a dead chain) go
         self.forget(&portal.member_id);
-        // the access token is checked against the portal before anything is stored
-        let client = self.client(&portal).map_err(|e| Error::Install(e.to_string()))?;
-        client
+        // the access token is checked against the portal before anything is stored, by a
+        // client of its own (nothing to renew or store yet: the tokens are minutes old)
+        let check = Client::from_tokens(tokens_of(&portal)?)
+            .chains(TokenChains::new())
+            .build()
+            .map_err(|e| Error::Install(e.to_string()))?;
+        check
             .call("app.info", Value::Null)
             .await
             .map_err(|e| Error::Install(format!("the portal did not confirm the install: {e}")))?;
@@ -219,6 +224,7 @@ impl Lifecycle {
             .save(&portal)
             .await
             .map_err(|e| Error::Store(e.to_string()))?;
+        let client = self.client(&portal).map_err(|e| Error::Install(e.to_string()))?;
         if let Ok(mut c) = self.cache.write() {
             c.insert(portal.member_id.clone(), (Arc::new(portal), Instant::now()));
         }
@@ -520,21 +526,6 @@ impl TokenStore for StoredPortalTokens {
         })
     }
 
-    fn write<'a>(&'a self, tokens: &'a Tokens) -> b24_rest::chain::TokenFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            let expires = tokens.expires.and_then(|e| i64::try_from(e).ok());
-            self.store
-                .update_tokens(
-                    &self.member_id,
-                    &tokens.access_token,
-                    tokens.refresh_token.as_ref(),
-                    expires,
-                )
-                .await
-                .map_err(|e| e.to_string())
-        })
-    }
-
     fn mark_needs_reinstall(&self) -> b24_rest::chain::TokenFuture<'_, Result<(), String>> {
         Box::pin(async move {
             tracing::warn!(member_id = %self.member_id, "the portal needs the app installed again");
@@ -544,4 +535,21 @@ impl TokenStore for StoredPortalTokens {
                 .map_err(|e| e.to_string())
         })
     }
+}
+
+/// The OAuth tokens of a stored portal.
+fn tokens_of(portal: &InstalledPortal) -> Result<Tokens, Error> {
+    let access = portal
+        .access_token
+        .clone()
+        .ok_or_else(|| Error::Install("the portal sent no access token at install".into()))?;
+    Ok(Tokens {
+        access_token: access,
+        refresh_token: portal.refresh_token.clone(),
+        client_endpoint: portal.client_endpoint.clone(),
+        server_endpoint: portal.server_endpoint.clone(),
+        expires: portal.expires.and_then(|e| u64::try_from(e).ok()),
+        member_id: Some(portal.member_id.clone()),
+        scope: portal.scope.clone(),
+    })
 }
