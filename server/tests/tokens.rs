@@ -51,7 +51,16 @@ async fn local_portal() -> (String, Arc<Portal>) {
 /// An app instance on `store` (its own life cycle: its own token chains), served.
 async fn instance(store: Arc<dyn PortalStore>) -> (String, Arc<Lifecycle>) {
     let (l, base) = listen().await;
-    let life = Arc::new(Lifecycle::new(store, Vec::new()).app(app()));
+    // the local portal has no bucket to speak of: neither has the client, so that the
+    // calls meet the expiries rather than wait in line
+    let life = Arc::new(
+        Lifecycle::new(store, Vec::new())
+            .app(app())
+            .rate_limit(b24_rest::RateLimit {
+                per_second: 1e6,
+                burst: 1e6,
+            }),
+    );
     let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
     tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
     (base, life)
@@ -398,4 +407,31 @@ async fn dead_tokens_mark_the_portal_for_reinstall_once_and_a_reinstall_clears_i
     assert!(!life.needs_reinstall(Portal::MEMBER_ID).await.unwrap());
     let fresh = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     deal(&life.client(&fresh).unwrap()).await.unwrap();
+}
+
+#[tokio::test]
+async fn tokens_about_to_expire_are_renewed_before_the_call() {
+    let (pbase, portal) = local_portal().await;
+    let store = b24_store::connect(&sqlite("ahead").await).await.unwrap();
+    let (l, base) = listen().await;
+    // every token the portal issues lives an hour: within two hours of its end, renewed
+    let life = Arc::new(
+        Lifecycle::new(store.clone(), Vec::new())
+            .app(app())
+            .renew_before(std::time::Duration::from_secs(7200)),
+    );
+    let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    install(&base, &pbase, &portal).await;
+    let before = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let refreshes = portal.refreshes();
+    deal(&life.client(&before).unwrap()).await.unwrap();
+    assert_eq!(
+        portal.refreshes() - refreshes,
+        1,
+        "renewed ahead, before any expired_token"
+    );
+    let after = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    assert_ne!(after.refresh_token, before.refresh_token, "and stored");
+    assert!(after.expires >= before.expires);
 }
