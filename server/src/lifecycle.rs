@@ -37,6 +37,7 @@ pub struct Lifecycle {
     chains: Arc<TokenChains>,
     renew_before: Duration,
     rate_limit: Option<b24_rest::RateLimit>,
+    timeout: Option<Duration>,
 }
 
 impl Lifecycle {
@@ -52,7 +53,15 @@ impl Lifecycle {
             chains: TokenChains::new(),
             renew_before: Duration::from_secs(60),
             rate_limit: None,
+            timeout: None,
         }
+    }
+
+    /// How long one call to a portal or its OAuth server may take (30 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// The portals' bucket (the standard plan's by default: 2 calls a second, bursts of 50).
@@ -169,6 +178,9 @@ impl Lifecycle {
         }
         if let Some(limit) = self.rate_limit {
             builder = builder.rate_limit(limit);
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
         }
         let client = builder.build()?;
         clients.insert(portal.member_id.clone(), client.clone());

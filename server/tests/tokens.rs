@@ -169,17 +169,204 @@ async fn two_instances_on_one_sqlite_file_refresh_once_per_expiry() {
     two_instances_on(&sqlite("two").await).await;
 }
 
-#[tokio::test]
-async fn two_instances_on_one_postgres_refresh_once_per_expiry() {
-    let Ok(url) = std::env::var("B24_TEST_POSTGRES_URL") else {
+/// The tests that use PostgreSQL take turns: one of them stops it.
+static POSTGRES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// `B24_TEST_POSTGRES_URL`, or `None` to skip (never with `CI` set).
+fn postgres_url() -> Option<String> {
+    let url = std::env::var("B24_TEST_POSTGRES_URL").ok();
+    if url.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI is set but B24_TEST_POSTGRES_URL is not"
         );
         eprintln!("SKIPPED: set B24_TEST_POSTGRES_URL to run on PostgreSQL");
+    }
+    url
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_refresh_once_per_expiry() {
+    let _turn = POSTGRES.lock().await;
+    let Some(url) = postgres_url() else { return };
+    two_instances_on(&url).await;
+}
+
+/// A stand-in OAuth server in front of the local portal's: `before` runs first (it may
+/// stop a database, or hang), then the refresh is forwarded if it says so (504 if not).
+async fn oauth_in_front<F, Fut>(portal_base: &str, before: F) -> String
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let (l, oauth) = listen().await;
+    let real = portal_base.to_owned();
+    let router = axum::Router::new().route(
+        "/oauth/token/",
+        axum::routing::get(move |axum::extract::RawQuery(q): axum::extract::RawQuery| {
+            let (before, real) = (before.clone(), real.clone());
+            async move {
+                if !before().await {
+                    return (axum::http::StatusCode::GATEWAY_TIMEOUT, String::new());
+                }
+                let url = format!("{real}/oauth/token/?{}", q.unwrap_or_default());
+                let r = reqwest::get(url).await.unwrap();
+                (
+                    axum::http::StatusCode::from_u16(r.status().as_u16()).unwrap(),
+                    r.text().await.unwrap(),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    oauth
+}
+
+/// Installs through `base` with `oauth` as the portal's SERVER_ENDPOINT.
+async fn install_with_oauth(base: &str, pbase: &str, portal: &Portal, oauth: &str) {
+    let (form, _) = portal.install_event(pbase);
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(form.as_bytes()).map(|(k, v)| {
+            let v = if k == "auth[server_endpoint]" {
+                format!("{oauth}/rest/")
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        }))
+        .finish();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/install"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn shell(command: String) {
+    let ok = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh")
+            .args(["-c", &command])
+            .status()
+            .map(|s| s.success())
+    })
+    .await
+    .unwrap();
+    assert!(matches!(ok, Ok(true)), "the command failed: {ok:?}");
+}
+
+#[tokio::test]
+async fn postgres_stopped_during_a_refresh_loses_nothing() {
+    let _turn = POSTGRES.lock().await;
+    let Some(url) = postgres_url() else { return };
+    let (Ok(stop), Ok(start)) = (
+        std::env::var("B24_TEST_POSTGRES_STOP"),
+        std::env::var("B24_TEST_POSTGRES_START"),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the PostgreSQL stop and start commands are not"
+        );
+        eprintln!("SKIPPED: set B24_TEST_POSTGRES_STOP and _START (.ci/postgres.sh does)");
         return;
     };
-    two_instances_on(&url).await;
+    let (pbase, portal) = local_portal().await;
+    // the OAuth server stops the database once, while the refresh holds the token lock
+    let armed = Arc::new(AtomicBool::new(false));
+    let (trigger, stopping) = (armed.clone(), stop.clone());
+    let oauth = oauth_in_front(&pbase, move || {
+        let (trigger, stopping) = (trigger.clone(), stopping.clone());
+        async move {
+            if trigger.swap(false, Ordering::SeqCst) {
+                shell(stopping).await;
+            }
+            true
+        }
+    })
+    .await;
+    let store = b24_store::connect(&url).await.unwrap();
+    let (base, life) = instance(store.clone()).await;
+    install_with_oauth(&base, &pbase, &portal, &oauth).await;
+    let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let client = life.client(&stored).unwrap();
+
+    armed.store(true, Ordering::SeqCst);
+    portal.expire_access_tokens();
+    let e = deal(&client).await.unwrap_err();
+    shell(start).await;
+    assert!(matches!(e, Error::TokensNotStored(_)), "{e}");
+    // the database is back: the next call stores the renewed pair first (the pool may
+    // need a moment to reconnect)
+    let mut last = None;
+    for _ in 0..50 {
+        match deal(&client).await {
+            Ok(()) => {
+                last = None;
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(last.is_none(), "{last:?}");
+    let now = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    assert_ne!(
+        now.refresh_token, stored.refresh_token,
+        "the renewed pair is stored"
+    );
+    stored_tokens_work(&store).await;
+}
+
+#[tokio::test]
+async fn an_oauth_server_that_does_not_answer_in_time_loses_nothing() {
+    let (pbase, portal) = local_portal().await;
+    let slow = Arc::new(AtomicBool::new(true));
+    let flag = slow.clone();
+    let oauth = oauth_in_front(&pbase, move || {
+        let flag = flag.clone();
+        async move {
+            // hanging before the request reaches it (a network partition): it never
+            // refreshes; one that refreshed and then went silent is beyond any client
+            // (see README)
+            if flag.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                return false;
+            }
+            true
+        }
+    })
+    .await;
+    let store = b24_store::connect(&sqlite("oauth-slow").await).await.unwrap();
+    let (l, base) = listen().await;
+    let life = Arc::new(
+        Lifecycle::new(store.clone(), Vec::new())
+            .app(app())
+            .timeout(std::time::Duration::from_millis(500)),
+    );
+    let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    install_with_oauth(&base, &pbase, &portal, &oauth).await;
+    let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
+    let client = life.client(&stored).unwrap();
+
+    portal.expire_access_tokens();
+    let e = deal(&client).await.unwrap_err();
+    assert!(e.to_string().contains("did not answer in time"), "{e}");
+    assert_eq!(
+        store
+            .load(Portal::MEMBER_ID)
+            .await
+            .unwrap()
+            .unwrap()
+            .refresh_token,
+        stored.refresh_token,
+        "nothing renewed, nothing lost"
+    );
+    slow.store(false, Ordering::SeqCst);
+    deal(&client).await.unwrap();
+    stored_tokens_work(&store).await;
 }
 
 /// A store that stops taking writes on demand: a renewal then succeeds at the OAuth server
