@@ -413,3 +413,33 @@ async fn a_portal_cannot_push_out_another_portals_frames() {
     let (status, text) = send(&app, event(&quiet)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
 }
+
+#[tokio::test]
+async fn pages_say_who_may_frame_them() {
+    let app = router(WidgetHost::new(|_| Echo));
+    // the widget page: its portal only, from DOMAIN and PROTOCOL
+    for (form, origin) in [
+        ("DOMAIN=xxx.bitrix24.com&PROTOCOL=1", "https://xxx.bitrix24.com"),
+        ("DOMAIN=127.0.0.1%3A3000&PROTOCOL=0", "http://127.0.0.1:3000"),
+    ] {
+        let body = format!("{form}&member_id=m&PLACEMENT=CRM_DEAL_DETAIL_ACTIVITY&PLACEMENT_OPTIONS=%7B%22ID%22%3A%221%22%7D");
+        let res = app.clone().oneshot(post("/handler", body)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()["content-security-policy"],
+            format!("frame-ancestors {origin}")
+        );
+    }
+    // the preview: its own origin
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header("host", "localhost")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-security-policy"], "frame-ancestors 'self'");
+}
