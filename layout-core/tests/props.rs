@@ -317,3 +317,65 @@ proptest! {
         }
     }
 }
+
+/// Any JSON value, a few levels deep, with the bridge's keys likely.
+fn bridge_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        prop_oneof![
+            Just("layoutEvent".to_owned()),
+            Just("valueChange".to_owned()),
+            Just("primaryButtonClick".to_owned()),
+            Just("secondaryButtonClick".to_owned()),
+            Just("entityUpdate".to_owned()),
+            "\\PC{0,12}",
+        ]
+        .prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("kind".to_owned()),
+                        Just("id".to_owned()),
+                        Just("value".to_owned()),
+                        "[a-z]{1,6}"
+                    ],
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The bridge's events come from a browser: whatever it posts is read or refused with
+    /// a message, never a panic; what is read says the kind it was sent as.
+    #[test]
+    fn any_bridge_event_is_read_or_refused_without_panic(v in bridge_json()) {
+        use layout_core::command::{Event, EVENT_KINDS};
+        match Event::from_bridge(&v) {
+            Ok(event) => {
+                let kind = v["kind"].as_str().unwrap_or_default();
+                prop_assert!(EVENT_KINDS.contains(&kind));
+                let expected = match &event {
+                    Event::Layout { .. } => "layoutEvent",
+                    Event::ValueChange { .. } => "valueChange",
+                    Event::PrimaryButtonClick => "primaryButtonClick",
+                    Event::SecondaryButtonClick => "secondaryButtonClick",
+                    Event::EntityUpdate => "entityUpdate",
+                };
+                prop_assert_eq!(kind, expected);
+            }
+            Err(e) => prop_assert!(!e.message.is_empty()),
+        }
+    }
+}
