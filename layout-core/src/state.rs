@@ -178,7 +178,9 @@ fn block_at<'a>(layout: &'a mut LayoutDto, indices: &[usize]) -> Option<&'a mut 
 /// Why a changed block was not taken: its JSON, for the explaining checker, or why it
 /// could not be read.
 enum Refused {
-    Check(Value),
+    /// The quick verdict said no: the block's JSON for the explaining checker, and the
+    /// block as it was read (the checker has the last word).
+    Check(Value, Result<Box<ContentBlockDto>, crate::violation::Violation>),
     Read(crate::violation::Violation),
 }
 
@@ -221,30 +223,39 @@ fn merged(
             if let Some(v) = visible {
                 new = new.visible(v);
             }
-            if check && !new.fast_ok_in(nest) {
-                return Err(Refused::Check(envelope(props)));
-            }
             new.block.compact();
+            if check && !new.fast_ok_in(nest) {
+                return Err(Refused::Check(envelope(props), Ok(Box::new(new))));
+            }
             Ok(new)
         }
-        Some(Err(_)) if check => Err(Refused::Check(envelope(props))),
+        Some(Err(v)) if check => Err(Refused::Check(envelope(props), Err(v))),
         Some(Err(v)) => Err(Refused::Read(v)),
-        None => Err(Refused::Check(envelope(props))),
+        // a block's type is one of the table's: it was read from it
+        None => Err(Refused::Read(crate::violation::Violation::new(
+            "/type",
+            crate::violation::Rule::UnknownBlockType,
+            format!("`{}` is no block type", block.type_name()),
+        ))),
     }
 }
 
-/// What a refused change breaks, each with its pointer (under the block's place).
-fn explain(refused: Refused, place: &Place, top: &Blocks) -> StateError {
-    let keys = place.keys(top);
+/// What a refused change breaks, each with its pointer (under the block's place); or the
+/// changed block, when the explaining checker finds that it breaks nothing after all.
+fn explain(refused: Refused, place: &Place, top: &Blocks) -> Result<ContentBlockDto, StateError> {
+    let under_place = |mut v: crate::violation::Violation| {
+        v.pointer = format!("{}{}", place.pointer(top), v.pointer);
+        StateError::Invalid(Violations(vec![v]))
+    };
     match refused {
-        Refused::Check(value) => {
-            let report = check_block(&value, &keys, place.nest);
-            StateError::Invalid(Violations(report.violations))
+        Refused::Check(value, read) => {
+            let report = check_block(&value, &place.keys(top), place.nest);
+            if !report.violations.is_empty() {
+                return Err(StateError::Invalid(Violations(report.violations)));
+            }
+            read.map(|b| *b).map_err(under_place)
         }
-        Refused::Read(mut v) => {
-            v.pointer = format!("{}{}", place.pointer(top), v.pointer);
-            StateError::Invalid(Violations(vec![v]))
-        }
+        Refused::Read(v) => Err(under_place(v)),
     }
 }
 
@@ -363,7 +374,10 @@ impl WidgetState {
                 };
                 match changed {
                     Some(Ok(new)) => *block = new,
-                    Some(Err(refused)) => return Err(explain(refused, &place, top(layout)?)),
+                    Some(Err(refused)) => {
+                        let new = explain(refused, &place, top(layout)?)?;
+                        *block_at(layout, &place.indices).ok_or(StateError::NoLayout)? = new;
+                    }
                     None => {
                         let k = unknown.map(String::as_str).unwrap_or_default();
                         return Err(StateError::UnknownProperty {
@@ -449,7 +463,11 @@ impl WidgetState {
                 *block = new;
                 Ok(())
             }
-            Some(Err(refused)) => Err(explain(refused, &place, top(layout)?)),
+            Some(Err(refused)) => {
+                let new = explain(refused, &place, top(layout)?)?;
+                *block_at(layout, &place.indices).ok_or(StateError::NoLayout)? = new;
+                Ok(())
+            }
             None => Err(StateError::NoValue {
                 pointer: place.pointer(top(layout)?),
                 block_type: ty.to_owned(),
