@@ -11,7 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::Response;
-use layout_core::command::{Command, Event};
+use layout_core::command::{Command, Event, EVENT_KINDS};
 use layout_core::state::WidgetState;
 use layout_core::widget::{AsyncWidget, Frame as WidgetFrame};
 use serde_json::{json, Value};
@@ -41,7 +41,11 @@ pub(crate) async fn event<W: AsyncWidget + 'static>(
         message: "a string is required".into(),
     })?;
     let event = Event::from_bridge(&v).map_err(|e| Error::Event {
-        field: "kind",
+        // a known kind that cannot be read lacks its payload's `id`
+        field: match v.get("kind").and_then(Value::as_str) {
+            Some(kind) if EVENT_KINDS.contains(&kind) => "id",
+            _ => "kind",
+        },
         message: e.message,
     })?;
     let span = tracing::info_span!(

@@ -88,16 +88,15 @@ impl<W: AsyncWidget + 'static> WidgetHost<W> {
     }
 }
 
+/// Where a frame's page sends its events, when a middleware in front of the handler
+/// says (the preview's handler sends them to its router's `/event`).
+#[derive(Clone)]
+pub(crate) struct EventUrl(pub(crate) String);
+
 /// The event URL of the page served at `handler_path`: its sibling `event`, so a router
-/// nested under a prefix (`/deal/handler`) gets its own events (`/deal/event`); the
-/// preview's handler (`/deal/preview/handler`) sends them to its router's (`/deal/event`).
+/// nested under a prefix (`/deal/handler`) gets its own events (`/deal/event`).
 pub(crate) fn event_url(handler_path: &str) -> String {
-    let path = handler_path.trim_end_matches('/');
-    let path = path.strip_suffix("/preview/handler").map_or(path, |base| base);
-    if path.len() < handler_path.trim_end_matches('/').len() {
-        return format!("{path}/event");
-    }
-    match path.rsplit_once('/') {
+    match handler_path.trim_end_matches('/').rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/event"),
         None => "/event".to_owned(),
     }
@@ -109,8 +108,13 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
     State(host): State<Arc<WidgetHost<W>>>,
     OriginalUri(uri): OriginalUri,
     FrameGuard(guard): FrameGuard,
+    events: Option<axum::Extension<EventUrl>>,
     Placement(request): Placement,
 ) -> Result<Response, Error> {
+    let event_url = match events {
+        Some(axum::Extension(EventUrl(url))) => url,
+        None => event_url(uri.path()),
+    };
     let span = tracing::info_span!(
         "frame",
         domain = %request.domain,
@@ -118,7 +122,7 @@ pub(crate) async fn handler<W: AsyncWidget + 'static>(
         placement = %request.placement,
         frame = tracing::field::Empty,
     );
-    open_frame(&host, request, &event_url(uri.path()), guard)
+    open_frame(&host, request, &event_url, guard)
         .instrument(span)
         .await
 }

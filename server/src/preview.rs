@@ -147,6 +147,16 @@ pub(crate) async fn add_fields(
         form.finish()
     };
     parts.headers.remove(header::CONTENT_LENGTH);
+    // the page's events go to the router's `/event`, beside `/preview/handler`
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |o| o.path())
+        .to_owned();
+    let base = path.trim_end_matches('/').trim_end_matches("/preview/handler");
+    parts
+        .extensions
+        .insert(crate::host::EventUrl(format!("{base}/event")));
     Ok(next
         .run(axum::extract::Request::from_parts(
             parts,

@@ -128,14 +128,21 @@ async fn events_run_the_widget_and_return_its_commands() {
     );
     let (status, _) = send(&app, event(json!({"session": "nope", "kind": "entityUpdate"}))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = send(&app, event(json!({"session": session, "kind": "explode"}))).await;
+    let (status, text) = send(&app, event(json!({"session": session, "kind": "explode"}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        text.starts_with("bad event: `kind`: unknown event kind `explode`; one of: layoutEvent,"),
+        "{text}"
+    );
     let (status, text) = send(
         &app,
         event(json!({"session": session, "kind": "valueChange", "value": "x"})),
     )
     .await;
-    assert_eq!((status, text.contains("`id`")), (StatusCode::BAD_REQUEST, true));
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::BAD_REQUEST, "bad event: `id`: the event has no `id`")
+    );
 }
 
 #[tokio::test]
@@ -442,4 +449,28 @@ async fn pages_say_who_may_frame_them() {
         .await
         .unwrap();
     assert_eq!(res.headers()["content-security-policy"], "frame-ancestors 'self'");
+}
+
+#[tokio::test]
+async fn the_previews_frames_send_their_events_to_the_routers_event_route() {
+    let preview = b24_server::Preview {
+        fields: Some(std::sync::Arc::new(|_: &str| {
+            vec![("member_id".to_owned(), "m".to_owned())]
+        })),
+        ..b24_server::Preview::default()
+    };
+    let app = axum::Router::new().nest(
+        "/deal",
+        b24_server::router_with_preview(WidgetHost::new(|_| Echo), preview),
+    );
+    let (status, page) = send(
+        &app,
+        post(
+            "/deal/preview/handler",
+            "DOMAIN=localhost&PLACEMENT=CRM_DEAL_DETAIL_ACTIVITY&PLACEMENT_OPTIONS=%7B%22ID%22%3A%221%22%7D",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("\"eventUrl\":\"/deal/event\""), "{page}");
 }
