@@ -22,10 +22,15 @@ type OnRefresh = dyn Fn(&Tokens) + Send + Sync;
 enum Auth {
     /// An incoming webhook: its whole address (`https://x/rest/1/code/`) is the secret.
     Webhook(Secret),
-    /// OAuth: the tokens given, until the client is built.
-    Tokens(Box<Tokens>),
     /// OAuth: the chain of tokens the client shares with every client of them.
     Chained(Box<OAuth>),
+}
+
+/// What a builder authenticates with: a webhook, or the tokens given (joined to their
+/// chain when the client is built).
+enum Credentials {
+    Webhook(Secret),
+    Tokens(Box<Tokens>),
 }
 
 struct OAuth {
@@ -67,7 +72,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let auth = match &self.inner.auth {
             Auth::Webhook(_) => "webhook",
-            _ => "oauth",
+            Auth::Chained(_) => "oauth",
         };
         f.debug_struct("Client")
             .field("auth", &auth)
@@ -79,7 +84,7 @@ impl std::fmt::Debug for Client {
 /// bucket (2 requests a second, bursts of 50) and 5 retries of a call refused by the
 /// portal's bucket.
 pub struct Builder {
-    auth: Auth,
+    credentials: Credentials,
     app: Option<OAuthApp>,
     chains: Option<Arc<TokenChains>>,
     store: Option<Arc<dyn TokenStore>>,
@@ -93,9 +98,9 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn new(auth: Auth, key: String) -> Self {
+    fn new(credentials: Credentials, key: String) -> Self {
         Builder {
-            auth,
+            credentials,
             app: None,
             chains: None,
             store: None,
@@ -177,8 +182,9 @@ impl Builder {
                 .build()
                 .map_err(|e| Error::Config(format!("the HTTP client cannot be made: {}", e.without_url())))?,
         };
-        let auth = match self.auth {
-            Auth::Tokens(tokens) => {
+        let auth = match self.credentials {
+            Credentials::Webhook(base) => Auth::Webhook(base),
+            Credentials::Tokens(tokens) => {
                 let chains = self.chains.unwrap_or_else(TokenChains::global);
                 Auth::Chained(Box::new(OAuth {
                     chain: chains.join(*tokens),
@@ -188,7 +194,6 @@ impl Builder {
                     renew_before: self.renew_before,
                 }))
             }
-            other => other,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -244,13 +249,13 @@ impl Client {
             ));
         }
         let key = origin(&base);
-        Ok(Builder::new(Auth::Webhook(Secret::new(base)), key))
+        Ok(Builder::new(Credentials::Webhook(Secret::new(base)), key))
     }
 
     /// A client with OAuth tokens (stored ones, or from the OAuth server).
     pub fn from_tokens(tokens: Tokens) -> Builder {
         let key = origin(&tokens.client_endpoint);
-        Builder::new(Auth::Tokens(Box::new(tokens)), key)
+        Builder::new(Credentials::Tokens(Box::new(tokens)), key)
     }
 
     /// A client for the user a widget was opened by: the portal from `DOMAIN` and
@@ -276,7 +281,7 @@ impl Client {
     pub async fn tokens(&self) -> Option<Tokens> {
         match &self.inner.auth {
             Auth::Chained(o) => Some(o.chain.tokens.read().await.clone()),
-            _ => None,
+            Auth::Webhook(_) => None,
         }
     }
 
@@ -389,7 +394,7 @@ impl Client {
     async fn access_token(&self) -> Option<Secret> {
         match &self.inner.auth {
             Auth::Chained(o) => Some(o.chain.tokens.read().await.access_token.clone()),
-            _ => None,
+            Auth::Webhook(_) => None,
         }
     }
 
@@ -400,7 +405,7 @@ impl Client {
             Auth::Chained(o) => {
                 o.store.is_some() || !o.chain.tokens.read().await.access_token.matches(token.expose())
             }
-            _ => false,
+            Auth::Webhook(_) => false,
         }
     }
 
@@ -469,7 +474,6 @@ impl Client {
         let url = match &self.inner.auth {
             Auth::Webhook(base) => format!("{}{method}", base.expose()),
             Auth::Chained(o) => format!("{}{method}", o.chain.tokens.read().await.client_endpoint),
-            Auth::Tokens(t) => format!("{}{method}", t.client_endpoint),
         };
         let request = match token {
             Some(t) => {
