@@ -193,7 +193,7 @@ fn merged(
     properties: &mut dyn Iterator<Item = (&str, &Value)>,
     nest: &'static Nest,
     check: bool,
-) -> Result<ContentBlockDto, Refused> {
+) -> Result<ContentBlockDto, Box<Refused>> {
     let mut props = block.block.properties_json();
     for (k, v) in properties {
         props.insert(k.to_owned(), v.clone());
@@ -225,18 +225,18 @@ fn merged(
             }
             new.block.compact();
             if check && !new.fast_ok_in(nest) {
-                return Err(Refused::Check(envelope(props), Ok(Box::new(new))));
+                return Err(Box::new(Refused::Check(envelope(props), Ok(Box::new(new)))));
             }
             Ok(new)
         }
-        Some(Err(v)) if check => Err(Refused::Check(envelope(props), Err(v))),
-        Some(Err(v)) => Err(Refused::Read(v)),
+        Some(Err(v)) if check => Err(Box::new(Refused::Check(envelope(props), Err(v)))),
+        Some(Err(v)) => Err(Box::new(Refused::Read(v))),
         // a block's type is one of the table's: it was read from it
-        None => Err(Refused::Read(crate::violation::Violation::new(
+        None => Err(Box::new(Refused::Read(crate::violation::Violation::new(
             "/type",
             crate::violation::Rule::UnknownBlockType,
             format!("`{}` is no block type", block.type_name()),
-        ))),
+        )))),
     }
 }
 
@@ -375,7 +375,7 @@ impl WidgetState {
                 match changed {
                     Some(Ok(new)) => *block = new,
                     Some(Err(refused)) => {
-                        let new = explain(refused, &place, top(layout)?)?;
+                        let new = explain(*refused, &place, top(layout)?)?;
                         *block_at(layout, &place.indices).ok_or(StateError::NoLayout)? = new;
                     }
                     None => {
@@ -464,7 +464,7 @@ impl WidgetState {
                 Ok(())
             }
             Some(Err(refused)) => {
-                let new = explain(refused, &place, top(layout)?)?;
+                let new = explain(*refused, &place, top(layout)?)?;
                 *block_at(layout, &place.indices).ok_or(StateError::NoLayout)? = new;
                 Ok(())
             }

@@ -15,23 +15,14 @@ use std::time::{Duration, Instant};
 use b24_portal::{Config, Portal};
 use b24_rest::{OAuthApp, Tokens};
 use b24_server::{app_router, Lifecycle, Preview, WidgetHost};
-use layout_core::command::{Command as FrameCommand, Event};
-use layout_core::widget::Widget;
-use layout_core::{LayoutDto, Text};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Hello;
 
 const INSTANCES: usize = 4;
 const LIFETIME: Duration = Duration::from_secs(1);
-
-struct Hello;
-
-impl Widget for Hello {
-    fn view(&self) -> LayoutDto {
-        LayoutDto::default().blocks([("t".to_owned(), Text::default().value("hi").into())])
-    }
-    fn update(&mut self, _: &Event) -> Vec<FrameCommand> {
-        Vec::new()
-    }
-}
 
 fn app() -> OAuthApp {
     OAuthApp::new("local.demo", "demo-client-secret")

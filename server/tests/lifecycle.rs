@@ -10,37 +10,13 @@ use b24_placement::bind::PlacementBind;
 use b24_portal::{Config, Portal};
 use b24_server::{app_router, Lifecycle, Preview, WidgetHost};
 use b24_store::PortalStore;
-use layout_core::command::{Command, Event};
-use layout_core::widget::Widget;
-use layout_core::{LayoutDto, Text};
 
-struct Hello;
+mod common;
 
-impl Widget for Hello {
-    fn view(&self) -> LayoutDto {
-        LayoutDto::default().blocks([("t".to_owned(), Text::default().value("hi").into())])
-    }
-    fn update(&mut self, _: &Event) -> Vec<Command> {
-        vec![Command::Finish]
-    }
-}
-
-async fn listen() -> (tokio::net::TcpListener, String) {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", l.local_addr().unwrap());
-    (l, base)
-}
+use common::{listen, post, Hello};
 
 async fn portal() -> (String, Arc<Portal>) {
-    let portal = Portal::new(Config {
-        per_second: 1e6,
-        burst: 1e6,
-        ..Config::default()
-    });
-    let (l, base) = listen().await;
-    let app = b24_portal::router(portal.clone());
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    (base, portal)
+    common::local_portal(Config::default()).await
 }
 
 fn binds(app_base: &str, codes: &[&str]) -> Vec<PlacementBind> {
@@ -60,12 +36,7 @@ async fn app(store: Arc<dyn PortalStore>, codes: &[&str], ttl: Duration) -> Stri
 }
 
 async fn sqlite(name: &str) -> Arc<dyn PortalStore> {
-    let dir = std::env::temp_dir().join(format!("b24-life-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let _ = std::fs::remove_file(dir.join("app.db"));
-    b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
-        .await
-        .unwrap()
+    b24_store::connect(&common::sqlite_url(name)).await.unwrap()
 }
 
 fn handler_form(token: Option<&str>, member: &str) -> String {
@@ -76,17 +47,6 @@ fn handler_form(token: Option<&str>, member: &str) -> String {
         f.push_str(&format!("&APPLICATION_TOKEN={t}"));
     }
     f
-}
-
-async fn post(url: &str, body: String) -> (u16, String) {
-    let r = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 async fn event(app: &str, session: &str) -> u16 {
@@ -197,7 +157,8 @@ async fn installed_verified_and_uninstalled() {
 #[tokio::test]
 async fn a_restart_on_the_same_store_serves_the_installed_portal() {
     let (pbase, portal) = portal().await;
-    let store = sqlite("restart").await;
+    let url = common::sqlite_url("restart");
+    let store = b24_store::connect(&url).await.unwrap();
     let first = app(
         store.clone(),
         &["CRM_DEAL_DETAIL_ACTIVITY"],
@@ -208,10 +169,7 @@ async fn a_restart_on_the_same_store_serves_the_installed_portal() {
     assert_eq!(post(&format!("{first}/install"), form).await.0, 200);
     drop(store);
     // a new instance, a new connection to the same file: nothing in memory
-    let dir = std::env::temp_dir().join(format!("b24-life-{}-restart", std::process::id()));
-    let again = b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
-        .await
-        .unwrap();
+    let again = b24_store::connect(&url).await.unwrap();
     let second = app(again, &["CRM_DEAL_DETAIL_ACTIVITY"], Duration::from_secs(60)).await;
     let (status, _) = post(
         &format!("{second}/handler"),

@@ -6,83 +6,64 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use b24_portal::{Config, Portal};
 use b24_rest::{Client, Error, OAuthApp, Tokens};
 use b24_server::{app_router, Lifecycle, Preview, WidgetHost};
 use b24_store::{InstalledPortal, PortalStore, RenewFailure, Renewal, StoreError, StoreFuture, StoredTokens};
-use layout_core::command::{Command, Event};
-use layout_core::widget::Widget;
-use layout_core::{LayoutDto, Text};
 use serde_json::json;
 
-struct Hello;
+mod common;
 
-impl Widget for Hello {
-    fn view(&self) -> LayoutDto {
-        LayoutDto::default().blocks([("t".to_owned(), Text::default().value("hi").into())])
-    }
-    fn update(&mut self, _: &Event) -> Vec<Command> {
-        Vec::new()
-    }
-}
+use common::{listen, sqlite_url, Hello};
 
 fn app() -> OAuthApp {
     OAuthApp::new("local.demo", "demo-client-secret")
 }
 
-async fn listen() -> (tokio::net::TcpListener, String) {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", l.local_addr().unwrap());
-    (l, base)
-}
-
 async fn local_portal() -> (String, Arc<Portal>) {
-    let portal = Portal::new(Config {
-        per_second: 1e6,
-        burst: 1e6,
-        ..Config::default()
-    });
-    let (l, base) = listen().await;
-    let app = b24_portal::router(portal.clone());
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    (base, portal)
+    common::local_portal(Config::default()).await
 }
 
-/// An app instance on `store` (its own life cycle: its own token chains), served.
+/// An app instance on `store` (its own life cycle: its own token chains), served; the
+/// local portal has no bucket to speak of, neither has the client, so that the calls
+/// meet the expiries rather than wait in line.
 async fn instance(store: Arc<dyn PortalStore>) -> (String, Arc<Lifecycle>) {
-    let (l, base) = listen().await;
-    // the local portal has no bucket to speak of: neither has the client, so that the
-    // calls meet the expiries rather than wait in line
-    let life = Arc::new(
+    serve(
         Lifecycle::new(store, Vec::new())
             .app(app())
             .rate_limit(b24_rest::RateLimit {
                 per_second: 1e6,
                 burst: 1e6,
             }),
-    );
+    )
+    .await
+}
+
+/// `life` served as an app: its base URL.
+async fn serve(life: Lifecycle) -> (String, Arc<Lifecycle>) {
+    let (l, base) = listen().await;
+    let life = Arc::new(life);
     let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
     tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
     (base, life)
 }
 
-async fn install(base: &str, pbase: &str, portal: &Portal) {
+/// Installs the app served at `base` into the portal, with `oauth` as the portal's
+/// SERVER_ENDPOINT when given.
+async fn install(base: &str, pbase: &str, portal: &Portal, oauth: Option<&str>) {
     let (form, _) = portal.install_event(pbase);
-    let r = reqwest::Client::new()
-        .post(format!("{base}/install"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-}
-
-async fn sqlite(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("b24-tokens-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let _ = std::fs::remove_file(dir.join("app.db"));
-    format!("sqlite://{}", dir.join("app.db").display())
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(form.as_bytes()).map(|(k, v)| {
+            let v = match oauth {
+                Some(oauth) if k == "auth[server_endpoint]" => format!("{oauth}/rest/"),
+                _ => v.into_owned(),
+            };
+            (k.into_owned(), v)
+        }))
+        .finish();
+    let (status, text) = common::post(&format!("{base}/install"), form).await;
+    assert_eq!(status, 200, "{text}");
 }
 
 async fn deal(client: &Client) -> Result<(), Error> {
@@ -110,9 +91,9 @@ async fn stored_tokens_work(store: &Arc<dyn PortalStore>) {
 #[tokio::test]
 async fn eight_clients_made_from_the_stored_tokens_refresh_once() {
     let (pbase, portal) = local_portal().await;
-    let store = b24_store::connect(&sqlite("eight").await).await.unwrap();
+    let store = b24_store::connect(&sqlite_url("eight")).await.unwrap();
     let (base, _) = instance(store.clone()).await;
-    install(&base, &pbase, &portal).await;
+    install(&base, &pbase, &portal, None).await;
     let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     // each made as a caller would make one: from the stored tokens, with the app's secret
     let clients: Vec<Client> = (0..8)
@@ -147,7 +128,7 @@ async fn two_instances_on(url: &str) {
     let store_b = b24_store::connect(url).await.unwrap();
     let (base_a, a) = instance(store_a.clone()).await;
     let (_, b) = instance(store_b.clone()).await;
-    install(&base_a, &pbase, &portal).await;
+    install(&base_a, &pbase, &portal, None).await;
     let stored = store_a.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let before = portal.refreshes();
     for expiry in 1..=5 {
@@ -166,7 +147,7 @@ async fn two_instances_on(url: &str) {
 
 #[tokio::test]
 async fn two_instances_on_one_sqlite_file_refresh_once_per_expiry() {
-    two_instances_on(&sqlite("two").await).await;
+    two_instances_on(&sqlite_url("two")).await;
 }
 
 /// The tests that use PostgreSQL take turns: one of them stops it.
@@ -193,11 +174,12 @@ async fn two_instances_on_one_postgres_refresh_once_per_expiry() {
 }
 
 /// A stand-in OAuth server in front of the local portal's: `before` runs first (it may
-/// stop a database, or hang), then the refresh is forwarded if it says so (504 if not).
+/// stop a database, or hang) and may answer itself with a status; if not, the refresh
+/// is forwarded.
 async fn oauth_in_front<F, Fut>(portal_base: &str, before: F) -> String
 where
     F: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
+    Fut: std::future::Future<Output = Option<StatusCode>> + Send,
 {
     let (l, oauth) = listen().await;
     let real = portal_base.to_owned();
@@ -206,8 +188,8 @@ where
         axum::routing::get(move |axum::extract::RawQuery(q): axum::extract::RawQuery| {
             let (before, real) = (before.clone(), real.clone());
             async move {
-                if !before().await {
-                    return (axum::http::StatusCode::GATEWAY_TIMEOUT, String::new());
+                if let Some(status) = before().await {
+                    return (status, "the OAuth server failed".to_owned());
                 }
                 let url = format!("{real}/oauth/token/?{}", q.unwrap_or_default());
                 let r = reqwest::get(url).await.unwrap();
@@ -220,29 +202,6 @@ where
     );
     tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
     oauth
-}
-
-/// Installs through `base` with `oauth` as the portal's SERVER_ENDPOINT.
-async fn install_with_oauth(base: &str, pbase: &str, portal: &Portal, oauth: &str) {
-    let (form, _) = portal.install_event(pbase);
-    let form: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(form.as_bytes()).map(|(k, v)| {
-            let v = if k == "auth[server_endpoint]" {
-                format!("{oauth}/rest/")
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        }))
-        .finish();
-    let r = reqwest::Client::new()
-        .post(format!("{base}/install"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
 }
 
 async fn shell(command: String) {
@@ -282,13 +241,13 @@ async fn postgres_stopped_during_a_refresh_loses_nothing() {
             if trigger.swap(false, Ordering::SeqCst) {
                 shell(stopping).await;
             }
-            true
+            None
         }
     })
     .await;
     let store = b24_store::connect(&url).await.unwrap();
     let (base, life) = instance(store.clone()).await;
-    install_with_oauth(&base, &pbase, &portal, &oauth).await;
+    install(&base, &pbase, &portal, Some(&oauth)).await;
     let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let client = life.client(&stored).unwrap();
 
@@ -332,22 +291,20 @@ async fn an_oauth_server_that_does_not_answer_in_time_loses_nothing() {
             // (see README)
             if flag.load(Ordering::SeqCst) {
                 tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-                return false;
+                return Some(StatusCode::GATEWAY_TIMEOUT);
             }
-            true
+            None
         }
     })
     .await;
-    let store = b24_store::connect(&sqlite("oauth-slow").await).await.unwrap();
-    let (l, base) = listen().await;
-    let life = Arc::new(
+    let store = b24_store::connect(&sqlite_url("oauth-slow")).await.unwrap();
+    let (base, life) = serve(
         Lifecycle::new(store.clone(), Vec::new())
             .app(app())
             .timeout(std::time::Duration::from_millis(500)),
-    );
-    let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
-    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
-    install_with_oauth(&base, &pbase, &portal, &oauth).await;
+    )
+    .await;
+    install(&base, &pbase, &portal, Some(&oauth)).await;
     let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let client = life.client(&stored).unwrap();
 
@@ -458,13 +415,13 @@ impl PortalStore for Stopping {
 #[tokio::test]
 async fn a_store_that_stops_during_a_refresh_loses_nothing() {
     let (pbase, portal) = local_portal().await;
-    let inner = b24_store::connect(&sqlite("stopping").await).await.unwrap();
+    let inner = b24_store::connect(&sqlite_url("stopping")).await.unwrap();
     let store = Arc::new(Stopping {
         inner: inner.clone(),
         stopped: AtomicBool::new(false),
     });
     let (base, life) = instance(store.clone()).await;
-    install(&base, &pbase, &portal).await;
+    install(&base, &pbase, &portal, None).await;
     let stored = inner.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let client = life.client(&stored).unwrap();
 
@@ -501,50 +458,17 @@ async fn a_store_that_stops_during_a_refresh_loses_nothing() {
 #[tokio::test]
 async fn an_oauth_server_that_answers_500_loses_nothing() {
     let (pbase, portal) = local_portal().await;
-    let store = b24_store::connect(&sqlite("oauth500").await).await.unwrap();
+    let store = b24_store::connect(&sqlite_url("oauth500")).await.unwrap();
     let (base, life) = instance(store.clone()).await;
     // the OAuth server: 500 while `failing`, the local portal's answer otherwise
     let failing = Arc::new(AtomicBool::new(true));
-    let (l, oauth) = listen().await;
-    let (flag, real) = (failing.clone(), pbase.clone());
-    let router = axum::Router::new().route(
-        "/oauth/token/",
-        axum::routing::get(move |axum::extract::RawQuery(q): axum::extract::RawQuery| {
-            let (flag, real) = (flag.clone(), real.clone());
-            async move {
-                if flag.load(Ordering::SeqCst) {
-                    return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops".to_owned());
-                }
-                let url = format!("{real}/oauth/token/?{}", q.unwrap_or_default());
-                let r = reqwest::get(url).await.unwrap();
-                (
-                    axum::http::StatusCode::from_u16(r.status().as_u16()).unwrap(),
-                    r.text().await.unwrap(),
-                )
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
-    // installed with that OAuth server as its SERVER_ENDPOINT
-    let (form, _) = portal.install_event(&pbase);
-    let form: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(form.as_bytes()).map(|(k, v)| {
-            let v = if k == "auth[server_endpoint]" {
-                format!("{oauth}/rest/")
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        }))
-        .finish();
-    let r = reqwest::Client::new()
-        .post(format!("{base}/install"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let flag = failing.clone();
+    let oauth = oauth_in_front(&pbase, move || {
+        let failing = flag.load(Ordering::SeqCst);
+        async move { failing.then_some(StatusCode::INTERNAL_SERVER_ERROR) }
+    })
+    .await;
+    install(&base, &pbase, &portal, Some(&oauth)).await;
     let stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let client = life.client(&stored).unwrap();
 
@@ -570,9 +494,9 @@ async fn an_oauth_server_that_answers_500_loses_nothing() {
 #[tokio::test]
 async fn dead_tokens_mark_the_portal_for_reinstall_once_and_a_reinstall_clears_it() {
     let (pbase, portal) = local_portal().await;
-    let store = b24_store::connect(&sqlite("dead").await).await.unwrap();
+    let store = b24_store::connect(&sqlite_url("dead")).await.unwrap();
     let (base, life) = instance(store.clone()).await;
-    install(&base, &pbase, &portal).await;
+    install(&base, &pbase, &portal, None).await;
     // a refresh token the OAuth server never issued (the app was removed, say)
     let mut stored = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     stored.refresh_token = Some(b24_placement::Secret::new("revoked"));
@@ -590,7 +514,7 @@ async fn dead_tokens_mark_the_portal_for_reinstall_once_and_a_reinstall_clears_i
     assert_eq!(portal.counts().0, answered, "no call reached the portal");
 
     // a reinstall clears it: new tokens, calls work
-    install(&base, &pbase, &portal).await;
+    install(&base, &pbase, &portal, None).await;
     assert!(!life.needs_reinstall(Portal::MEMBER_ID).await.unwrap());
     let fresh = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     deal(&life.client(&fresh).unwrap()).await.unwrap();
@@ -599,17 +523,15 @@ async fn dead_tokens_mark_the_portal_for_reinstall_once_and_a_reinstall_clears_i
 #[tokio::test]
 async fn tokens_about_to_expire_are_renewed_before_the_call() {
     let (pbase, portal) = local_portal().await;
-    let store = b24_store::connect(&sqlite("ahead").await).await.unwrap();
-    let (l, base) = listen().await;
+    let store = b24_store::connect(&sqlite_url("ahead")).await.unwrap();
     // every token the portal issues lives an hour: within two hours of its end, renewed
-    let life = Arc::new(
+    let (base, life) = serve(
         Lifecycle::new(store.clone(), Vec::new())
             .app(app())
             .renew_before(std::time::Duration::from_secs(7200)),
-    );
-    let router = app_router(WidgetHost::new(|_| Hello), life.clone(), Preview::default());
-    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
-    install(&base, &pbase, &portal).await;
+    )
+    .await;
+    install(&base, &pbase, &portal, None).await;
     let before = store.load(Portal::MEMBER_ID).await.unwrap().unwrap();
     let refreshes = portal.refreshes();
     deal(&life.client(&before).unwrap()).await.unwrap();
