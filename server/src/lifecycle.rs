@@ -165,14 +165,13 @@ impl Lifecycle {
                 "the portal's tokens were found dead earlier".into(),
             ));
         }
-        let mut builder =
-            Client::from_tokens(tokens_of(portal).map_err(|e| b24_rest::Error::Config(e.to_string()))?)
-                .chains(self.chains.clone())
-                .token_store(Arc::new(StoredPortalTokens {
-                    store: self.store.clone(),
-                    member_id: portal.member_id.clone(),
-                }))
-                .renew_before(self.renew_before);
+        let mut builder = Client::from_tokens(tokens_of(portal)?)
+            .chains(self.chains.clone())
+            .token_store(Arc::new(StoredPortalTokens {
+                store: self.store.clone(),
+                member_id: portal.member_id.clone(),
+            }))
+            .renew_before(self.renew_before);
         if let Some(app) = &self.app {
             builder = builder.app(app.clone());
         }
@@ -224,9 +223,8 @@ impl Lifecycle {
         self.forget(&portal.member_id);
         // the access token is checked against the portal before anything is stored, by a
         // client of its own (nothing to renew or store yet: the tokens are minutes old)
-        let check = Client::from_tokens(tokens_of(&portal)?)
-            .chains(TokenChains::new())
-            .build()
+        let check = tokens_of(&portal)
+            .and_then(|tokens| Client::from_tokens(tokens).chains(TokenChains::new()).build())
             .map_err(|e| Error::Install(e.to_string()))?;
         check
             .call("app.info", Value::Null)
@@ -550,11 +548,11 @@ impl TokenStore for StoredPortalTokens {
 }
 
 /// The OAuth tokens of a stored portal.
-fn tokens_of(portal: &InstalledPortal) -> Result<Tokens, Error> {
+fn tokens_of(portal: &InstalledPortal) -> Result<Tokens, b24_rest::Error> {
     let access = portal
         .access_token
         .clone()
-        .ok_or_else(|| Error::Install("the portal sent no access token at install".into()))?;
+        .ok_or_else(|| b24_rest::Error::Config("the portal sent no access token at install".into()))?;
     Ok(Tokens {
         access_token: access,
         refresh_token: portal.refresh_token.clone(),
