@@ -12,6 +12,7 @@
 //! assert_eq!(request.read_call().unwrap().method, "crm.deal.get");
 //! ```
 
+pub mod batch;
 pub mod bind;
 mod form;
 pub mod methods;

@@ -84,18 +84,10 @@ fn resolve_refs(params: &mut Map<String, Value>, results: &Map<String, Value>) {
     }
 }
 
+/// The value a reference points at; a number as the text a query string would hold.
 fn lookup_ref(reference: &str, results: &Map<String, Value>) -> Option<Value> {
-    let path = reference.strip_prefix("$result[")?.strip_suffix(']')?;
-    let mut keys = path.split("][");
-    let mut node = results.get(keys.next()?)?;
-    for k in keys {
-        node = match node {
-            Value::Object(o) => o.get(k)?,
-            Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(match node {
+    let found = b24_placement::batch::result_reference(reference, |name| results.get(name))?;
+    Some(match found {
         Value::Number(n) => Value::String(n.to_string()),
         other => other.clone(),
     })

@@ -168,17 +168,7 @@ fn php_pairs(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
 
 /// The value `$result[name][key]...` refers to in `results`, if `name` is there.
 fn lookup(reference: &str, results: &IndexMap<String, Value>) -> Option<Value> {
-    let path = reference.strip_prefix("$result[")?.strip_suffix(']')?;
-    let mut keys = path.split("][");
-    let mut node = results.get(keys.next()?)?;
-    for k in keys {
-        node = match node {
-            Value::Object(o) => o.get(k)?,
-            Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node.clone())
+    b24_placement::batch::result_reference(reference, |name| results.get(name)).cloned()
 }
 
 /// A scalar as a query string holds it.
