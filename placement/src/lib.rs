@@ -1,7 +1,7 @@
 //! Where a Bitrix24 CRM widget lives and how it is called: every placement code of the
 //! docs ([`placement`]), the handler's request read into a typed value ([`request`]),
-//! the `placement.bind` params that register a handler ([`bind`]), and the [`Secret`]
-//! that holds a token.
+//! the `placement.bind` params that register a handler ([`bind`]), the portal's events
+//! and `event.bind` ([`event`]), and the [`Secret`] that holds a token.
 //!
 //! ```
 //! use b24_placement::request::HandlerRequest;
@@ -14,6 +14,7 @@
 
 pub mod batch;
 pub mod bind;
+pub mod event;
 mod form;
 pub mod methods;
 pub mod placement;
