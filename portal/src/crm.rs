@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use b24_placement::event::{Action, EventName, Object};
 use b24_placement::placement::Entity;
 use serde_json::{json, Map, Value};
 
+use crate::events::Change;
 use crate::failure::Failure;
 use crate::params::{as_id, as_int};
 
@@ -42,6 +44,30 @@ pub struct Crm {
     /// camelCase for `crm.item`).
     pub objects: BTreeMap<u64, BTreeMap<u64, Map<String, Value>>>,
     pub comments: Vec<Comment>,
+    /// The changes the last method made, to raise as events.
+    pub(crate) changes: Vec<Change>,
+}
+
+/// The object kind of an entityTypeId the CRM holds, and the type of an item.
+fn object_of(t: u64) -> Option<(Object, Option<u32>)> {
+    let t32 = u32::try_from(t).ok()?;
+    if ITEM_TYPES.contains(&t) {
+        return Some((Object::Item, Some(t32)));
+    }
+    let entity = CLASSIC.iter().find(|e| e.entity_type_id() == t32)?;
+    Some((Object::of(*entity)?, None))
+}
+
+/// `categoryId` as a classic entity's field: `CATEGORY_ID`.
+fn upper_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 fn classic(fields: Value) -> Map<String, Value> {
@@ -125,6 +151,7 @@ impl Crm {
         }
         Crm {
             objects,
+            changes: Vec::new(),
             comments: vec![Comment {
                 id: 1,
                 entity_type: "deal".into(),
@@ -147,6 +174,14 @@ impl Crm {
                 .item_type(p)
                 .and_then(|t| self.item_update(t, p))
                 .map(Listed::one),
+            ["crm", "item", "add"] => self
+                .item_type(p)
+                .and_then(|t| self.add(t, p, true))
+                .map(Listed::one),
+            ["crm", "item", "delete"] => self
+                .item_type(p)
+                .and_then(|t| self.delete(t, p, true))
+                .map(Listed::one),
             ["crm", "timeline", "comment", "add"] => self.comment_add(p).map(Listed::one),
             ["crm", "timeline", "comment", "list"] => self.comment_list(p),
             ["crm", name, op] => {
@@ -160,6 +195,8 @@ impl Crm {
                     "get" => self.get(type_id, p).map(Listed::one),
                     "list" => self.list(type_id, p, false),
                     "update" if type_id != 6 => self.update(type_id, p).map(Listed::one),
+                    "add" if type_id != 6 => self.add(type_id, p, false).map(Listed::one),
+                    "delete" if type_id != 6 => self.delete(type_id, p, false).map(Listed::one),
                     _ => return None,
                 }
             }
@@ -190,12 +227,72 @@ impl Crm {
             .get_mut(&type_id)
             .and_then(|m| m.get_mut(&id))
             .ok_or_else(|| Failure::bad("", "Not found"))?;
+        let mut changed = false;
         for (k, v) in fields {
             if k != "ID" {
+                changed |= object.insert(k.to_ascii_uppercase(), v.clone()).as_ref() != Some(v);
+            }
+        }
+        // nothing changed, nothing saved: no event
+        if changed {
+            self.changed(type_id, Action::Update, id);
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// Records a change of object `id` of type `t`, to raise as its event.
+    fn changed(&mut self, t: u64, action: Action, id: u64) {
+        if let Some((object, entity_type_id)) = object_of(t) {
+            self.changes.push(Change {
+                name: EventName::crm(object, action),
+                id,
+                entity_type_id,
+                data: None,
+            });
+        }
+    }
+
+    /// `crm.<entity>.add` and `crm.item.add`: the new object's id (items: the item).
+    fn add(&mut self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Value, Failure> {
+        let Some(Value::Object(fields)) = p.get("fields") else {
+            return Err(Failure::bad("", "The parameter 'fields' must be an array."));
+        };
+        let objects = self.objects.entry(t).or_default();
+        let id = objects.keys().next_back().map_or(1, |last| last + 1);
+        let mut object = Map::new();
+        if items && !ITEM_TYPES.contains(&t) {
+            object.insert("ID".into(), Value::String(id.to_string()));
+            for (k, v) in fields {
+                object.insert(upper_snake(k), v.clone());
+            }
+        } else if items {
+            object.insert("id".into(), Value::from(id));
+            for (k, v) in fields {
+                object.insert(k.clone(), v.clone());
+            }
+            object.insert("entityTypeId".into(), Value::from(t));
+        } else {
+            object.insert("ID".into(), Value::String(id.to_string()));
+            for (k, v) in fields {
                 object.insert(k.to_ascii_uppercase(), v.clone());
             }
         }
-        Ok(Value::Bool(true))
+        let view = item_view(&object, t);
+        objects.insert(id, object);
+        self.changed(t, Action::Add, id);
+        Ok(if items { json!({"item": view}) } else { Value::from(id) })
+    }
+
+    /// `crm.<entity>.delete` and `crm.item.delete`.
+    fn delete(&mut self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Value, Failure> {
+        let id = as_id(p.get("id").or_else(|| p.get("ID")))
+            .filter(|&id| id > 0)
+            .ok_or_else(|| Failure::bad("", "ID is not defined or invalid"))?;
+        if self.objects.get_mut(&t).and_then(|m| m.remove(&id)).is_none() {
+            return Err(Failure::bad(if items { "NOT_FOUND" } else { "" }, "Not found"));
+        }
+        self.changed(t, Action::Delete, id);
+        Ok(if items { json!([]) } else { Value::Bool(true) })
     }
 
     fn item_type(&self, p: &Map<String, Value>) -> Result<u64, Failure> {
@@ -238,12 +335,36 @@ impl Crm {
             .get_mut(&t)
             .and_then(|m| m.get_mut(&id))
             .ok_or_else(|| Failure::bad("NOT_FOUND", "Element not found"))?;
+        let classic = !ITEM_TYPES.contains(&t);
+        let category_before = item.get("CATEGORY_ID").cloned();
+        let mut changed = false;
         for (k, v) in fields {
             if k != "id" {
-                item.insert(k.clone(), v.clone());
+                // a classic entity keeps its fields in upper case
+                let key = if classic { upper_snake(k) } else { k.clone() };
+                changed |= item.insert(key, v.clone()).as_ref() != Some(v);
             }
         }
-        Ok(json!({"item": item_view(item, t)}))
+        let view = json!({"item": item_view(item, t)});
+        let moved = t == 2 && item.get("CATEGORY_ID") != category_before.as_ref();
+        let stage = item.get("STAGE_ID").cloned();
+        if moved {
+            // a deal moved to another funnel: that event alone
+            let category = as_id(item.get("CATEGORY_ID")).unwrap_or(0);
+            let stage = match stage {
+                Some(Value::String(s)) => s,
+                _ => String::new(),
+            };
+            self.changes.push(Change {
+                name: EventName::DealMoveToCategory,
+                id,
+                entity_type_id: None,
+                data: Some(json!({"FIELDS": {"ID": id.to_string(), "CATEGORY_ID": category.to_string(), "STAGE_ID": stage}})),
+            });
+        } else if changed {
+            self.changed(t, Action::Update, id);
+        }
+        Ok(view)
     }
 
     /// A list method: filter, order by id, pages of 50 (`start=-1`: one page, no count).
@@ -359,6 +480,12 @@ impl Crm {
             entity_id,
             comment,
         });
+        self.changes.push(Change {
+            name: EventName::crm(Object::TimelineComment, Action::Add),
+            id,
+            entity_type_id: None,
+            data: None,
+        });
         Ok(Value::from(id))
     }
 
@@ -398,7 +525,7 @@ pub struct Listed {
 }
 
 impl Listed {
-    fn one(result: Value) -> Listed {
+    pub(crate) fn one(result: Value) -> Listed {
         Listed {
             result,
             total: None,

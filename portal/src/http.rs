@@ -119,12 +119,19 @@ async fn oauth_token(State(portal): State<Arc<Portal>>, RawQuery(query): RawQuer
     }
 }
 
+/// `GET /portal/events`: each delivery of an online event, oldest first (no token is
+/// kept in a delivery's record).
+async fn deliveries(State(portal): State<Arc<Portal>>) -> axum::Json<Vec<Value>> {
+    axum::Json(portal.deliveries().iter().map(|d| d.to_json()).collect())
+}
+
 /// The portal's routes: `/rest/...` and `/oauth/token/`. Nest it, or merge it into the
 /// app's router: the paths are the portal's own.
 pub fn router(portal: Arc<Portal>) -> Router {
     Router::new()
         .merge(crate::ui::routes())
         .route("/rest/{*path}", any(rest))
+        .route("/portal/events", get(deliveries))
         .route("/oauth/token/", get(oauth_token))
         .route("/oauth/token", get(oauth_token))
         .with_state(portal)

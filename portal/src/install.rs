@@ -13,8 +13,12 @@ impl Portal {
     pub fn install_event(&self, base: &str) -> (String, Secret) {
         let issued = self.issue_tokens();
         let application_token = Secret::new(random_token("", 16));
-        self.lock().application_token = Some(application_token.clone());
         let base = base.trim_end_matches('/');
+        {
+            let mut inner = self.lock();
+            inner.application_token = Some(application_token.clone());
+            inner.base = Some(base.to_owned());
+        }
         let domain = base.split("://").nth(1).unwrap_or(base);
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("event", "ONAPPINSTALL")

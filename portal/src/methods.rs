@@ -52,7 +52,22 @@ impl Portal {
                 order.map(|o| one(json!({"order": o}))).ok_or_else(|| Failure::bad("", "Not found"))
             }
             "user.current" => Ok(one(json!({"ID": "1", "NAME": "Anna", "LAST_NAME": "Admin", "ADMIN": true}))),
-            m if m.starts_with("crm.") => match self.lock().crm.call(m, p) {
+            m if m.starts_with("crm.") => {
+                let (answer, changes) = {
+                    let mut inner = self.lock();
+                    let answer = inner.crm.call(m, p);
+                    (answer, std::mem::take(&mut inner.crm.changes))
+                };
+                // raised once the CRM is saved; a change made through a channel
+                // (`auth_connector`) is not queued back to that channel
+                let connector = crate::events::text(p, "auth_connector");
+                self.raise(changes, Some(connector.as_str()).filter(|c| !c.is_empty()));
+                match answer {
+                    Some(r) => r,
+                    None => Err(Failure::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")),
+                }
+            }
+            m if m == "events" || m.starts_with("event.") => match self.event_method(caller, m, p) {
                 Some(r) => r,
                 None => Err(Failure::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")),
             },

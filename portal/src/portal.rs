@@ -1,7 +1,7 @@
 //! The portal's state, shared by every request to its router: its CRM, the placements
 //! bound, the tokens issued, the bucket, the handler requests it made.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use b24_placement::Secret;
 use serde_json::{Map, Value};
@@ -35,12 +35,21 @@ pub(crate) struct Inner {
     pub(crate) application_token: Option<Secret>,
     /// The handler requests the portal made, tokens masked, the newest last.
     pub(crate) requests: Vec<Value>,
+    /// The events bound, the offline queue, the deliveries made.
+    pub(crate) events: crate::events::Events,
+    /// Where the portal is served (`http://127.0.0.1:3000`), known from the install.
+    pub(crate) base: Option<String>,
 }
 
 /// The portal: shared by every request to its router.
 pub struct Portal {
     pub(crate) config: Config,
     inner: Mutex<Inner>,
+    /// Itself, for the deliveries it sends off the request.
+    me: Weak<Portal>,
+    /// The client that delivers events to the app's handlers.
+    pub(crate) http: reqwest::Client,
+    pub(crate) in_flight: crate::events::InFlight,
 }
 
 /// Tokens issued by the stand-in, for a client to start with.
@@ -53,8 +62,11 @@ pub struct Issued {
 impl Portal {
     /// A portal with the demo CRM.
     pub fn new(config: Config) -> Arc<Portal> {
-        Arc::new(Portal {
+        Arc::new_cyclic(|me| Portal {
             config,
+            me: me.clone(),
+            http: reqwest::Client::new(),
+            in_flight: crate::events::InFlight::default(),
             inner: Mutex::new(Inner {
                 crm: Crm::demo(),
                 placements: Vec::new(),
@@ -65,8 +77,14 @@ impl Portal {
                 refreshes: 0,
                 application_token: None,
                 requests: Vec::new(),
+                events: crate::events::Events::default(),
+                base: None,
             }),
         })
+    }
+
+    pub(crate) fn me(&self) -> Option<Arc<Portal>> {
+        self.me.upgrade()
     }
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
