@@ -372,6 +372,7 @@ proptest! {
                     Event::PrimaryButtonClick => "primaryButtonClick",
                     Event::SecondaryButtonClick => "secondaryButtonClick",
                     Event::EntityUpdate => "entityUpdate",
+                    Event::ObjectChanged { .. } => "objectChanged (never from the bridge)",
                 };
                 prop_assert_eq!(kind, expected);
             }

@@ -145,6 +145,12 @@ pub trait PortalStore: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<StoredTokens, RenewFailure>> + Send + 'a>>;
     /// Marks a portal as needing a reinstall (see [`InstalledPortal::needs_reinstall`]).
     fn mark_needs_reinstall<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, ()>;
+    /// The offline queue's reservation an app's consumer holds for a portal
+    /// (`event.offline.get`'s `process_id`): written before its records are handled, so
+    /// that a consumer that stops between fetch and confirm asks for them again.
+    fn offline_process<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<String>>;
+    /// Keeps (or, with `None`, forgets) a portal's offline reservation.
+    fn set_offline_process<'a>(&'a self, member_id: &'a str, process_id: Option<&'a str>) -> StoreFuture<'a, ()>;
     /// How many portals are installed.
     fn count(&self) -> StoreFuture<'_, u64>;
     /// "sqlite" or "postgres".
@@ -170,6 +176,10 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     )",
     ),
     (2, "ALTER TABLE b24_portals ADD COLUMN needs_reinstall BIGINT"),
+    (
+        3,
+        "CREATE TABLE IF NOT EXISTS b24_offline (member_id TEXT PRIMARY KEY, process_id TEXT NOT NULL)",
+    ),
 ];
 
 /// Connects to the store `url` names: `sqlite://PATH` (or a bare path) or

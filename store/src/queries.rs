@@ -17,6 +17,10 @@ pub(crate) const UPDATE_TOKENS: &str = "UPDATE b24_portals
     WHERE member_id = $4";
 pub(crate) const MARK_NEEDS_REINSTALL: &str =
     "UPDATE b24_portals SET needs_reinstall = $1 WHERE member_id = $2";
+pub(crate) const OFFLINE_PROCESS: &str = "SELECT process_id FROM b24_offline WHERE member_id = $1";
+pub(crate) const SET_OFFLINE_PROCESS: &str = "INSERT INTO b24_offline (member_id, process_id) VALUES ($1, $2)
+    ON CONFLICT (member_id) DO UPDATE SET process_id = excluded.process_id";
+pub(crate) const FORGET_OFFLINE_PROCESS: &str = "DELETE FROM b24_offline WHERE member_id = $1";
 pub(crate) const COUNT: &str = "SELECT COUNT(*) FROM b24_portals";
 pub(crate) const MIGRATIONS_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS b24_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
@@ -213,6 +217,40 @@ macro_rules! store_impl {
                         .execute(&self.pool)
                         .await
                         .map_err(StoreError::db("marking a portal for reinstall"))?;
+                    Ok(())
+                })
+            }
+
+            fn offline_process<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<String>> {
+                Box::pin(async move {
+                    sqlx::query_scalar(crate::queries::OFFLINE_PROCESS)
+                        .bind(member_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::db("reading the offline reservation"))
+                })
+            }
+
+            fn set_offline_process<'a>(
+                &'a self,
+                member_id: &'a str,
+                process_id: Option<&'a str>,
+            ) -> StoreFuture<'a, ()> {
+                Box::pin(async move {
+                    let what = "keeping the offline reservation";
+                    match process_id {
+                        Some(pid) => sqlx::query(crate::queries::SET_OFFLINE_PROCESS)
+                            .bind(member_id)
+                            .bind(pid)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(StoreError::db(what))?,
+                        None => sqlx::query(crate::queries::FORGET_OFFLINE_PROCESS)
+                            .bind(member_id)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(StoreError::db(what))?,
+                    };
                     Ok(())
                 })
             }

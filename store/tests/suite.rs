@@ -162,6 +162,14 @@ async fn renewals(store: Arc<dyn PortalStore>, member: &str) {
         .await
         .unwrap();
     assert_eq!(store.load(member).await.unwrap().unwrap().needs_reinstall, None);
+
+    // the offline consumer's reservation: kept, replaced, forgotten
+    assert_eq!(store.offline_process(member).await.unwrap(), None);
+    store.set_offline_process(member, Some("p-1")).await.unwrap();
+    store.set_offline_process(member, Some("p-2")).await.unwrap();
+    assert_eq!(store.offline_process(member).await.unwrap().as_deref(), Some("p-2"));
+    store.set_offline_process(member, None).await.unwrap();
+    assert_eq!(store.offline_process(member).await.unwrap(), None);
 }
 
 #[tokio::test]

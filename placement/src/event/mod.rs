@@ -252,6 +252,29 @@ impl PortalEvent {
         }
     }
 
+    /// An event of the offline queue (`EVENT_NAME`, `EVENT_DATA` of `event.offline.get`)
+    /// for the portal `auth` names (a record carries no tokens). Data the docs print as
+    /// `false` is no data.
+    pub fn from_record(name: &str, data: Value, auth: EventAuth) -> Result<PortalEvent, EventError> {
+        if name.trim().is_empty() {
+            return Err(err("EVENT_NAME", "the event's name is required"));
+        }
+        let name = EventName::parse(name);
+        let data = match data {
+            Value::Object(_) => data,
+            _ => Value::Object(Map::new()),
+        };
+        let payload = payload_of(&name, &data).map_err(|e| err(format!("EVENT_DATA: {}", e.field), e.message))?;
+        Ok(PortalEvent {
+            name,
+            event_handler_id: None,
+            ts: None,
+            data,
+            auth,
+            payload,
+        })
+    }
+
     /// The CRM object the event is about, if it is a CRM object's change.
     pub fn change(&self) -> Option<CrmChange> {
         match &self.payload {
@@ -328,13 +351,15 @@ fn read_auth(auth: &Map<String, Value>) -> Result<EventAuth, EventError> {
 
 /// The typed payload of `name`'s `data`.
 fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
-    let text = |path: &[&str]| -> Option<&str> {
+    // on the wire every value is text; an offline record's data is JSON, with numbers
+    let text = |path: &[&str]| -> Option<String> {
         let mut v = data;
         for p in path {
             v = v.get(p)?;
         }
         match v {
-            Value::String(s) => Some(s.as_str()),
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
             _ => None,
         }
     };
@@ -343,10 +368,10 @@ fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
         let v = text(path).ok_or_else(|| err(field(path), "is required"))?;
         match v.trim().parse::<u64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(err(field(path), format!("`{}` is not an object id", shorten(v)))),
+            _ => Err(err(field(path), format!("`{}` is not an object id", shorten(&v)))),
         }
     };
-    let owned = |path: &[&str]| text(path).unwrap_or_default().to_owned();
+    let owned = |path: &[&str]| text(path).unwrap_or_default();
     Ok(match name {
         EventName::Crm {
             object, action, per_type, ..
@@ -382,13 +407,12 @@ fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
                 .parse()
                 .map_err(|_| err("data[FIELDS][CATEGORY_ID]", "is not a funnel's id"))?,
             stage_id: text(&["FIELDS", "STAGE_ID"])
-                .ok_or_else(|| err("data[FIELDS][STAGE_ID]", "is required"))?
-                .to_owned(),
+                .ok_or_else(|| err("data[FIELDS][STAGE_ID]", "is required"))?,
         },
         EventName::App(AppEvent::ONAPPINSTALL) => Payload::Install {
             version: owned(&["VERSION"]),
-            active: text(&["ACTIVE"]) == Some("Y"),
-            installed: text(&["INSTALLED"]) == Some("Y"),
+            active: text(&["ACTIVE"]).as_deref() == Some("Y"),
+            installed: text(&["INSTALLED"]).as_deref() == Some("Y"),
             language_id: owned(&["LANGUAGE_ID"]),
         },
         EventName::App(AppEvent::ONAPPUPDATE) => Payload::Update {
@@ -398,7 +422,7 @@ fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
         },
         EventName::App(AppEvent::ONAPPUNINSTALL) => Payload::Uninstall {
             language_id: owned(&["LANGUAGE_ID"]),
-            clean: matches!(text(&["CLEAN"]), Some("1" | "Y")),
+            clean: matches!(text(&["CLEAN"]).as_deref(), Some("1" | "Y")),
         },
         EventName::App(AppEvent::ONOFFLINEEVENT) => Payload::OfflineQueued,
         _ => Payload::Raw,
