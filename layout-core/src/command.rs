@@ -350,7 +350,9 @@ pub enum Event {
     /// The portal's event says the frame's object changed elsewhere (`event` is its name,
     /// `ONCRMDEALUPDATE`, or `ONCRMDEALDELETE` when it is gone): the widget may read it
     /// again and show the change. Sent by the server, never by the frame.
-    ObjectChanged { event: String },
+    ObjectChanged {
+        event: String,
+    },
 }
 
 impl Event {

@@ -280,7 +280,11 @@ impl Crm {
         let view = item_view(&object, t);
         objects.insert(id, object);
         self.changed(t, Action::Add, id);
-        Ok(if items { json!({"item": view}) } else { Value::from(id) })
+        Ok(if items {
+            json!({"item": view})
+        } else {
+            Value::from(id)
+        })
     }
 
     /// `crm.<entity>.delete` and `crm.item.delete`.

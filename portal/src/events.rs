@@ -109,7 +109,9 @@ pub(crate) fn text(p: &Map<String, Value>, k: &str) -> String {
 
 /// A param, its name in any case.
 pub(crate) fn get<'a>(p: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
-    p.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v)
+    p.iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(k))
+        .map(|(_, v)| v)
 }
 
 impl Portal {
@@ -173,7 +175,10 @@ impl Portal {
     fn event_bind(&self, p: &Map<String, Value>) -> Result<Value, Failure> {
         let name = text(p, "event");
         if name.is_empty() {
-            return Err(Failure::bad("ERROR_ARGUMENT", "Argument 'EVENT' is null or empty"));
+            return Err(Failure::bad(
+                "ERROR_ARGUMENT",
+                "Argument 'EVENT' is null or empty",
+            ));
         }
         let event = EventName::parse(&name);
         if !event.is_known() {
@@ -184,10 +189,17 @@ impl Portal {
             "offline" => true,
             _ => return Err(Failure::bad("ERROR_ARGUMENT", "event_type is online or offline")),
         };
-        let handler = if offline { String::new() } else { text(p, "handler") };
+        let handler = if offline {
+            String::new()
+        } else {
+            text(p, "handler")
+        };
         if !offline {
             if handler.is_empty() {
-                return Err(Failure::bad("ERROR_ARGUMENT", "Argument 'HANDLER' is null or empty"));
+                return Err(Failure::bad(
+                    "ERROR_ARGUMENT",
+                    "Argument 'HANDLER' is null or empty",
+                ));
             }
             let lower = handler.to_ascii_lowercase();
             if !(lower.starts_with("https://") || lower.starts_with("http://")) {
@@ -214,7 +226,10 @@ impl Portal {
                 && b.connector == connector
         };
         if events.bindings.iter().any(same) {
-            return Err(Failure::bad("", "Unable to set event handler: Handler already binded"));
+            return Err(Failure::bad(
+                "",
+                "Unable to set event handler: Handler already binded",
+            ));
         }
         events.next_handler_id += 1;
         let id = events.next_handler_id;
@@ -284,8 +299,14 @@ impl Portal {
             let mut queued = false;
             for change in &changes {
                 let mut names = vec![change.name.clone()];
-                if let (EventName::Crm { object: Object::Item, action, .. }, Some(t)) =
-                    (&change.name, change.entity_type_id)
+                if let (
+                    EventName::Crm {
+                        object: Object::Item,
+                        action,
+                        ..
+                    },
+                    Some(t),
+                ) = (&change.name, change.entity_type_id)
                 {
                     names.push(EventName::Crm {
                         object: Object::Item,
@@ -366,10 +387,7 @@ impl Portal {
             return Vec::new();
         };
         let now = Instant::now();
-        let due = inner
-            .events
-            .last_signal
-            .map(|at| at + Duration::from_secs(wait));
+        let due = inner.events.last_signal.map(|at| at + Duration::from_secs(wait));
         match due {
             Some(due) if due > now => {
                 if !inner.events.signal_waiting {
@@ -399,7 +417,10 @@ impl Portal {
     /// The `auth` an event carries: the portal's address, the install's application
     /// token, and the tokens the docs send with it (none with an uninstall).
     fn event_auth(&self, inner: &mut Inner, name: &EventName) -> EventAuth {
-        let base = inner.base.clone().unwrap_or_else(|| "http://localhost".to_owned());
+        let base = inner
+            .base
+            .clone()
+            .unwrap_or_else(|| "http://localhost".to_owned());
         let domain = base.split("://").nth(1).unwrap_or(&base).to_owned();
         let mut auth = EventAuth {
             domain,

@@ -82,7 +82,13 @@ impl Portal {
     /// Queues `name` into every offline channel bound for it but `from`'s; gives whether
     /// anything was queued. A record of the same object that waits (neither reserved nor
     /// set aside) is replaced: the queue keeps the latest change.
-    pub(crate) fn queue_offline(&self, inner: &mut Inner, name: &EventName, data: &Value, from: Option<&str>) -> bool {
+    pub(crate) fn queue_offline(
+        &self,
+        inner: &mut Inner,
+        name: &EventName,
+        data: &Value,
+        from: Option<&str>,
+    ) -> bool {
         let wanted = name.to_string();
         let mut channels: Vec<Option<String>> = inner
             .events
@@ -141,7 +147,9 @@ impl Portal {
         // a process asks again for what it reserved and did not clear
         let mut picked: Vec<usize> = match &asked {
             Some(pid) => (0..queue.records.len())
-                .filter(|&i| queue.records[i].process_id.as_deref() == Some(pid.as_str()) && !queue.records[i].error)
+                .filter(|&i| {
+                    queue.records[i].process_id.as_deref() == Some(pid.as_str()) && !queue.records[i].error
+                })
                 .take(limit)
                 .collect(),
             None => Vec::new(),
@@ -182,7 +190,10 @@ impl Portal {
     pub(crate) fn offline_clear(&self, p: &Map<String, Value>) -> Result<Value, Failure> {
         let pid = text(p, "process_id");
         if pid.is_empty() {
-            return Err(Failure::bad("ERROR_ARGUMENT", "Argument 'process_id' is null or empty"));
+            return Err(Failure::bad(
+                "ERROR_ARGUMENT",
+                "Argument 'process_id' is null or empty",
+            ));
         }
         let ids = list(get(p, "id"));
         let messages = list(get(p, "message_id"));
@@ -206,7 +217,10 @@ impl Portal {
     pub(crate) fn offline_error(&self, p: &Map<String, Value>) -> Result<Value, Failure> {
         let pid = text(p, "process_id");
         if pid.is_empty() {
-            return Err(Failure::bad("ERROR_ARGUMENT", "Argument 'process_id' is null or empty"));
+            return Err(Failure::bad(
+                "ERROR_ARGUMENT",
+                "Argument 'process_id' is null or empty",
+            ));
         }
         let messages = list(get(p, "message_id"));
         let mut inner = self.lock();
@@ -320,9 +334,19 @@ fn matches(r: &Record, filter: &Map<String, Value>) -> Result<bool, Failure> {
                     ">=" => a >= b,
                     "<" => a < b,
                     "<=" => a <= b,
-                    _ => return Err(Failure::bad("ERROR_ARGUMENT", &format!("unknown operator `{cmp}`"))),
+                    _ => {
+                        return Err(Failure::bad(
+                            "ERROR_ARGUMENT",
+                            &format!("unknown operator `{cmp}`"),
+                        ))
+                    }
                 },
-                _ => return Err(Failure::bad("ERROR_ARGUMENT", &format!("filter `{key}` compares numbers"))),
+                _ => {
+                    return Err(Failure::bad(
+                        "ERROR_ARGUMENT",
+                        &format!("filter `{key}` compares numbers"),
+                    ))
+                }
             },
         };
         if !ok {

@@ -62,28 +62,85 @@ async fn call(base: &str, token: &str, method: &str, params: Value) -> Value {
 async fn changes_reach_the_online_handlers_bound_for_them() {
     let (portal, base, token, got) = start().await;
     let handler = format!("{base}/app/events");
-    for event in ["ONCRMDEALUPDATE", "ONCRMDEALADD", "ONCRMLEADADD", "ONCRMDYNAMICITEMUPDATE_183", "ONCRMTIMELINECOMMENTADD"] {
-        let v = call(&base, &token, "event.bind", json!({"event": event, "handler": handler})).await;
+    for event in [
+        "ONCRMDEALUPDATE",
+        "ONCRMDEALADD",
+        "ONCRMLEADADD",
+        "ONCRMDYNAMICITEMUPDATE_183",
+        "ONCRMTIMELINECOMMENTADD",
+    ] {
+        let v = call(
+            &base,
+            &token,
+            "event.bind",
+            json!({"event": event, "handler": handler}),
+        )
+        .await;
         assert_eq!(v["result"], true, "{event}: {v}");
     }
     // bound twice: refused, as Bitrix24 does
-    let v = call(&base, &token, "event.bind", json!({"event": "ONCRMDEALUPDATE", "handler": handler})).await;
-    assert!(v["error_description"].as_str().unwrap().contains("Unable to set event handler"), "{v}");
-    let v = call(&base, &token, "event.bind", json!({"event": "ONCRMDEALUPDTE", "handler": handler})).await;
+    let v = call(
+        &base,
+        &token,
+        "event.bind",
+        json!({"event": "ONCRMDEALUPDATE", "handler": handler}),
+    )
+    .await;
+    assert!(
+        v["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("Unable to set event handler"),
+        "{v}"
+    );
+    let v = call(
+        &base,
+        &token,
+        "event.bind",
+        json!({"event": "ONCRMDEALUPDTE", "handler": handler}),
+    )
+    .await;
     assert_eq!(v["error"], "ERROR_EVENT_NOT_FOUND");
     let v = call(&base, &token, "event.get", json!({})).await;
     assert_eq!(v["result"].as_array().unwrap().len(), 5);
-    assert_eq!(v["result"][0], json!({"event": "ONCRMDEALUPDATE", "handler": handler, "auth_type": "0", "offline": 0}));
+    assert_eq!(
+        v["result"][0],
+        json!({"event": "ONCRMDEALUPDATE", "handler": handler, "auth_type": "0", "offline": 0})
+    );
 
     // a change, an unchanged update (no event), an add, a lead whose handler fails, an
     // item of type 183, a comment
-    call(&base, &token, "crm.deal.update", json!({"id": 7, "fields": {"TITLE": "Renamed"}})).await;
-    call(&base, &token, "crm.deal.update", json!({"id": 7, "fields": {"TITLE": "Renamed"}})).await;
+    call(
+        &base,
+        &token,
+        "crm.deal.update",
+        json!({"id": 7, "fields": {"TITLE": "Renamed"}}),
+    )
+    .await;
+    call(
+        &base,
+        &token,
+        "crm.deal.update",
+        json!({"id": 7, "fields": {"TITLE": "Renamed"}}),
+    )
+    .await;
     let added = call(&base, &token, "crm.deal.add", json!({"fields": {"TITLE": "New"}})).await;
     assert_eq!(added["result"], 121);
     call(&base, &token, "crm.lead.add", json!({"fields": {"TITLE": "L"}})).await;
-    call(&base, &token, "crm.item.update", json!({"entityTypeId": 183, "id": 2, "fields": {"title": "Moved"}})).await;
-    call(&base, &token, "crm.timeline.comment.add", json!({"fields": {"ENTITY_ID": 1, "ENTITY_TYPE": "deal", "COMMENT": "hi"}})).await;
+    call(
+        &base,
+        &token,
+        "crm.item.update",
+        json!({"entityTypeId": 183, "id": 2, "fields": {"title": "Moved"}}),
+    )
+    .await;
+    call(
+        &base,
+        &token,
+        "crm.timeline.comment.add",
+        json!({"fields": {"ENTITY_ID": 1, "ENTITY_TYPE": "deal", "COMMENT": "hi"}}),
+    )
+    .await;
     portal.deliveries_settled().await;
 
     let got = got.lock().unwrap().clone();
@@ -103,11 +160,17 @@ async fn changes_reach_the_online_handlers_bound_for_them() {
             ("ONCRMTIMELINECOMMENTADD".to_owned(), 2),
         ]
     );
-    let update = got.iter().find(|e| e.name.to_string() == "ONCRMDEALUPDATE").unwrap();
+    let update = got
+        .iter()
+        .find(|e| e.name.to_string() == "ONCRMDEALUPDATE")
+        .unwrap();
     assert_eq!(update.auth.application_token, portal.application_token());
     assert_eq!(update.auth.member_id, Portal::MEMBER_ID);
     assert!(update.auth.access_token.is_some() && update.event_handler_id == Some(1));
-    let item = got.iter().find(|e| e.name.to_string().starts_with("ONCRMDYNAMICITEM")).unwrap();
+    let item = got
+        .iter()
+        .find(|e| e.name.to_string().starts_with("ONCRMDYNAMICITEM"))
+        .unwrap();
     assert_eq!(
         item.payload,
         Payload::Crm(b24_placement::event::CrmChange {
@@ -119,7 +182,12 @@ async fn changes_reach_the_online_handlers_bound_for_them() {
     );
 
     // the log: every delivery with its answer, no token
-    let log: Vec<Value> = reqwest::get(format!("{base}/portal/events")).await.unwrap().json().await.unwrap();
+    let log: Vec<Value> = reqwest::get(format!("{base}/portal/events"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(log.len(), 5);
     let lead = log.iter().find(|d| d["event"] == "ONCRMLEADADD").unwrap();
     assert_eq!(lead["status"], 500);
@@ -128,9 +196,21 @@ async fn changes_reach_the_online_handlers_bound_for_them() {
     assert!(!text.contains(&token));
 
     // unbound: no more deliveries
-    let v = call(&base, &token, "event.unbind", json!({"event": "ONCRMDEALUPDATE", "handler": handler})).await;
+    let v = call(
+        &base,
+        &token,
+        "event.unbind",
+        json!({"event": "ONCRMDEALUPDATE", "handler": handler}),
+    )
+    .await;
     assert_eq!(v["result"]["count"], 1);
-    call(&base, &token, "crm.deal.update", json!({"id": 8, "fields": {"TITLE": "Again"}})).await;
+    call(
+        &base,
+        &token,
+        "crm.deal.update",
+        json!({"id": 8, "fields": {"TITLE": "Again"}}),
+    )
+    .await;
     portal.deliveries_settled().await;
     assert_eq!(portal.deliveries().len(), 5);
     assert!(EventName::parse(log[0]["event"].as_str().unwrap()).is_known());
@@ -140,41 +220,117 @@ async fn changes_reach_the_online_handlers_bound_for_them() {
 async fn the_offline_queue_keeps_the_latest_change_reserves_and_clears() {
     let (portal, base, token, got) = start().await;
     let handler = format!("{base}/app/events");
-    call(&base, &token, "event.bind", json!({"event": "ONCRMDEALUPDATE", "event_type": "offline"})).await;
-    call(&base, &token, "event.bind", json!({"event": "ONCRMDEALUPDATE", "event_type": "offline", "auth_connector": "app"})).await;
-    call(&base, &token, "event.bind", json!({"event": "ONOFFLINEEVENT", "handler": handler, "options": {"minTimeout": 0}})).await;
+    call(
+        &base,
+        &token,
+        "event.bind",
+        json!({"event": "ONCRMDEALUPDATE", "event_type": "offline"}),
+    )
+    .await;
+    call(
+        &base,
+        &token,
+        "event.bind",
+        json!({"event": "ONCRMDEALUPDATE", "event_type": "offline", "auth_connector": "app"}),
+    )
+    .await;
+    call(
+        &base,
+        &token,
+        "event.bind",
+        json!({"event": "ONOFFLINEEVENT", "handler": handler, "options": {"minTimeout": 0}}),
+    )
+    .await;
 
     // a deal changed three times is one record; another deal is another
     for title in ["a", "b", "c"] {
-        call(&base, &token, "crm.deal.update", json!({"id": 3, "fields": {"TITLE": title}})).await;
+        call(
+            &base,
+            &token,
+            "crm.deal.update",
+            json!({"id": 3, "fields": {"TITLE": title}}),
+        )
+        .await;
     }
-    call(&base, &token, "crm.deal.update", json!({"id": 4, "fields": {"TITLE": "x"}})).await;
+    call(
+        &base,
+        &token,
+        "crm.deal.update",
+        json!({"id": 4, "fields": {"TITLE": "x"}}),
+    )
+    .await;
     // the app's own change through its channel: not queued back to that channel
-    call(&base, &token, "crm.deal.update", json!({"id": 5, "fields": {"TITLE": "mine"}, "auth_connector": "app"})).await;
+    call(
+        &base,
+        &token,
+        "crm.deal.update",
+        json!({"id": 5, "fields": {"TITLE": "mine"}, "auth_connector": "app"}),
+    )
+    .await;
     assert_eq!(portal.offline_waiting(None), 3);
     assert_eq!(portal.offline_waiting(Some("app")), 2);
     portal.deliveries_settled().await;
-    assert!(got.lock().unwrap().iter().any(|e| e.payload == Payload::OfflineQueued));
+    assert!(got
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| e.payload == Payload::OfflineQueued));
 
     // reserve two under a process; a crash before the clear: asked again, they come back
-    let v = call(&base, &token, "event.offline.get", json!({"clear": 0, "limit": 2})).await;
+    let v = call(
+        &base,
+        &token,
+        "event.offline.get",
+        json!({"clear": 0, "limit": 2}),
+    )
+    .await;
     let pid = v["result"]["process_id"].as_str().unwrap().to_owned();
     let events = v["result"]["events"].as_array().unwrap().clone();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0]["EVENT_NAME"], "ONCRMDEALUPDATE");
     assert_eq!(events[0]["EVENT_DATA"], json!({"FIELDS": {"ID": "3"}}));
     // another process does not get them
-    let other = call(&base, &token, "event.offline.get", json!({"clear": 0, "limit": 50})).await;
+    let other = call(
+        &base,
+        &token,
+        "event.offline.get",
+        json!({"clear": 0, "limit": 50}),
+    )
+    .await;
     assert_eq!(other["result"]["events"].as_array().unwrap().len(), 1);
-    let again = call(&base, &token, "event.offline.get", json!({"clear": 0, "process_id": pid})).await;
+    let again = call(
+        &base,
+        &token,
+        "event.offline.get",
+        json!({"clear": 0, "process_id": pid}),
+    )
+    .await;
     assert_eq!(again["result"]["events"], json!(events));
     // one fails, one is done
     let failed = events[1]["MESSAGE_ID"].clone();
-    call(&base, &token, "event.offline.error", json!({"process_id": pid, "message_id": [failed]})).await;
-    call(&base, &token, "event.offline.clear", json!({"process_id": pid, "id": [events[0]["ID"]]})).await;
+    call(
+        &base,
+        &token,
+        "event.offline.error",
+        json!({"process_id": pid, "message_id": [failed]}),
+    )
+    .await;
+    call(
+        &base,
+        &token,
+        "event.offline.clear",
+        json!({"process_id": pid, "id": [events[0]["ID"]]}),
+    )
+    .await;
     let listed = call(&base, &token, "event.offline.list", json!({})).await;
     assert_eq!(listed["total"], 2, "{listed}");
-    let errors = call(&base, &token, "event.offline.list", json!({"filter": {"ERROR": 1}})).await;
+    let errors = call(
+        &base,
+        &token,
+        "event.offline.list",
+        json!({"filter": {"ERROR": 1}}),
+    )
+    .await;
     assert_eq!(errors["result"][0]["MESSAGE_ID"], failed);
     // the set-aside record comes back only when asked for
     let v = call(&base, &token, "event.offline.get", json!({"error": 1})).await;
@@ -183,6 +339,11 @@ async fn the_offline_queue_keeps_the_latest_change_reserves_and_clears() {
     assert_eq!(v["error"], "ERROR_ARGUMENT");
     // the webhook has no app context
     let hook = portal.webhook_url(&base);
-    let v: Value = reqwest::get(format!("{}event.offline.get", hook.expose())).await.unwrap().json().await.unwrap();
+    let v: Value = reqwest::get(format!("{}event.offline.get", hook.expose()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["error"], "WRONG_AUTH_TYPE");
 }

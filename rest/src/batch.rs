@@ -244,7 +244,10 @@ impl Client {
                     let (method, params) = &batch.commands[*name];
                     // a reference to a command of an earlier call of 50 is resolved here:
                     // the portal only knows the results of the call it runs
-                    let params = resolve_earlier(params, &out.result);
+                    let mut params = resolve_earlier(params, &out.result);
+                    if let Value::Object(p) = &mut params {
+                        self.through_channel(method, p);
+                    }
                     ((*name).clone(), Value::String(command_string(method, &params)))
                 })
                 .collect();

@@ -52,6 +52,8 @@ struct Inner {
     on_refresh: Option<Box<OnRefresh>>,
     /// `operating_reset_at` of the last answer of each method.
     reset_at: Mutex<HashMap<String, u64>>,
+    /// The channel every change is made through (`auth_connector`).
+    auth_connector: Option<String>,
 }
 
 /// A REST client of one portal. Cheap to clone: clones share the tokens, the bucket and
@@ -95,6 +97,7 @@ pub struct Builder {
     limit_retries: u32,
     on_refresh: Option<Box<OnRefresh>>,
     http: Option<reqwest::Client>,
+    auth_connector: Option<String>,
 }
 
 impl Builder {
@@ -111,7 +114,17 @@ impl Builder {
             limit_retries: 5,
             on_refresh: None,
             http: None,
+            auth_connector: None,
         }
+    }
+
+    /// Makes every change (each method that is not read-only, in a batch too) through the
+    /// offline channel `key` (`auth_connector`): the app's own changes are then not queued
+    /// back to it as offline events, the loop the docs warn of.
+    #[must_use]
+    pub fn auth_connector(mut self, key: impl Into<String>) -> Self {
+        self.auth_connector = Some(key.into());
+        self
     }
 
     /// The portal's bucket (use [`RateLimit::ENTERPRISE`] on Enterprise plans).
@@ -204,6 +217,7 @@ impl Builder {
                 limit_retries: self.limit_retries,
                 on_refresh: self.on_refresh,
                 reset_at: Mutex::new(HashMap::new()),
+                auth_connector: self.auth_connector,
             }),
         })
     }
@@ -232,6 +246,19 @@ fn origin(url: &str) -> String {
 }
 
 impl Client {
+    /// Adds the client's `auth_connector` to the params of a change.
+    pub(crate) fn through_channel(&self, method: &str, params: &mut Map<String, Value>) {
+        if let Some(key) = &self.inner.auth_connector {
+            let changes = !b24_placement::methods::is_read_only(method)
+                && method != "batch"
+                && !method.starts_with("event.")
+                && method != "events";
+            if changes && !params.contains_key("auth_connector") {
+                params.insert("auth_connector".into(), Value::String(key.clone()));
+            }
+        }
+    }
+
     /// A client of an incoming webhook: `https://DOMAIN/rest/USER/CODE/`.
     pub fn from_webhook(url: &str) -> Result<Client, Error> {
         Self::webhook_builder(url)?.build()
@@ -300,6 +327,8 @@ impl Client {
                 )))
             }
         };
+        let mut params = params;
+        self.through_channel(method, &mut params);
         if method.is_empty()
             || !method
                 .bytes()

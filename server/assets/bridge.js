@@ -82,4 +82,13 @@
   call("bindPrimaryButtonClickCallback", null, function () { send({ kind: "primaryButtonClick" }); });
   call("bindSecondaryButtonClickCallback", null, function () { send({ kind: "secondaryButtonClick" }); });
   call("bindEntityUpdateCallback", null, function () { send({ kind: "entityUpdate" }); });
+
+  // What the server sends unasked (the widget's answer to a change of the frame's object
+  // elsewhere), applied after the answers already on their way.
+  if (window.EventSource) {
+    var pushed = new EventSource(config.eventUrl + "?session=" + encodeURIComponent(config.session));
+    pushed.onmessage = function (e) {
+      queue = queue.then(function () { handle(e.data); });
+    };
+  }
 })();

@@ -24,6 +24,9 @@ pub enum Error {
     /// 400: an event of the bridge is malformed; `field` names the member at fault.
     #[error("bad event: `{field}`: {message}")]
     Event { field: &'static str, message: String },
+    /// 400: a portal's event form is malformed (the field is named).
+    #[error("bad event: {0}")]
+    PortalEvent(b24_placement::event::EventError),
     /// 404: the frame's session is unknown or was forgotten.
     #[error("no such session: reload the widget")]
     SessionGone,
@@ -54,7 +57,9 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Request(_) | Error::Body(_) | Error::Event { .. } => StatusCode::BAD_REQUEST,
+            Error::Request(_) | Error::Body(_) | Error::Event { .. } | Error::PortalEvent(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::SessionGone => StatusCode::NOT_FOUND,
             Error::InvalidLayout(_) | Error::Open(_) | Error::Store(_) | Error::Internal(_) => {

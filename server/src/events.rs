@@ -3,6 +3,10 @@
 //! then one line that says how the event ended: `{"done": true}`, `{"dropped": why}` (the
 //! portal would not have sent it) or `{"error": message}` (the update failed or panicked:
 //! the frame is told, the server and the other frames go on).
+//!
+//! `GET /event?session=...`: the frame's push stream (server-sent events), one command a
+//! message: what the widget answers to [`Event::ObjectChanged`] when the portal says the
+//! frame's object changed elsewhere.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -20,7 +24,8 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::host::WidgetHost;
-use crate::sessions::{session_of, Arrival, Frame, Gate};
+use crate::sessions::{session_of, Arrival, Frame, Gate, Session};
+use crate::verify::Verifier;
 
 fn line(v: &Value) -> String {
     let mut s = v.to_string();
@@ -152,5 +157,106 @@ async fn run<W: AsyncWidget>(
             tracing::warn!("the widget's update failed: {e}");
             json!({ "error": e.to_string() })
         }
+    }
+}
+
+/// `GET /event?session=...`: the frame's push stream. What waited for the page comes
+/// first; the stream ends when the frame is forgotten.
+pub(crate) async fn push_stream<W: AsyncWidget + 'static>(
+    State(host): State<Arc<WidgetHost<W>>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, Error> {
+    // a session id is hex: nothing in it is escaped
+    let id = query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("session="))
+        .and_then(session_of)
+        .ok_or(Error::SessionGone)?;
+    let session = host
+        .sessions
+        .lock()
+        .map_err(|_| Error::SessionGone)?
+        .get(id)
+        .ok_or(Error::SessionGone)?;
+    if let Some(guard) = &session.guard {
+        if !guard.installed(&session.member).await? {
+            return Err(Error::Forbidden);
+        }
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    session.connect(tx);
+    // the stream holds no reference to the frame: a forgotten frame drops its sender
+    drop(session);
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx)
+            .map(|l| l.map(|l| Ok::<_, Infallible>(axum::response::sse::Event::default().data(l.trim_end()))))
+    });
+    use axum::response::IntoResponse;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()),
+    )
+        .into_response())
+}
+
+/// Runs [`Event::ObjectChanged`] on a frame: its commands go to the frame's push stream.
+async fn follow<W: AsyncWidget + 'static>(session: Arc<Session<W>>, event: Event) {
+    let mut frame = session.inner.lock().await;
+    let Frame { widget, state } = &mut *frame;
+    if let Some(why) = state.drops(&event) {
+        tracing::debug!(why, "not followed");
+        return;
+    }
+    let pushing = session.clone();
+    let mut sink = |c: &Command, state: &WidgetState| {
+        pushing.gate.record(state);
+        pushing.push(line(&c.to_json()));
+    };
+    let mut wf = WidgetFrame::new(state, &mut sink);
+    if let Err(e) = widget.update(&event, &mut wf).await {
+        tracing::warn!("the widget's update failed: {e}");
+        session.push(line(&json!({ "error": e.to_string() })));
+    }
+}
+
+/// The open frames, as the portal's events see them.
+pub(crate) trait Frames: Send + Sync + 'static {
+    /// Tells each open frame of portal `member` on the object (`entity_type_id`, `id`)
+    /// that it changed (`event` says how); gives how many were told.
+    fn object_changed(&self, member: &str, entity_type_id: u32, id: u64, event: &str) -> usize;
+    /// Forgets the frames of a portal that `verifier` let open.
+    fn forget(&self, member: &str, verifier: &Arc<dyn Verifier>);
+}
+
+impl<W: AsyncWidget + 'static> Frames for WidgetHost<W> {
+    fn object_changed(&self, member: &str, entity_type_id: u32, id: u64, event: &str) -> usize {
+        let frames = match self.sessions.lock() {
+            Ok(s) => s.of_object(member, (entity_type_id, id)),
+            Err(_) => return 0,
+        };
+        for session in &frames {
+            let changed = Event::ObjectChanged {
+                event: event.to_owned(),
+            };
+            let task = tokio::spawn(follow(session.clone(), changed).in_current_span());
+            // an update that panics is logged; the other frames go on
+            tokio::spawn(
+                async move {
+                    if let Err(e) = task.await {
+                        if e.is_panic() {
+                            tracing::error!("the widget's update panicked");
+                        }
+                    }
+                }
+                .in_current_span(),
+            );
+        }
+        frames.len()
+    }
+
+    fn forget(&self, member: &str, verifier: &Arc<dyn Verifier>) {
+        self.forget_portal(member, verifier);
     }
 }

@@ -136,6 +136,7 @@ async fn open_frame<W: AsyncWidget + 'static>(
     guard: Option<Arc<dyn Verifier>>,
 ) -> Result<Response, Error> {
     let member = request.member_id.clone();
+    let object = request.entity().map(|(e, id)| (e.entity_type_id(), id));
     // the page may be framed by its portal only
     let frame_ancestors = frame_ancestors(&request);
     let widget = match &host.factory {
@@ -162,6 +163,8 @@ async fn open_frame<W: AsyncWidget + 'static>(
             guard,
             gate,
             inner: tokio::sync::Mutex::new(frame),
+            object,
+            push: std::sync::Mutex::new(crate::sessions::Push::Waiting(Vec::new())),
         }),
     );
     tracing::info!("frame opened");

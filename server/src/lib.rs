@@ -47,7 +47,11 @@ mod host;
 #[cfg(feature = "lifecycle")]
 pub mod lifecycle;
 mod logs;
+#[cfg(feature = "lifecycle")]
+pub mod offline;
 pub mod page;
+#[cfg(feature = "lifecycle")]
+pub mod portal_events;
 pub mod preview;
 mod run;
 mod sessions;
@@ -60,7 +64,11 @@ pub use host::WidgetHost;
 #[cfg(feature = "lifecycle")]
 pub use lifecycle::Lifecycle;
 pub use logs::init_logs;
+#[cfg(feature = "lifecycle")]
+pub use offline::Drained;
 pub use page::widget_page;
+#[cfg(feature = "lifecycle")]
+pub use portal_events::{Delivered, HandlerError};
 pub use preview::{preview_page, preview_page_with, Preview, PreviewFields};
 pub use run::{run, serve, serve_listener};
 pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
@@ -115,14 +123,15 @@ fn routes<W: AsyncWidget + 'static>(
         .route("/", get(preview::preview).with_state(preview))
         .route("/preview/handler", preview_handler)
         .route("/handler", handler)
-        .route("/event", post(events::event::<W>))
+        .route("/event", post(events::event::<W>).get(events::push_stream::<W>))
         .with_state(host)
 }
 
 /// The routes of an installed app: [`router_with_preview`]'s, every handler call and
 /// event verified against `lifecycle`'s store (403 for a portal that has not installed
-/// the app or a wrong `APPLICATION_TOKEN`, before any frame is made), and
-/// `POST /install`, `POST /uninstall`.
+/// the app or a wrong `APPLICATION_TOKEN`, before any frame is made),
+/// `POST /install`, `POST /uninstall`, and `POST /events`, the portal's events (see
+/// [`portal_events`]).
 #[cfg(feature = "lifecycle")]
 pub fn app_router<W: AsyncWidget + 'static>(
     host: Arc<WidgetHost<W>>,
@@ -130,6 +139,7 @@ pub fn app_router<W: AsyncWidget + 'static>(
     preview: Preview,
 ) -> Router {
     let forget = host.clone();
+    let frames: Arc<dyn events::Frames> = host.clone();
     let verifier: Arc<dyn Verifier> = lifecycle.clone();
     let own = verifier.clone();
     let life = Router::new()
@@ -146,5 +156,13 @@ pub fn app_router<W: AsyncWidget + 'static>(
             }),
         )
         .with_state(lifecycle.clone());
-    verified_router(host, preview, verifier).merge(life)
+    let portal_events = Router::new()
+        .route("/events", post(portal_events::receive))
+        .with_state(portal_events::EventsRoute {
+            life: lifecycle.clone(),
+            frames: Some(frames),
+        });
+    verified_router(host, preview, verifier)
+        .merge(life)
+        .merge(portal_events)
 }

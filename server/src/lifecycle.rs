@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use b24_placement::bind::PlacementBind;
+use b24_placement::event::{BoundEvent, EventBind, EventName};
 use b24_placement::{HandlerRequest, Secret};
 use b24_rest::{Client, OAuthApp, RenewError, RenewFn, TokenChains, TokenStore, Tokens};
 use b24_store::{InstalledPortal, PortalStore, RenewFailure, StoredTokens};
@@ -21,6 +22,7 @@ use serde_json::{json, Value};
 use tracing::Instrument;
 
 use crate::error::Error;
+use crate::portal_events::{Delivered, Handler, HandlerError};
 use crate::verify::{Refusal, Verifier, VerifyFuture};
 
 /// The app's life cycle: its store, the placements it binds on install, and its OAuth
@@ -38,6 +40,12 @@ pub struct Lifecycle {
     renew_before: Duration,
     rate_limit: Option<b24_rest::RateLimit>,
     timeout: Option<Duration>,
+    /// The events bound on install, and the handlers of each (by name).
+    events: Vec<EventBind>,
+    handlers: HashMap<String, Vec<Handler>>,
+    offline_limit: u32,
+    /// One offline drain at a time per portal.
+    offline_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Lifecycle {
@@ -54,7 +62,71 @@ impl Lifecycle {
             renew_before: Duration::from_secs(60),
             rate_limit: None,
             timeout: None,
+            events: Vec::new(),
+            handlers: HashMap::new(),
+            offline_limit: 50,
+            offline_locks: std::sync::Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Events to bind on every install (idempotently, as placements: what is bound and
+    /// declared is kept, what is missing is bound, what is bound and not declared is
+    /// unbound). Their open frames follow a changed object without a handler.
+    #[must_use]
+    pub fn events(mut self, binds: impl IntoIterator<Item = EventBind>) -> Self {
+        for bind in binds {
+            if !self.events.contains(&bind) {
+                self.events.push(bind);
+            }
+        }
+        self
+    }
+
+    /// Binds `bind` on install and runs `handler` for each of its events: off the request
+    /// for an online event (its failure logged), and awaited for an offline one (the
+    /// record confirmed only when it succeeds).
+    #[must_use]
+    pub fn on<F, Fut>(mut self, bind: EventBind, handler: F) -> Self
+    where
+        F: Fn(Delivered) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), HandlerError>> + Send + 'static,
+    {
+        let name = bind.event().to_string();
+        self = self.events([bind]);
+        let handler: Handler = Arc::new(move |d| Box::pin(handler(d)));
+        self.handlers.entry(name).or_default().push(handler);
+        self
+    }
+
+    /// How many offline records one `event.offline.get` takes (50, at most 1,000).
+    #[must_use]
+    pub fn offline_limit(mut self, limit: u32) -> Self {
+        self.offline_limit = limit.clamp(1, 1000);
+        self
+    }
+
+    pub(crate) fn offline_limit_value(&self) -> u32 {
+        self.offline_limit
+    }
+
+    /// The handlers of event `name`.
+    pub(crate) fn handlers_of(&self, name: &EventName) -> Vec<Handler> {
+        self.handlers.get(&name.to_string()).cloned().unwrap_or_default()
+    }
+
+    /// The offline channel of the declared events (`auth_connector`): every change the
+    /// portals' clients make goes through it.
+    pub(crate) fn connector(&self) -> Option<&str> {
+        self.events.iter().find_map(EventBind::connector)
+    }
+
+    pub(crate) fn offline_lock(&self, member_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.offline_locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(member_id.to_owned())
+            .or_default()
+            .clone()
     }
 
     /// How long one call to a portal or its OAuth server may take (30 s).
@@ -181,6 +253,9 @@ impl Lifecycle {
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
+        if let Some(key) = self.connector() {
+            builder = builder.auth_connector(key);
+        }
         let client = builder.build()?;
         clients.insert(portal.member_id.clone(), client.clone());
         Ok(client)
@@ -212,7 +287,13 @@ impl Lifecycle {
         let answer = self.install_portal(portal).instrument(span.clone()).await;
         let _entered = span.enter();
         match &answer {
-            Ok(a) => tracing::info!(bound = %a["bound"], unbound = %a["unbound"], "installed"),
+            Ok(a) => tracing::info!(
+                bound = %a["bound"],
+                unbound = %a["unbound"],
+                events_bound = %a["events_bound"],
+                events_unbound = %a["events_unbound"],
+                "installed"
+            ),
             Err(e) => tracing::warn!("the install failed: {e}"),
         }
         answer
@@ -242,7 +323,12 @@ impl Lifecycle {
             .bind(&client)
             .await
             .map_err(|e| Error::Install(e.to_string()))?;
-        Ok(json!({"installed": true, "bound": bound, "unbound": unbound}))
+        let (events_bound, events_unbound) = self
+            .bind_events(&client)
+            .await
+            .map_err(|e| Error::Install(e.to_string()))?;
+        Ok(json!({"installed": true, "bound": bound, "unbound": unbound,
+                  "events_bound": events_bound, "events_unbound": events_unbound}))
     }
 
     /// Binds the declared placements, idempotently: what is bound and still declared is
@@ -275,7 +361,35 @@ impl Lifecycle {
         Ok((bound, unbound))
     }
 
-    async fn uninstall(&self, member_id: &str, token: &str) -> Result<Result<bool, Refusal>, Error> {
+    /// Binds the declared events, idempotently (`event.get` lists this app's).
+    async fn bind_events(&self, client: &Client) -> Result<(Vec<String>, Vec<String>), b24_rest::Error> {
+        let listed = client.call("event.get", Value::Null).await?.result;
+        let existing: Vec<BoundEvent> = listed
+            .as_array()
+            .map(|rows| rows.iter().filter_map(BoundEvent::from_json).collect())
+            .unwrap_or_default();
+        let mut bound = Vec::new();
+        for e in &self.events {
+            if !existing.iter().any(|b| e.is(b)) {
+                client.call("event.bind", e.to_json()).await?;
+                bound.push(e.event().to_string());
+            }
+        }
+        let mut unbound = Vec::new();
+        for b in &existing {
+            if !self.events.iter().any(|e| e.is(b)) {
+                client.call("event.unbind", b.unbind_json()).await?;
+                unbound.push(b.event.clone());
+            }
+        }
+        Ok((bound, unbound))
+    }
+
+    pub(crate) async fn uninstall(
+        &self,
+        member_id: &str,
+        token: &str,
+    ) -> Result<Result<bool, Refusal>, Error> {
         let Some(portal) = self.portal(member_id).await? else {
             return Ok(Err(Refusal::NotInstalled));
         };
@@ -354,19 +468,8 @@ fn portal_of_event(f: &HashMap<String, String>) -> Result<InstalledPortal, Error
 /// or the install page of a local app (the standard form with `AUTH_ID`), answered with
 /// a page that finishes the install in the portal.
 pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> Result<Response, Error> {
-    let f = form(&body);
-    if let Some(event) = f.get("event") {
-        if !matches!(
-            event.to_ascii_uppercase().as_str(),
-            "ONAPPINSTALL" | "ONAPPUPDATE"
-        ) {
-            return Err(Error::Event {
-                field: "event",
-                message: "expected ONAPPINSTALL or ONAPPUPDATE".into(),
-            });
-        }
-        let answer = life.install(portal_of_event(&f)?).await?;
-        return Ok(axum::Json(answer).into_response());
+    if form(&body).contains_key("event") {
+        return Ok(axum::Json(install_event(&life, &body).await?).into_response());
     }
     // the install page: the handler's form
     let text = std::str::from_utf8(&body).map_err(|_| Error::Body("is not UTF-8"))?;
@@ -412,6 +515,19 @@ const INSTALL_PAGE: &str =
   var origin = parts[0] ? (parts[1] === \"1\" ? \"https://\" : \"http://\") + parts[0] : \"*\";\n\
   window.parent.postMessage(\"installFinish::b24install:\" + (parts[2] || \"\"), origin);\n\
 })();</script>\n</body></html>\n";
+
+/// Installs from an ONAPPINSTALL or ONAPPUPDATE event's form; gives what was bound.
+pub(crate) async fn install_event(life: &Lifecycle, body: &[u8]) -> Result<Value, Error> {
+    let f = form(body);
+    let event = f.get("event").map(|e| e.to_ascii_uppercase()).unwrap_or_default();
+    if !matches!(event.as_str(), "ONAPPINSTALL" | "ONAPPUPDATE") {
+        return Err(Error::Event {
+            field: "event",
+            message: "expected ONAPPINSTALL or ONAPPUPDATE".into(),
+        });
+    }
+    life.install(portal_of_event(&f)?).await
+}
 
 /// The `auth[member_id]` of an event's form.
 pub(crate) fn member_of(body: &Bytes) -> Option<String> {

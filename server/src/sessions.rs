@@ -23,6 +23,56 @@ pub(crate) struct Session<W> {
     pub(crate) guard: Option<Arc<dyn Verifier>>,
     pub(crate) gate: Gate,
     pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
+    /// The CRM object the frame was opened for (entityTypeId, id): the portal's events
+    /// about it reach the frame.
+    pub(crate) object: Option<(u32, u64)>,
+    /// What the server sends the frame unasked (`GET /event`), and the lines that wait
+    /// for the page to connect.
+    pub(crate) push: Mutex<Push>,
+}
+
+/// The frame's push channel: lines that wait for its page, or the page's stream.
+pub(crate) enum Push {
+    Waiting(Vec<String>),
+    Connected(tokio::sync::mpsc::UnboundedSender<String>),
+}
+
+/// How many lines wait for a page that has not connected; the oldest go beyond that.
+const WAITING: usize = 64;
+
+impl<W> Session<W> {
+    /// Sends a line to the frame's page, or keeps it until the page connects.
+    pub(crate) fn push(&self, line: String) {
+        let mut push = self.push.lock().unwrap_or_else(|e| e.into_inner());
+        let line = match &*push {
+            Push::Connected(tx) => match tx.send(line) {
+                Ok(()) => return,
+                // the page went away: kept for its reconnection
+                Err(lost) => lost.0,
+            },
+            Push::Waiting(_) => line,
+        };
+        if let Push::Connected(_) = &*push {
+            *push = Push::Waiting(Vec::new());
+        }
+        if let Push::Waiting(lines) = &mut *push {
+            if lines.len() >= WAITING {
+                lines.remove(0);
+            }
+            lines.push(line);
+        }
+    }
+
+    /// Connects the page's stream: what waited is sent first.
+    pub(crate) fn connect(&self, tx: tokio::sync::mpsc::UnboundedSender<String>) {
+        let mut push = self.push.lock().unwrap_or_else(|e| e.into_inner());
+        if let Push::Waiting(lines) = &mut *push {
+            for line in lines.drain(..) {
+                let _ = tx.send(line);
+            }
+        }
+        *push = Push::Connected(tx);
+    }
 }
 
 /// A frame's widget and its mirror, started from the layout checked when the frame
@@ -112,6 +162,20 @@ impl<W> Default for Sessions<W> {
 impl<W> Sessions<W> {
     pub(crate) fn get(&self, id: u128) -> Option<Arc<Session<W>>> {
         self.by_id.get(&id).cloned()
+    }
+
+    /// The open frames of portal `member` on the object `object`.
+    pub(crate) fn of_object(&self, member: &str, object: (u32, u64)) -> Vec<Arc<Session<W>>> {
+        self.by_portal
+            .get(member)
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| self.by_id.get(id))
+                    .filter(|s| s.object == Some(object))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Remembers a frame of its portal; gives back the frames it makes forget (to be

@@ -346,7 +346,11 @@ impl PortalStore for Stopping {
     fn offline_process<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<String>> {
         self.inner.offline_process(member_id)
     }
-    fn set_offline_process<'a>(&'a self, member_id: &'a str, process_id: Option<&'a str>) -> StoreFuture<'a, ()> {
+    fn set_offline_process<'a>(
+        &'a self,
+        member_id: &'a str,
+        process_id: Option<&'a str>,
+    ) -> StoreFuture<'a, ()> {
         self.inner.set_offline_process(member_id, process_id)
     }
     fn save<'a>(&'a self, portal: &'a InstalledPortal) -> StoreFuture<'a, ()> {

@@ -150,7 +150,11 @@ pub trait PortalStore: Send + Sync {
     /// that a consumer that stops between fetch and confirm asks for them again.
     fn offline_process<'a>(&'a self, member_id: &'a str) -> StoreFuture<'a, Option<String>>;
     /// Keeps (or, with `None`, forgets) a portal's offline reservation.
-    fn set_offline_process<'a>(&'a self, member_id: &'a str, process_id: Option<&'a str>) -> StoreFuture<'a, ()>;
+    fn set_offline_process<'a>(
+        &'a self,
+        member_id: &'a str,
+        process_id: Option<&'a str>,
+    ) -> StoreFuture<'a, ()>;
     /// How many portals are installed.
     fn count(&self) -> StoreFuture<'_, u64>;
     /// "sqlite" or "postgres".

@@ -167,7 +167,10 @@ async fn renewals(store: Arc<dyn PortalStore>, member: &str) {
     assert_eq!(store.offline_process(member).await.unwrap(), None);
     store.set_offline_process(member, Some("p-1")).await.unwrap();
     store.set_offline_process(member, Some("p-2")).await.unwrap();
-    assert_eq!(store.offline_process(member).await.unwrap().as_deref(), Some("p-2"));
+    assert_eq!(
+        store.offline_process(member).await.unwrap().as_deref(),
+        Some("p-2")
+    );
     store.set_offline_process(member, None).await.unwrap();
     assert_eq!(store.offline_process(member).await.unwrap(), None);
 }

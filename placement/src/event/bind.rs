@@ -239,18 +239,25 @@ mod tests {
     fn binds_are_checked_as_the_portal_would() {
         let e = |r: Result<EventBind, BindError>| r.unwrap_err().field;
         assert_eq!(e(EventBind::online("ONCRMDEALUPDATE", "ftp://x")), "handler");
-        assert_eq!(e(EventBind::online("ONCRMDEALUPDATE", "http://example.com/e")), "handler");
+        assert_eq!(
+            e(EventBind::online("ONCRMDEALUPDATE", "http://example.com/e")),
+            "handler"
+        );
         assert_eq!(e(EventBind::online("NOPE", "https://example.com/e")), "event");
         assert_eq!(e(EventBind::offline("ONAPPINSTALL")), "event_type");
         assert_eq!(
-            e(EventBind::online("ONCRMDEALUPDATE", "https://example.com/e").and_then(|b| b.auth_connector("k"))),
+            e(EventBind::online("ONCRMDEALUPDATE", "https://example.com/e")
+                .and_then(|b| b.auth_connector("k"))),
             "auth_connector"
         );
         assert_eq!(
             e(EventBind::online("ONCRMDEALUPDATE", "https://example.com/e").and_then(|b| b.min_timeout(5))),
             "options"
         );
-        let offline = EventBind::offline("onCrmDealAdd").unwrap().auth_connector("my-app").unwrap();
+        let offline = EventBind::offline("onCrmDealAdd")
+            .unwrap()
+            .auth_connector("my-app")
+            .unwrap();
         assert_eq!(
             offline.to_json(),
             json!({"event": "ONCRMDEALADD", "event_type": "offline", "auth_connector": "my-app"})

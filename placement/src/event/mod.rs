@@ -264,7 +264,8 @@ impl PortalEvent {
             Value::Object(_) => data,
             _ => Value::Object(Map::new()),
         };
-        let payload = payload_of(&name, &data).map_err(|e| err(format!("EVENT_DATA: {}", e.field), e.message))?;
+        let payload =
+            payload_of(&name, &data).map_err(|e| err(format!("EVENT_DATA: {}", e.field), e.message))?;
         Ok(PortalEvent {
             name,
             event_handler_id: None,
@@ -332,7 +333,10 @@ fn read_auth(auth: &Map<String, Value>) -> Result<EventAuth, EventError> {
     };
     let domain = need("domain")?;
     if !crate::request::is_valid_domain(&domain) {
-        return Err(err("auth[domain]", format!("`{}` is not a host name", shorten(&domain))));
+        return Err(err(
+            "auth[domain]",
+            format!("`{}` is not a host name", shorten(&domain)),
+        ));
     }
     Ok(EventAuth {
         member_id: need("member_id")?,
@@ -374,7 +378,10 @@ fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
     let owned = |path: &[&str]| text(path).unwrap_or_default();
     Ok(match name {
         EventName::Crm {
-            object, action, per_type, ..
+            object,
+            action,
+            per_type,
+            ..
         } => {
             let (id, entity_type_id) = if *object == Object::TimelineComment {
                 (id_at(&["ID"])?, None)
@@ -385,7 +392,10 @@ fn payload_of(name: &EventName, data: &Value) -> Result<Payload, EventError> {
                 if per_type.is_some_and(|p| p != t) {
                     return Err(err(
                         "data[FIELDS][ENTITY_TYPE_ID]",
-                        format!("is {t}, but the event is for type {}", per_type.unwrap_or_default()),
+                        format!(
+                            "is {t}, but the event is for type {}",
+                            per_type.unwrap_or_default()
+                        ),
                     ));
                 }
                 (id_at(&["FIELDS", "ID"])?, Some(t))
@@ -488,7 +498,15 @@ mod tests {
             let back = PortalEvent::parse(&event.to_form()).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(back, event, "{name}");
             let typed = matches!(name, EventName::Crm { .. } | EventName::DealMoveToCategory)
-                || matches!(name, EventName::App(AppEvent::ONAPPINSTALL | AppEvent::ONAPPUPDATE | AppEvent::ONAPPUNINSTALL | AppEvent::ONOFFLINEEVENT));
+                || matches!(
+                    name,
+                    EventName::App(
+                        AppEvent::ONAPPINSTALL
+                            | AppEvent::ONAPPUPDATE
+                            | AppEvent::ONAPPUNINSTALL
+                            | AppEvent::ONOFFLINEEVENT
+                    )
+                );
             assert_eq!(back.payload != Payload::Raw, typed, "{name}");
         }
     }
@@ -498,7 +516,9 @@ mod tests {
         let read = |body: &str| PortalEvent::parse(body).map(|e| e.payload);
         let auth = "&auth[domain]=x.bitrix24.com&auth[member_id]=m";
         assert_eq!(
-            read(&format!("event=ONCRMDYNAMICITEMADD_147&data[FIELDS][ID]=5&data[FIELDS][ENTITY_TYPE_ID]=147{auth}")),
+            read(&format!(
+                "event=ONCRMDYNAMICITEMADD_147&data[FIELDS][ID]=5&data[FIELDS][ENTITY_TYPE_ID]=147{auth}"
+            )),
             Ok(Payload::Crm(CrmChange {
                 object: Object::Item,
                 action: Action::Add,
@@ -516,13 +536,18 @@ mod tests {
             }))
         );
         assert_eq!(
-            read(&format!("event=ONAPPUNINSTALL&data[LANGUAGE_ID]=de&data[CLEAN]=1{auth}")),
+            read(&format!(
+                "event=ONAPPUNINSTALL&data[LANGUAGE_ID]=de&data[CLEAN]=1{auth}"
+            )),
             Ok(Payload::Uninstall {
                 language_id: "de".into(),
                 clean: true
             })
         );
-        assert_eq!(read(&format!("event=ONOFFLINEEVENT&data={auth}")), Ok(Payload::OfflineQueued));
+        assert_eq!(
+            read(&format!("event=ONOFFLINEEVENT&data={auth}")),
+            Ok(Payload::OfflineQueued)
+        );
         // an event the table does not know is kept, raw
         let other = PortalEvent::parse(&format!("event=ONSOMETHINGNEW&data[X][Y]=1{auth}")).unwrap();
         assert_eq!(other.name, EventName::Other("ONSOMETHINGNEW".into()));
@@ -535,22 +560,59 @@ mod tests {
         let auth = "&auth[domain]=x.bitrix24.com&auth[member_id]=m";
         let field = |body: &str| PortalEvent::parse(body).map(|_| ()).map_err(|e| e.field);
         assert_eq!(field(&format!("data[FIELDS][ID]=1{auth}")), Err("event".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD{auth}")), Err("data[FIELDS][ID]".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD&data[FIELDS][ID]=x{auth}")), Err("data[FIELDS][ID]".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD&data[FIELDS][ID]=0{auth}")), Err("data[FIELDS][ID]".into()));
-        assert_eq!(field("event=ONCRMDEALADD&data[FIELDS][ID]=1&auth[domain]=x.bitrix24.com"), Err("auth[member_id]".into()));
-        assert_eq!(field("event=ONCRMDEALADD&data[FIELDS][ID]=1&auth[member_id]=m"), Err("auth[domain]".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD&data[FIELDS][ID]=1&event_handler_id=z{auth}")), Err("event_handler_id".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD&data[FIELDS]=1&data[FIELDS][ID]=1{auth}")), Err("data[FIELDS][ID]".into()));
-        assert_eq!(field(&format!("event=ONCRMDEALADD&data[FIELDS[ID]=1{auth}")), Err("data[FIELDS[ID]".into()));
         assert_eq!(
-            field(&format!("event=ONCRMDYNAMICITEMADD_147&data[FIELDS][ID]=5&data[FIELDS][ENTITY_TYPE_ID]=148{auth}")),
+            field(&format!("event=ONCRMDEALADD{auth}")),
+            Err("data[FIELDS][ID]".into())
+        );
+        assert_eq!(
+            field(&format!("event=ONCRMDEALADD&data[FIELDS][ID]=x{auth}")),
+            Err("data[FIELDS][ID]".into())
+        );
+        assert_eq!(
+            field(&format!("event=ONCRMDEALADD&data[FIELDS][ID]=0{auth}")),
+            Err("data[FIELDS][ID]".into())
+        );
+        assert_eq!(
+            field("event=ONCRMDEALADD&data[FIELDS][ID]=1&auth[domain]=x.bitrix24.com"),
+            Err("auth[member_id]".into())
+        );
+        assert_eq!(
+            field("event=ONCRMDEALADD&data[FIELDS][ID]=1&auth[member_id]=m"),
+            Err("auth[domain]".into())
+        );
+        assert_eq!(
+            field(&format!(
+                "event=ONCRMDEALADD&data[FIELDS][ID]=1&event_handler_id=z{auth}"
+            )),
+            Err("event_handler_id".into())
+        );
+        assert_eq!(
+            field(&format!(
+                "event=ONCRMDEALADD&data[FIELDS]=1&data[FIELDS][ID]=1{auth}"
+            )),
+            Err("data[FIELDS][ID]".into())
+        );
+        assert_eq!(
+            field(&format!("event=ONCRMDEALADD&data[FIELDS[ID]=1{auth}")),
+            Err("data[FIELDS[ID]".into())
+        );
+        assert_eq!(
+            field(&format!(
+                "event=ONCRMDYNAMICITEMADD_147&data[FIELDS][ID]=5&data[FIELDS][ENTITY_TYPE_ID]=148{auth}"
+            )),
             Err("data[FIELDS][ENTITY_TYPE_ID]".into())
         );
         // no message carries a token
-        let e = PortalEvent::parse("event=X&auth[domain]=x.bitrix24.com&auth[member_id]=m&auth[user_id]=secret-ish-token").unwrap_err();
+        let e = PortalEvent::parse(
+            "event=X&auth[domain]=x.bitrix24.com&auth[member_id]=m&auth[user_id]=secret-ish-token",
+        )
+        .unwrap_err();
         assert_eq!(e.field, "auth[user_id]");
-        assert!(!format!("{:?}", PortalEvent::sample(EventName::parse("ONCRMDEALADD"), 1, None, super::tests::auth())).contains("app-token-1"));
+        assert!(!format!(
+            "{:?}",
+            PortalEvent::sample(EventName::parse("ONCRMDEALADD"), 1, None, super::tests::auth())
+        )
+        .contains("app-token-1"));
     }
 
     proptest! {

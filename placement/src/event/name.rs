@@ -363,10 +363,19 @@ mod tests {
             EventName::parse("ONCRMDEALUSERFIELDADD"),
             EventName::Listed("ONCRMDEALUSERFIELDADD")
         );
-        for other in ["ONCRMDYNAMICITEMADD_0147", "ONCRMDEALADD_2", "ONCRMDEALADDX", "", "ONUNKNOWN"] {
+        for other in [
+            "ONCRMDYNAMICITEMADD_0147",
+            "ONCRMDEALADD_2",
+            "ONCRMDEALADDX",
+            "",
+            "ONUNKNOWN",
+        ] {
             assert!(!EventName::parse(other).is_known(), "{other}");
         }
-        assert_eq!(EventName::closest("ONCRMDEALUPDTE").as_deref(), Some("ONCRMDEALUPDATE"));
+        assert_eq!(
+            EventName::closest("ONCRMDEALUPDTE").as_deref(),
+            Some("ONCRMDEALUPDATE")
+        );
         assert_eq!(EventName::closest("SOMETHING"), None);
     }
 

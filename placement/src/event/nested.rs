@@ -36,7 +36,11 @@ pub(crate) fn insert(into: &mut Map<String, Value>, path: &[&str], value: String
     if first.is_empty() {
         return Err("`[]` is not allowed at the top".into());
     }
-    insert_at(into.entry((*first).to_owned()).or_insert(Value::Null), rest, value)
+    insert_at(
+        into.entry((*first).to_owned()).or_insert(Value::Null),
+        rest,
+        value,
+    )
 }
 
 fn insert_at(slot: &mut Value, path: &[&str], value: String) -> Result<(), String> {
@@ -67,11 +71,7 @@ fn insert_at(slot: &mut Value, path: &[&str], value: String) -> Result<(), Strin
     let Value::Object(map) = slot else {
         return Err("mixes named keys with `[]`, or with a value".into());
     };
-    insert_at(
-        map.entry((*first).to_owned()).or_insert(Value::Null),
-        rest,
-        value,
-    )
+    insert_at(map.entry((*first).to_owned()).or_insert(Value::Null), rest, value)
 }
 
 /// Writes `value` under `prefix` as PHP's nested keys: objects as `[key]`, lists as
@@ -121,7 +121,12 @@ mod tests {
     #[test]
     fn nested_keys_become_objects_and_lists_in_order() {
         assert_eq!(
-            read(&[("[FIELDS][ID]", "662"), ("[FIELDS][ENTITY_TYPE_ID]", "147"), ("[IDS][]", "1"), ("[IDS][]", "2")]),
+            read(&[
+                ("[FIELDS][ID]", "662"),
+                ("[FIELDS][ENTITY_TYPE_ID]", "147"),
+                ("[IDS][]", "1"),
+                ("[IDS][]", "2")
+            ]),
             Ok(json!({"FIELDS": {"ID": "662", "ENTITY_TYPE_ID": "147"}, "IDS": ["1", "2"]}))
         );
         assert!(read(&[("[A]", "1"), ("[A][B]", "2")]).is_err());
