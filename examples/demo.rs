@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use b24_widgets::bind::PlacementBind;
+use b24_widgets::event::EventBind;
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
 use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
@@ -20,7 +21,7 @@ use b24_widgets::server::{
     app_router, escape_html, serve_listener, Lifecycle, Placement, Preview, WidgetHost,
 };
 use b24_widgets::widget::{AsyncWidget, Frame, UpdateError};
-use b24_widgets::{layout, ButtonState, LayoutDto, Textarea, Violations};
+use b24_widgets::{layout, ButtonState, LayoutDto, Text, Textarea, Violations};
 
 /// The app's credentials on the local portal (to refresh an expired token).
 const CLIENT_ID: &str = "local.demo";
@@ -56,6 +57,22 @@ impl DealWidget {
             id,
             details_shown: false,
         })
+    }
+
+    /// Reads the deal again (it changed elsewhere) and shows what changed.
+    async fn reread(&mut self, frame: &mut Frame<'_>) -> Result<(), UpdateError> {
+        let deal = self.client.get(self.entity, self.id).await?;
+        let text = |name: &str| deal.text(name).unwrap_or_default().to_owned();
+        self.title = deal.title().unwrap_or("(no title)").to_owned();
+        self.amount = format!("{} {}", text("OPPORTUNITY"), text("CURRENCY_ID"));
+        self.stage = text("STAGE_ID");
+        frame.send(Command::SetLayoutItemState(
+            ItemState::new("title").properties(Text::default().value(self.title.clone())),
+        ))?;
+        frame.send(Command::SetLayoutItemState(
+            ItemState::new("stage").properties(Text::default().value(format!("Stage: {}", self.stage))),
+        ))?;
+        Ok(())
     }
 
     fn comment_error(text: &str) -> Command {
@@ -122,6 +139,8 @@ impl AsyncWidget for DealWidget {
                 }
             }
             Event::SecondaryButtonClick => frame.send(Command::Finish)?,
+            // the portal said the deal changed elsewhere (ONCRMDEALUPDATE): shown at once
+            Event::ObjectChanged { event } if event.ends_with("UPDATE") => self.reread(frame).await?,
             _ => {}
         }
         Ok(())
@@ -178,7 +197,22 @@ pub async fn start(
                 .map_err(io)?,
         );
     }
-    let life = Arc::new(Lifecycle::new(store, binds).app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET)));
+    // and the deal's changes made elsewhere: its open frames show them, and they are logged
+    let changes = EventBind::online(
+        "ONCRMDEALUPDATE",
+        format!("{}/events", base.replace("127.0.0.1", "localhost")),
+    )
+    .map_err(io)?;
+    let life = Arc::new(
+        Lifecycle::new(store, binds)
+            .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
+            .on(changes, |delivered| async move {
+                if let Some(change) = delivered.event.change() {
+                    tracing::info!(deal = change.id, "a deal changed in the portal");
+                }
+                Ok(())
+            }),
+    );
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");

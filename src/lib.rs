@@ -31,7 +31,7 @@ pub use layout_core::layout::{ButtonDto, LayoutDto};
 pub use layout_core::violation::{Rule, Violation, Violations};
 pub use layout_core::{action, blocks, command, enums, state, widget};
 
-pub use b24_placement::{bind, placement, request, search, Secret};
+pub use b24_placement::{bind, event, placement, request, search, Secret};
 
 #[cfg(feature = "macros")]
 pub use layout_macros::{layout, layout_json};

@@ -83,6 +83,22 @@ try {
   await slowA.waitForSelector("body.finished", { timeout: 5000 });
   console.log(`another frame answered in ${answered} ms during a 2 s save`);
 
+  // the deal changes in the portal (its REST, through the webhook): the portal sends
+  // ONCRMDEALUPDATE to the app, and the open frame of that deal shows the new title
+  const follow = await open(config.slow);
+  const changed = await follow.request.post(config.slow + "rest/1/demowebhookcode/crm.deal.update", {
+    data: { id: 1, fields: { TITLE: "Redesign, phase 2", STAGE_ID: "WON" } },
+  });
+  if (!changed.ok()) fail("crm.deal.update: " + changed.status());
+  const changedAt = Date.now();
+  await follow.locator('#layout [data-b24-id="title"]', { hasText: "Redesign, phase 2" }).waitFor({ timeout: 5000 });
+  const shownAfter = Date.now() - changedAt;
+  await follow.locator('#layout [data-b24-id="stage"]', { hasText: "Stage: WON" }).waitFor({ state: "attached" });
+  const deliveries = await (await follow.request.get(config.slow + "portal/events")).json();
+  if (!deliveries.some((d) => d.event === "ONCRMDEALUPDATE" && d.status === 200 && d.id === 1)) fail("the delivery log: " + JSON.stringify(deliveries));
+  if (JSON.stringify(deliveries).includes("access_token")) fail("a token in the delivery log");
+  console.log(`the open frame showed the deal's change ${shownAfter} ms after the portal saved it`);
+
   // the local portal: the deal card shows the tab the app bound at install; opening it
   // posts the family's request into the slider's frame, which asks for its height
   const portal = await browser.newPage({ viewport: { width: 1100, height: 700 } });
