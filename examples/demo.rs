@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use b24_widgets::bind::PlacementBind;
-use b24_widgets::event::EventBind;
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
+use b24_widgets::event::EventBind;
 use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
 use b24_widgets::request::HandlerRequest;

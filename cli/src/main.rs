@@ -12,6 +12,7 @@ use layout_core::LayoutDto;
 
 mod apply;
 mod check;
+mod event;
 mod placement;
 mod report;
 mod rest;
@@ -109,10 +110,26 @@ enum Command {
         #[command(flatten)]
         connection: rest::Connection,
     },
+    /// The portal's events, for a handler under development.
+    Event {
+        #[command(subcommand)]
+        action: EventAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum EventAction {
+    /// POST a well-formed sample of EVENT to a handler (the documented form, signed with
+    /// the application token); print its status and answer. Exit 1 when it does not
+    /// answer 2xx, 2 when it cannot be reached.
+    Send(event::Send),
 }
 
 fn run(cli: Cli) -> std::io::Result<u8> {
     match cli.command {
+        Command::Event {
+            action: EventAction::Send(args),
+        } => event::send(&args),
         Command::Schema => {
             let schema = layout_core::json_schema::layout_schema();
             writeln!(
