@@ -197,22 +197,25 @@ pub async fn start(
                 .map_err(io)?,
         );
     }
-    // and the deal's changes made elsewhere: its open frames show them, and they are logged
-    let changes = EventBind::online(
+    // README: events
+    // and the deal's changes made elsewhere: the portal POSTs them to `/events`; the open
+    // frames of a changed deal follow it by themselves (Event::ObjectChanged), the handler
+    // logs it
+    let deal_changed = EventBind::online(
         "ONCRMDEALUPDATE",
         format!("{}/events", base.replace("127.0.0.1", "localhost")),
     )
     .map_err(io)?;
-    let life = Arc::new(
-        Lifecycle::new(store, binds)
-            .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
-            .on(changes, |delivered| async move {
-                if let Some(change) = delivered.event.change() {
-                    tracing::info!(deal = change.id, "a deal changed in the portal");
-                }
-                Ok(())
-            }),
-    );
+    let life = Lifecycle::new(store, binds)
+        .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
+        .on(deal_changed, |delivered| async move {
+            if let Some(change) = delivered.event.change() {
+                tracing::info!(deal = change.id, "a deal changed in the portal");
+            }
+            Ok(())
+        });
+    // README: end events
+    let life = Arc::new(life);
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");

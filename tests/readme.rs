@@ -150,3 +150,20 @@ fn the_async_widget_is_the_demos() {
         "README shows another async widget"
     );
 }
+
+#[test]
+fn the_events_example_is_the_demos() {
+    let demo = include_str!("../examples/demo.rs");
+    let start = demo.find("    // README: events\n").unwrap() + "    // README: events\n".len();
+    let end = demo.find("    // README: end events").unwrap();
+    // the demo's lines, out of their function's indentation
+    let code: String = demo[start..end]
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{code}```")),
+        "README shows another events example"
+    );
+}

@@ -9,11 +9,17 @@
 //! | `/rest/METHOD` | a call with an OAuth access token in `auth` (body or query) |
 //! | `/rest/USER/CODE/METHOD` | a call through the incoming webhook |
 //! | `/oauth/token/` | `grant_type=refresh_token`: a new pair of tokens |
+//! | `/portal/events` | each delivery of an online event: event, handler, status, time (no token) |
 //!
 //! Methods: `crm.{lead,deal,contact,company,quote,activity}.{get,list}`,
 //! `crm.{lead,deal,contact,company,quote}.update`, `crm.item.{get,list,update}` (smart
 //! invoices 31, custom type 183), `crm.timeline.comment.{add,list}`, `sale.order.get`,
-//! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`.
+//! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`;
+//! `crm.{lead,deal,contact,company,quote}.{add,delete}`, `crm.item.{add,delete}`; the
+//! events: `event.{bind,unbind,get,test}`, `events`, `event.offline.{get,clear,error,list}`.
+//!
+//! Every change of its CRM raises its documented event once an app is installed: POSTed to
+//! each online handler bound for it, off the request, and queued for offline consumers.
 
 mod batch;
 mod bucket;

@@ -107,7 +107,10 @@ async fn sqlite(name: &str) -> Arc<dyn b24_store::PortalStore> {
 
 async fn route_throughput() {
     let store = sqlite("route").await;
-    let (member, token) = ("da45a03b265edd8787f8a258d793cc5d", "51856fefc120afa4b628cc82d3935cce");
+    let (member, token) = (
+        "da45a03b265edd8787f8a258d793cc5d",
+        "51856fefc120afa4b628cc82d3935cce",
+    );
     store
         .save(&b24_store::InstalledPortal {
             member_id: member.into(),
@@ -161,8 +164,12 @@ async fn route_throughput() {
         scope: Some("crm".into()),
         user_id: Some(1),
         application_token: Some(Secret::new(token)),
-        access_token: Some(Secret::new("39e69f6600631fcd00005a4b00000001f0f10738741fe7296291110a2e9788a33216cf")),
-        refresh_token: Some(Secret::new("2965c76600631fcd00005a4b00000001f0f107cdf3226bebc47f89d1b0f15608e44b14")),
+        access_token: Some(Secret::new(
+            "39e69f6600631fcd00005a4b00000001f0f10738741fe7296291110a2e9788a33216cf",
+        )),
+        refresh_token: Some(Secret::new(
+            "2965c76600631fcd00005a4b00000001f0f107cdf3226bebc47f89d1b0f15608e44b14",
+        )),
         expires_in: Some(3600),
     };
     let mut event = PortalEvent::sample(EventName::parse("ONCRMDEALUPDATE"), 3473, None, auth);
@@ -233,7 +240,11 @@ async fn offline_drain() {
         .unwrap();
     let mut batch = b24_rest::Batch::new();
     for i in 0..EVENTS {
-        batch = batch.add(format!("d{i}"), "crm.deal.add", json!({"fields": {"TITLE": format!("Deal {i}")}}));
+        batch = batch.add(
+            format!("d{i}"),
+            "crm.deal.add",
+            json!({"fields": {"TITLE": format!("Deal {i}")}}),
+        );
     }
     let added = client.batch(&batch).await.unwrap();
     assert!(added.errors.is_empty(), "{:?}", added.errors.values().next());
