@@ -17,7 +17,7 @@ use crate::portal::{Bound, Portal};
 
 pub(crate) fn routes() -> Router<Arc<Portal>> {
     Router::new()
-        .route("/portal/crm/{entity}/details/{id}/", get(card))
+        .route("/portal/crm/{entity}/details/{id}/", get(card).post(save_card))
         .route("/portal/crm/{entity}/list/", get(list))
         .route("/portal/crm/{entity}/kanban/", get(kanban))
         .route("/portal/crm/{entity}/automation/", get(automation))
@@ -170,12 +170,100 @@ async fn card(State(portal): State<Arc<Portal>>, Path((entity, id)): Path<(Strin
             &[Family::BANK_DETAIL_AUTOCOMPLETE],
         ));
     }
+    let record = record_form(&portal, &entity, id);
     page(
         &format!("{} #{id}", entity.to_ascii_uppercase()),
         &portal.placements(),
         &areas,
-        "",
+        &record,
     )
+}
+
+/// The record's title, and a form that changes it or adds a comment to its timeline.
+fn record_form(portal: &Portal, entity: &str, id: u64) -> String {
+    let type_id = crate::crm::type_id_of(entity).unwrap_or(0);
+    let title = portal
+        .lock()
+        .crm
+        .objects
+        .get(&type_id)
+        .and_then(|m| m.get(&id))
+        .and_then(|o| o.get("TITLE").or_else(|| o.get("title")).cloned());
+    let Some(title) = title else {
+        return "<section><h3>This record</h3><p>There is no such record.</p></section>".into();
+    };
+    let title = title
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| title.to_string());
+    format!(
+        "<section><h3>This record</h3><form method=\"post\" data-b24=\"record-form\">\
+         <label>Title <input name=\"TITLE\" data-b24=\"record-title\" value=\"{}\"></label>\
+         <label>Comment for the timeline <input name=\"COMMENT\" data-b24=\"record-comment\"></label>\
+         <button type=\"submit\" data-b24=\"record-save\">Save</button></form></section>",
+        escape(&title)
+    )
+}
+
+/// `POST /portal/crm/{entity}/details/{id}/`: the card's form saved through the same
+/// methods as the REST side (`crm.<entity>.update` or `crm.item.update`,
+/// `crm.timeline.comment.add`), so the change raises its events; back to the card.
+async fn save_card(
+    State(portal): State<Arc<Portal>>,
+    Path((entity, id)): Path<(String, u64)>,
+    body: String,
+) -> Response {
+    let form = crate::params::parse_query(&body);
+    let text = |k: &str| {
+        form.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let entity = entity.to_ascii_lowercase();
+    let Some(type_id) = crate::crm::type_id_of(&entity) else {
+        return (StatusCode::NOT_FOUND, Html("<p>No such entity.</p>".to_owned())).into_response();
+    };
+    let mut calls = Vec::new();
+    if let Some(title) = text("TITLE") {
+        let classic = !matches!(type_id, 31 | 128..);
+        calls.push(if classic {
+            (
+                format!("crm.{entity}.update"),
+                json!({"id": id, "fields": {"TITLE": title}}),
+            )
+        } else {
+            (
+                "crm.item.update".to_owned(),
+                json!({"entityTypeId": type_id, "id": id, "fields": {"title": title}}),
+            )
+        });
+    }
+    if let Some(comment) = text("COMMENT") {
+        calls.push((
+            "crm.timeline.comment.add".to_owned(),
+            json!({"fields": {"ENTITY_ID": id, "ENTITY_TYPE": entity, "COMMENT": comment}}),
+        ));
+    }
+    for (method, params) in calls {
+        let params = match params {
+            Value::Object(p) => p,
+            _ => serde_json::Map::new(),
+        };
+        if let Err(f) = portal.run(crate::oauth::Caller::App, &method, &params, false) {
+            let message = format!(
+                "<p data-b24=\"record-error\">{method}: {}</p>",
+                escape(&f.description)
+            );
+            return (StatusCode::BAD_REQUEST, Html(message)).into_response();
+        }
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/portal/crm/{entity}/details/{id}/"))],
+    )
+        .into_response()
 }
 
 /// `GET /portal/crm/{entity}/list/`: a list, its toolbar and each row's menu.

@@ -347,3 +347,55 @@ async fn the_offline_queue_keeps_the_latest_change_reserves_and_clears() {
         .unwrap();
     assert_eq!(v["error"], "WRONG_AUTH_TYPE");
 }
+
+#[tokio::test]
+async fn a_change_made_on_the_portals_pages_raises_its_events_too() {
+    let (portal, base, token, got) = start().await;
+    let handler = format!("{base}/app/events");
+    for event in ["ONCRMDEALUPDATE", "ONCRMTIMELINECOMMENTADD"] {
+        call(
+            &base,
+            &token,
+            "event.bind",
+            json!({"event": event, "handler": handler}),
+        )
+        .await;
+    }
+    let page = reqwest::get(format!("{base}/portal/crm/deal/details/6/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("value=\"Deal #6\""),
+        "the card's form shows the title"
+    );
+    let saved = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{base}/portal/crm/deal/details/6/"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("TITLE=Saved+%3Con+the+page%3E&COMMENT=Called")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()["location"], "/portal/crm/deal/details/6/");
+    portal.deliveries_settled().await;
+    let mut names: Vec<String> = got.lock().unwrap().iter().map(|e| e.name.to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["ONCRMDEALUPDATE", "ONCRMTIMELINECOMMENTADD"]);
+    // the REST side sees it; the page shows it escaped
+    let deal = call(&base, &token, "crm.deal.get", json!({"id": 6})).await;
+    assert_eq!(deal["result"]["TITLE"], "Saved <on the page>");
+    let page = reqwest::get(format!("{base}/portal/crm/deal/details/6/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("value=\"Saved &lt;on the page&gt;\""), "{page}");
+    assert_eq!(portal.comments("deal", 6), ["Called"]);
+}

@@ -98,6 +98,15 @@ try {
   if (!deliveries.some((d) => d.event === "ONCRMDEALUPDATE" && d.status === 200 && d.id === 1)) fail("the delivery log: " + JSON.stringify(deliveries));
   if (JSON.stringify(deliveries).includes("access_token")) fail("a token in the delivery log");
   console.log(`the open frame showed the deal's change ${shownAfter} ms after the portal saved it`);
+  // and a change made on the portal's own card page reaches it the same way
+  const card = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  card.on("pageerror", (e) => fail("card page error: " + e.message));
+  await card.goto(config.slow + "portal/crm/deal/details/1/");
+  await card.locator('[data-b24="record-title"]').fill("Edited on the card");
+  await card.locator('[data-b24="record-save"]').click();
+  await card.waitForURL(config.slow + "portal/crm/deal/details/1/");
+  if ((await card.locator('[data-b24="record-title"]').inputValue()) !== "Edited on the card") fail("the card did not keep its edit");
+  await follow.locator('#layout [data-b24-id="title"]', { hasText: "Edited on the card" }).waitFor({ timeout: 5000 });
 
   // the local portal: the deal card shows the tab the app bound at install; opening it
   // posts the family's request into the slider's frame, which asks for its height

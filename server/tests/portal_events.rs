@@ -108,10 +108,16 @@ async fn online_events_are_verified_typed_handled_and_followed_by_open_frames() 
     // bound on install, once
     let bound: Vec<String> = portal.event_bindings().iter().map(|b| b.event.clone()).collect();
     assert_eq!(bound, ["ONCRMDEALUPDATE", "ONCRMDEALADD"]);
+    // a registration the app no longer declares (an older version's) is unbound at the
+    // next install; what is declared and bound is kept
+    let user = portal.issue_tokens().access_token.expose().to_owned();
+    let old = json!({"event": "ONCRMLEADADD", "handler": format!("{base}/events")});
+    assert_eq!(call(&base, &user, "event.bind", old).await["result"], true);
     let (form, _) = portal.install_event(&base);
     let (_, text) = post(&format!("{base}/install"), form).await;
     let answer: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(answer["events_bound"], json!([]), "{answer}");
+    assert_eq!(answer["events_unbound"], json!(["ONCRMLEADADD"]), "{answer}");
     assert_eq!(portal.event_bindings().len(), 2);
     let app_token = portal
         .application_token()
@@ -143,7 +149,6 @@ async fn online_events_are_verified_typed_handled_and_followed_by_open_frames() 
     assert_eq!(pushed.headers()["content-type"], "text/event-stream");
 
     // the deal changes through the portal's REST: the handler gets it, typed
-    let user = portal.issue_tokens().access_token.expose().to_owned();
     call(
         &base,
         &user,
