@@ -479,6 +479,10 @@ async fn main() {
             .collect::<Vec<_>>()
     );
     println!("Local portal: http://{addr}/portal/crm/deal/details/1/ (lists, cards, analytics: every placement the app bound)");
+    println!(
+        "Events: the portal POSTs ONCRMDEALUPDATE to http://localhost:{}/events (change a deal: its open frame follows); deliveries at http://{addr}/portal/events",
+        addr.port()
+    );
     let hook = portal.webhook_url(&format!("http://{addr}"));
     println!(
         "Local portal REST: b24 call crm.deal.get '{{\"id\": 1}}' --webhook {}",

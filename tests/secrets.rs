@@ -93,6 +93,36 @@ async fn the_demo_never_shows_a_token() {
         .await
         .unwrap();
 
+    // a deal changed in the portal: its event reaches the demo (the form carries the
+    // application token and user tokens); the demo logs it, without them
+    let changed = http
+        .post(format!("{base}/rest/1/demowebhookcode/crm.deal.update"))
+        .header("content-type", "application/json")
+        .body(r#"{"id": 2, "fields": {"TITLE": "Changed elsewhere"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(changed.status().is_success());
+    let mut delivered = false;
+    for _ in 0..100 {
+        let log = http
+            .get(format!("{base}/portal/events"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if log.contains("\"status\":200") {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(delivered, "the deal's event did not reach the demo");
+    // the handler runs off the request: give it a moment to log
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
     // the tokens the install stored
     let store = b24_store::connect(&format!("sqlite://{}", db.display()))
         .await
@@ -131,7 +161,14 @@ async fn the_demo_never_shows_a_token() {
     }
     assert!(out.contains("Widget preview"), "{out}");
     // the log was on, and said what happened (without a token)
-    for said in ["installed", "frame opened", "refused a handler call", "TRACE"] {
+    for said in [
+        "installed",
+        "frame opened",
+        "refused a handler call",
+        "event received",
+        "a deal changed in the portal",
+        "TRACE",
+    ] {
         assert!(out.contains(said), "the demo's log does not say {said:?}:\n{out}");
     }
     let _ = std::fs::remove_dir_all(&dir);
