@@ -91,7 +91,7 @@ pub(crate) async fn receive(State(route): State<EventsRoute>, body: Bytes) -> Re
                 .as_ref()
                 .map(|t| t.expose().to_owned())
                 .unwrap_or_default();
-            if let Ok(true) = life.uninstall(&event.auth.member_id, &token).await?.map(|_| true) {
+            if life.uninstall(&event.auth.member_id, &token).await?.is_ok() {
                 if let Some(frames) = &route.frames {
                     let verifier: Arc<dyn Verifier> = life.clone();
                     frames.forget(&event.auth.member_id, &verifier);
@@ -146,7 +146,12 @@ impl Lifecycle {
         if handlers.is_empty() {
             return;
         }
-        let client = self.client(&portal).ok();
+        // an uninstalled portal's API access is revoked: no client is made for it
+        let client = if event.name == EventName::App(AppEvent::ONAPPUNINSTALL) {
+            None
+        } else {
+            self.client(&portal).ok()
+        };
         for handler in handlers {
             let delivered = Delivered {
                 event: event.clone(),
