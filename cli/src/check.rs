@@ -66,3 +66,34 @@ pub fn print_layout(layout: &LayoutDto, compact: bool) -> std::io::Result<()> {
     };
     writeln!(std::io::stdout().lock(), "{text}")
 }
+
+/// Checks an app's `b24.toml`: every error with its line, column, key and help.
+pub fn check_app(file: &str) -> Outcome {
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Outcome::Unreadable(Report::file(
+                file,
+                "unreadable",
+                format!("cannot read the file: {e}"),
+            ))
+        }
+    };
+    match b24_app::App::parse(&text) {
+        Ok(_) => Outcome::Valid(Value::Null),
+        Err(errors) => Outcome::Invalid(
+            errors
+                .into_iter()
+                .map(|e| Report {
+                    file: file.to_owned(),
+                    line: Some(e.line),
+                    column: Some(e.column),
+                    pointer: (!e.key.is_empty()).then_some(e.key),
+                    rule: "b24-toml".to_owned(),
+                    message: e.message,
+                    help: e.help,
+                })
+                .collect(),
+        ),
+    }
+}

@@ -35,7 +35,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check that every FILE is a valid LayoutDto; print every broken rule with its JSON pointer.
+    /// Check that every FILE is a valid LayoutDto (every broken rule with its JSON pointer),
+    /// or, for a `.toml` file, a valid `b24.toml` (every error with its key).
     Check {
         /// JSON files to check; `-` reads standard input.
         #[arg(required = true)]
@@ -158,7 +159,13 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             let mut errors = Vec::new();
             let mut code = 0;
             for file in &files {
-                match check_file(file) {
+                // the app's declaration, or a layout
+                let outcome = if file.ends_with(".toml") {
+                    check::check_app(file)
+                } else {
+                    check_file(file)
+                };
+                match outcome {
                     Outcome::Valid(_) => {}
                     Outcome::Invalid(e) => {
                         code = code.max(1);

@@ -28,6 +28,7 @@ pub struct PlacementBind {
     placement: KnownPlacement,
     handler: String,
     title: String,
+    description: Option<String>,
     use_built_in_interface: Option<bool>,
     notification: Option<(String, String)>,
     countries: Option<String>,
@@ -81,6 +82,7 @@ impl PlacementBind {
             placement,
             handler,
             title,
+            description: None,
             use_built_in_interface: None,
             notification: None,
             countries: None,
@@ -140,6 +142,13 @@ impl PlacementBind {
         Ok(self)
     }
 
+    /// DESCRIPTION: what the app does there, shown by the portal beside the title.
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
     /// The placement bound.
     pub fn placement(&self) -> &KnownPlacement {
         &self.placement
@@ -157,6 +166,9 @@ impl PlacementBind {
             "HANDLER": self.handler,
             "TITLE": self.title,
         });
+        if let Some(d) = &self.description {
+            params["DESCRIPTION"] = Value::String(d.clone());
+        }
         let mut options = Map::new();
         if let Some(on) = self.use_built_in_interface {
             options.insert("useBuiltInInterface".into(), (if on { "Y" } else { "N" }).into());
