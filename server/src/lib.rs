@@ -74,6 +74,10 @@ pub use run::{run, serve, serve_listener};
 pub use sessions::{MAX_PER_PORTAL, MAX_SESSIONS};
 pub use verify::{verify_handler, Refusal, Verifier};
 
+/// The app declared in `b24.toml`, for [`Lifecycle::from_app`].
+#[cfg(feature = "lifecycle")]
+pub use b24_app as app;
+
 /// The store of installed portals (SQLite or PostgreSQL), for [`Lifecycle`].
 #[cfg(feature = "lifecycle")]
 pub use b24_store as store;

@@ -69,6 +69,21 @@ impl Lifecycle {
         }
     }
 
+    /// The life cycle of the app `b24.toml` declares, served at `base` (its `url` in
+    /// production; the local address in development): its placements and events bound on
+    /// install, its OAuth credentials read from the environment variables it names (when
+    /// both are set).
+    pub fn from_app(store: Arc<dyn PortalStore>, app: &b24_app::App, base: &str) -> Result<Self, b24_placement::BindError> {
+        let mut life = Lifecycle::new(store, app.placement_binds(base)?).events(app.event_binds(base)?);
+        if let (Ok(id), Ok(secret)) = (
+            std::env::var(&app.client_id_env),
+            std::env::var(&app.client_secret_env),
+        ) {
+            life = life.app(OAuthApp::new(id, secret));
+        }
+        Ok(life)
+    }
+
     /// Events to bind on every install (idempotently, as placements: what is bound and
     /// declared is kept, what is missing is bound, what is bound and not declared is
     /// unbound). Their open frames follow a changed object without a handler.

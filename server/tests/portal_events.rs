@@ -401,3 +401,50 @@ async fn offline_events_survive_a_killed_consumer_and_the_apps_own_changes_do_no
     assert_eq!(listed.result[0]["EVENT_DATA"]["FIELDS"]["ID"], "9");
     assert_eq!(third.drain_offline(Portal::MEMBER_ID).await.unwrap().handled, 0);
 }
+
+#[tokio::test]
+async fn the_app_declared_in_b24_toml_is_bound_on_install() {
+    let app = b24_server::app::App::parse(
+        r#"[app]
+name = "deal-widget"
+url = "https://app.example.com"
+
+[[placement]]
+code = "CRM_DEAL_DETAIL_ACTIVITY"
+handler = "/handler"
+title = "Deal comment"
+built_in_interface = true
+
+[[event]]
+name = "ONCRMDEALUPDATE"
+handler = "/events"
+
+[[event]]
+name = "ONCRMDEALADD"
+offline = true
+"#,
+    )
+    .unwrap();
+    let store = b24_store::connect(&store_name("toml")).await.unwrap();
+    let (base, portal, _) = start(|base| {
+        Lifecycle::from_app(store, &app, &base.replace("127.0.0.1", "localhost")).unwrap()
+    })
+    .await;
+    let local = base.replace("127.0.0.1", "localhost");
+    let placements = portal.placements();
+    assert_eq!(placements.len(), 1);
+    assert_eq!(placements[0].handler, format!("{local}/handler"));
+    assert_eq!(placements[0].options["useBuiltInInterface"], "Y");
+    let events: Vec<(String, String, bool)> = portal
+        .event_bindings()
+        .into_iter()
+        .map(|b| (b.event, b.handler, b.offline))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("ONCRMDEALUPDATE".to_owned(), format!("{local}/events"), false),
+            ("ONCRMDEALADD".to_owned(), String::new(), true)
+        ]
+    );
+}
