@@ -24,6 +24,7 @@ mod client;
 pub mod crm;
 pub mod error;
 mod list;
+pub mod sync;
 pub mod tokens;
 
 pub use answer::{Answer, Time};
@@ -33,6 +34,7 @@ pub use chain::{RenewError, RenewFn, TokenChains, TokenStore};
 pub use client::{is_read_only, Builder, Client};
 pub use crm::{BoundPlacement, CrmObject};
 pub use error::{ApiError, Error, ErrorCode};
+pub use sync::{EventPlan, PlacementPlan};
 pub use tokens::{OAuthApp, Tokens};
 
 pub use b24_placement::Secret;

@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use b24_placement::bind::PlacementBind;
-use b24_placement::event::{BoundEvent, EventBind, EventName};
+use b24_placement::event::{EventBind, EventName};
 use b24_placement::{HandlerRequest, Secret};
 use b24_rest::{Client, OAuthApp, RenewError, RenewFn, TokenChains, TokenStore, Tokens};
 use b24_store::{InstalledPortal, PortalStore, RenewFailure, StoredTokens};
@@ -346,58 +346,26 @@ impl Lifecycle {
                   "events_bound": events_bound, "events_unbound": events_unbound}))
     }
 
-    /// Binds the declared placements, idempotently: what is bound and still declared is
-    /// kept, what is missing is bound, a handler of this app no longer declared is unbound.
+    /// Binds the declared placements, idempotently (`Client::plan_placements`): what is
+    /// bound and still declared is kept, what is missing is bound, a handler of this app no
+    /// longer declared is unbound.
     async fn bind(&self, client: &Client) -> Result<(Vec<String>, Vec<String>), b24_rest::Error> {
-        // placement.get lists this app's registrations only
-        let existing = client.bound().await?;
-        let mut bound = Vec::new();
-        for p in &self.placements {
-            let code = p.placement().to_string();
-            let there = existing
-                .iter()
-                .any(|b| b.placement.to_string() == code && b.handler == p.handler());
-            if !there {
-                client.bind(p).await?;
-                bound.push(code);
-            }
-        }
-        let mut unbound = Vec::new();
-        for b in &existing {
-            let declared = self
-                .placements
-                .iter()
-                .any(|p| p.placement().to_string() == b.placement.to_string() && p.handler() == b.handler);
-            if !declared {
-                client.unbind(&b.placement, Some(&b.handler)).await?;
-                unbound.push(b.placement.to_string());
-            }
-        }
-        Ok((bound, unbound))
+        let plan = client.plan_placements(&self.placements).await?;
+        client.apply_placements(&plan).await?;
+        Ok((
+            plan.bind.iter().map(|b| b.placement().to_string()).collect(),
+            plan.unbind.iter().map(|b| b.placement.to_string()).collect(),
+        ))
     }
 
-    /// Binds the declared events, idempotently (`event.get` lists this app's).
+    /// Binds the declared events, idempotently (`Client::plan_events`, from `event.get`).
     async fn bind_events(&self, client: &Client) -> Result<(Vec<String>, Vec<String>), b24_rest::Error> {
-        let listed = client.call("event.get", Value::Null).await?.result;
-        let existing: Vec<BoundEvent> = listed
-            .as_array()
-            .map(|rows| rows.iter().filter_map(BoundEvent::from_json).collect())
-            .unwrap_or_default();
-        let mut bound = Vec::new();
-        for e in &self.events {
-            if !existing.iter().any(|b| e.is(b)) {
-                client.call("event.bind", e.to_json()).await?;
-                bound.push(e.event().to_string());
-            }
-        }
-        let mut unbound = Vec::new();
-        for b in &existing {
-            if !self.events.iter().any(|e| e.is(b)) {
-                client.call("event.unbind", b.unbind_json()).await?;
-                unbound.push(b.event.clone());
-            }
-        }
-        Ok((bound, unbound))
+        let plan = client.plan_events(&self.events).await?;
+        client.apply_events(&plan).await?;
+        Ok((
+            plan.bind.iter().map(|e| e.event().to_string()).collect(),
+            plan.unbind.iter().map(|b| b.event.clone()).collect(),
+        ))
     }
 
     pub(crate) async fn uninstall(
