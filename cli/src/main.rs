@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use layout_core::LayoutDto;
 
+mod app;
 mod apply;
 mod check;
 mod event;
@@ -111,11 +112,25 @@ enum Command {
         #[command(flatten)]
         connection: rest::Connection,
     },
+    /// The app declared in `b24.toml`, on a portal.
+    App {
+        #[command(subcommand)]
+        action: AppAction,
+    },
     /// The portal's events, for a handler under development.
     Event {
         #[command(subcommand)]
         action: EventAction,
     },
+}
+
+#[derive(Subcommand)]
+enum AppAction {
+    /// Bind and unbind on a portal what `b24.toml` declares (placements, events),
+    /// idempotently; report `app.info` and the scopes granted against those needed.
+    /// Exit 1 when the app is not installed or lacks a scope, 2 when the portal cannot be
+    /// asked.
+    Sync(app::Sync),
 }
 
 #[derive(Subcommand)]
@@ -131,6 +146,9 @@ fn run(cli: Cli) -> std::io::Result<u8> {
         Command::Event {
             action: EventAction::Send(args),
         } => event::send(&args),
+        Command::App {
+            action: AppAction::Sync(args),
+        } => app::sync(&args),
         Command::Schema => {
             let schema = layout_core::json_schema::layout_schema();
             writeln!(

@@ -35,7 +35,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    fn client(&self) -> Result<Client, String> {
+    pub(crate) fn client(&self) -> Result<Client, String> {
         if let Some(url) = &self.webhook {
             if self.endpoint.is_some() || self.auth.is_some() {
                 return Err("give either --webhook or --endpoint with --auth, not both".into());
@@ -90,7 +90,7 @@ fn params(text: Option<&str>) -> Result<Value, String> {
     }
 }
 
-fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build()
 }
 

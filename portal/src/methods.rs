@@ -51,6 +51,8 @@ impl Portal {
                 let order = self.lock().crm.objects.get(&14).and_then(|m| m.get(&id)).cloned();
                 order.map(|o| one(json!({"order": o}))).ok_or_else(|| Failure::bad("", "Not found"))
             }
+            // the scopes the app was granted
+            "scope" => Ok(one(json!(["crm", "placement", "user"]))),
             "user.current" => Ok(one(json!({"ID": "1", "NAME": "Anna", "LAST_NAME": "Admin", "ADMIN": true}))),
             m if m.starts_with("crm.") => {
                 let (answer, changes) = {

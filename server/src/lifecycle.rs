@@ -73,7 +73,11 @@ impl Lifecycle {
     /// production; the local address in development): its placements and events bound on
     /// install, its OAuth credentials read from the environment variables it names (when
     /// both are set).
-    pub fn from_app(store: Arc<dyn PortalStore>, app: &b24_app::App, base: &str) -> Result<Self, b24_placement::BindError> {
+    pub fn from_app(
+        store: Arc<dyn PortalStore>,
+        app: &b24_app::App,
+        base: &str,
+    ) -> Result<Self, b24_placement::BindError> {
         let mut life = Lifecycle::new(store, app.placement_binds(base)?).events(app.event_binds(base)?);
         if let (Ok(id), Ok(secret)) = (
             std::env::var(&app.client_id_env),

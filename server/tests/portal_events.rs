@@ -426,10 +426,9 @@ offline = true
     )
     .unwrap();
     let store = b24_store::connect(&store_name("toml")).await.unwrap();
-    let (base, portal, _) = start(|base| {
-        Lifecycle::from_app(store, &app, &base.replace("127.0.0.1", "localhost")).unwrap()
-    })
-    .await;
+    let (base, portal, _) =
+        start(|base| Lifecycle::from_app(store, &app, &base.replace("127.0.0.1", "localhost")).unwrap())
+            .await;
     let local = base.replace("127.0.0.1", "localhost");
     let placements = portal.placements();
     assert_eq!(placements.len(), 1);
