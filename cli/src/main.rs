@@ -14,6 +14,7 @@ mod app;
 mod apply;
 mod check;
 mod event;
+mod new;
 mod placement;
 mod report;
 mod rest;
@@ -112,6 +113,9 @@ enum Command {
         #[command(flatten)]
         connection: rest::Connection,
     },
+    /// Make a widget app in DIR: Cargo.toml, b24.toml, a widget that reads its deal over
+    /// REST, its server, a test against the local portal, a README.
+    New(new::New),
     /// The app declared in `b24.toml`, on a portal.
     App {
         #[command(subcommand)]
@@ -149,6 +153,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
         Command::App {
             action: AppAction::Sync(args),
         } => app::sync(&args),
+        Command::New(args) => new::new(&args),
         Command::Schema => {
             let schema = layout_core::json_schema::layout_schema();
             writeln!(
