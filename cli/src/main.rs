@@ -13,6 +13,7 @@ use layout_core::LayoutDto;
 mod app;
 mod apply;
 mod check;
+mod dev;
 mod event;
 mod new;
 mod placement;
@@ -116,6 +117,9 @@ enum Command {
     /// Make a widget app in DIR: Cargo.toml, b24.toml, a widget that reads its deal over
     /// REST, its server, a test against the local portal, a README.
     New(new::New),
+    /// Build and run the app of this directory beside a local portal, installed; rebuild
+    /// and restart it when a source or b24.toml changes; one live log.
+    Dev(dev::Dev),
     /// The app declared in `b24.toml`, on a portal.
     App {
         #[command(subcommand)]
@@ -154,6 +158,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             action: AppAction::Sync(args),
         } => app::sync(&args),
         Command::New(args) => new::new(&args),
+        Command::Dev(args) => dev::dev(&args),
         Command::Schema => {
             let schema = layout_core::json_schema::layout_schema();
             writeln!(

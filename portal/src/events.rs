@@ -484,6 +484,7 @@ impl Portal {
                     time: unix_now(),
                     took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 };
+                me.tell(crate::portal::Activity::Delivered(delivery.clone()));
                 {
                     let mut inner = me.lock();
                     let log = &mut inner.events.deliveries;

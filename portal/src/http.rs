@@ -94,7 +94,13 @@ async fn rest(
     if !reads && method.starts_with("crm.") && !portal.config.write_delay.is_zero() {
         tokio::time::sleep(portal.config.write_delay).await;
     }
-    match portal.run(caller, method, &params, false) {
+    let answered = portal.run(caller, method, &params, false);
+    portal.tell(crate::portal::Activity::Call {
+        method: method.to_owned(),
+        status: answered.as_ref().map_or_else(|f| f.status, |_| 200),
+        took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
+    match answered {
         Ok(listed) => {
             let mut body = Map::new();
             body.insert("result".into(), listed.result);

@@ -47,4 +47,4 @@ pub use failure::Failure;
 pub use http::router;
 pub use open::Opened;
 pub use params::id_of;
-pub use portal::{Bound, Issued, Portal};
+pub use portal::{Activity, Bound, Issued, Portal};

@@ -50,6 +50,22 @@ pub struct Portal {
     /// The client that delivers events to the app's handlers.
     pub(crate) http: reqwest::Client,
     pub(crate) in_flight: crate::events::InFlight,
+    activity: tokio::sync::broadcast::Sender<Activity>,
+}
+
+/// What happens on the portal, as it happens (no token in any of it): for a live log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Activity {
+    /// A placement's handler was opened: the request made (tokens masked).
+    Opened { placement: String, handler: String },
+    /// A REST call was answered.
+    Call {
+        method: String,
+        status: u16,
+        took_ms: u64,
+    },
+    /// An event was delivered to a handler (or failed to be).
+    Delivered(crate::events::Delivery),
 }
 
 /// Tokens issued by the stand-in, for a client to start with.
@@ -67,6 +83,7 @@ impl Portal {
             me: me.clone(),
             http: reqwest::Client::new(),
             in_flight: crate::events::InFlight::default(),
+            activity: tokio::sync::broadcast::channel(1024).0,
             inner: Mutex::new(Inner {
                 crm: Crm::demo(),
                 placements: Vec::new(),
@@ -85,6 +102,17 @@ impl Portal {
 
     pub(crate) fn me(&self) -> Option<Arc<Portal>> {
         self.me.upgrade()
+    }
+
+    /// What happens on the portal from now on: handlers opened, REST calls, event
+    /// deliveries (a receiver that falls behind loses the oldest).
+    pub fn activity(&self) -> tokio::sync::broadcast::Receiver<Activity> {
+        self.activity.subscribe()
+    }
+
+    pub(crate) fn tell(&self, what: Activity) {
+        // nobody listening is fine
+        let _ = self.activity.send(what);
     }
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -131,6 +159,17 @@ impl Portal {
     /// Records a handler request the portal made (tokens already masked); the last 200
     /// are kept.
     pub(crate) fn record(&self, request: Value) {
+        let text = |k: &str| {
+            request
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        self.tell(Activity::Opened {
+            placement: text("placement"),
+            handler: text("handler"),
+        });
         let mut inner = self.lock();
         if inner.requests.len() >= 200 {
             inner.requests.remove(0);
