@@ -38,6 +38,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("README.md", include_str!("../templates/new/README.md.txt")),
     (".gitignore", include_str!("../templates/new/gitignore.txt")),
+    ("Dockerfile", include_str!("../templates/new/Dockerfile.txt")),
 ];
 
 /// A package name Cargo takes: letters, digits, `-` and `_`, not starting with a digit.
