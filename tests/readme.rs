@@ -167,3 +167,19 @@ fn the_events_example_is_the_demos() {
         "README shows another events example"
     );
 }
+
+#[test]
+fn the_b24_toml_example_is_valid() {
+    let readme = include_str!("../README.md");
+    let from = readme.find("## Start an app").unwrap();
+    let start = readme[from..].find("  ```toml\n").unwrap() + from + "  ```toml\n".len();
+    let end = readme[start..].find("  ```").unwrap() + start;
+    let text: String = readme[start..end]
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l)))
+        .collect();
+    let app = b24_widgets::server::app::App::parse(&text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+    assert_eq!(app.scopes, ["crm", "placement"]);
+    assert_eq!(app.placements.len(), 1);
+    assert_eq!(app.events.len(), 1);
+}
