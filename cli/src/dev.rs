@@ -176,7 +176,7 @@ async fn run(args: &Dev) -> std::io::Result<u8> {
         // the next change (a burst of saves is one change)
         let first = tokio::select! {
             path = changes.recv() => path,
-            _ = tokio::signal::ctrl_c() => None,
+            _ = stopped() => None,
         };
         let Some(first) = first else {
             if let Some(mut child) = running.take() {
@@ -220,6 +220,25 @@ async fn run(args: &Dev) -> std::io::Result<u8> {
                 }
             }
         }
+    }
+}
+
+/// Ctrl-C, or (on Unix) SIGTERM: the app is stopped with `b24 dev`, never left behind.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -191,3 +191,17 @@ fn mistakes_say_what_is_wrong_and_never_print_a_token() {
     assert_eq!(v[0]["pointer"], "placement[1].code");
     assert_eq!(v[0]["line"], 12);
 }
+
+#[test]
+fn dev_outside_an_app_says_what_it_looked_for() {
+    let d = dir("not-an-app");
+    let out = b24(&["dev", "--port", "0"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = text(&out);
+    assert!(shown.contains("looked for b24.toml and Cargo.toml in"), "{shown}");
+    assert!(shown.contains("b24 new DIR"), "{shown}");
+    // a Cargo.toml without b24.toml: said so
+    std::fs::write(d.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+    let shown = text(&b24(&["dev"], &d));
+    assert!(shown.contains("found no b24.toml"), "{shown}");
+}

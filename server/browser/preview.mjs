@@ -128,7 +128,11 @@ try {
   // More above the timeline: the built-in interface, drawn by the card itself
   await portal.locator("#slider-close").click();
   await portal.locator('[data-b24-placement="CRM_DEAL_DETAIL_ACTIVITY"]').click();
-  await portal.locator('#built-in [data-b24-id="title"]', { hasText: "Website redesign" }).waitFor();
+  await portal.locator('#built-in [data-b24-id="title"]', { hasText: "Website redesign" }).waitFor().catch(async (e) => {
+    // what the card saw, to tell why
+    const seen = await portal.evaluate(() => [document.getElementById("portal-log").innerText, document.getElementById("built-in").innerHTML.slice(0, 2000)]);
+    fail("the built-in interface was not drawn: " + e.message + "\nthe card's log: " + seen[0] + "\nbuilt-in: " + seen[1]);
+  });
   await portal.locator('#built-in [data-b24="primaryButton"]').waitFor();
   await portal.screenshot({ path: `${config.out}/portal-built-in.png` });
   await portal.goto(config.demo + "portal/crm/deal/details/1/");
