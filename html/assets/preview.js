@@ -178,6 +178,8 @@
     var result = handler ? handler(params) : { result: "error", errors: ["unknown command " + command] };
     render();
     reply(callback, result);
+    // what the widget did may have written to the timeline (a comment saved)
+    soon();
   });
   document.getElementById("entity-update").addEventListener("click", function () { fire(bound.entityUpdate, {}, null); });
 
@@ -197,7 +199,15 @@
       });
     }).catch(function (err) { note("timeline: " + err); });
   }
+  // read after the widget's commands, and every 5 s for changes made elsewhere: the
+  // portal's REST calls are counted by its bucket (2 a second), which the widget's own
+  // calls need
+  var pending = null;
+  function soon() {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; refreshTimeline(); }, 200);
+  }
   refreshTimeline();
-  setInterval(refreshTimeline, 500);
+  setInterval(function () { if (document.visibilityState !== "hidden") refreshTimeline(); }, 5000);
   document.getElementById("placement-form").submit();
 })();

@@ -140,7 +140,11 @@ try {
   // the form's client search: the app's item runs the search; its options show in the form
   await portal.locator(".b24-query").fill("dai");
   await portal.locator('[data-b24-placement="CRM_DETAIL_SEARCH"]').click();
-  await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).waitFor();
+  await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).waitFor().catch(async (e) => {
+    const seen = await portal.evaluate(() => [document.getElementById("portal-log").innerText, document.getElementById("portal-request").innerText]);
+    const frameText = await portal.frameLocator('[data-b24-frame="CRM_DETAIL_SEARCH"]').locator("body").innerText().catch((x) => "(no frame: " + x.message + ")");
+    fail("the search's options were not shown: " + e.message + "\nthe card's log: " + seen[0] + "\nthe request: " + seen[1] + "\nthe frame: " + frameText);
+  });
   // picking it: onCrmEntityIsNeedToCreate to the app, crmShowCreatedEntity back into the field
   await portal.locator("[data-b24-found]", { hasText: "Daisy Ltd" }).click({ position: { x: 5, y: 5 } });
   await portal.waitForFunction(() => document.querySelector(".b24-query").value === "Daisy Ltd");
