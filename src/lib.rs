@@ -31,7 +31,11 @@ pub use layout_core::layout::{ButtonDto, LayoutDto};
 pub use layout_core::violation::{Rule, Violation, Violations};
 pub use layout_core::{action, blocks, command, enums, state, widget};
 
-pub use b24_placement::{bind, event, placement, request, search, Secret};
+pub use b24_placement::{bind, placement, request, search, Secret};
+
+/// The portal's events and `event.bind` (with `rest`, which every app that receives them has).
+#[cfg(feature = "rest")]
+pub use b24_placement::event;
 
 #[cfg(feature = "macros")]
 pub use layout_macros::{layout, layout_json};

@@ -14,6 +14,7 @@
 
 pub mod batch;
 pub mod bind;
+#[cfg(feature = "event")]
 pub mod event;
 mod form;
 pub mod methods;

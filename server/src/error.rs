@@ -25,6 +25,7 @@ pub enum Error {
     #[error("bad event: `{field}`: {message}")]
     Event { field: &'static str, message: String },
     /// 400: a portal's event form is malformed (the field is named).
+    #[cfg(feature = "lifecycle")]
     #[error("bad event: {0}")]
     PortalEvent(b24_placement::event::EventError),
     /// 404: the frame's session is unknown or was forgotten.
@@ -57,9 +58,9 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Request(_) | Error::Body(_) | Error::Event { .. } | Error::PortalEvent(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Error::Request(_) | Error::Body(_) | Error::Event { .. } => StatusCode::BAD_REQUEST,
+            #[cfg(feature = "lifecycle")]
+            Error::PortalEvent(_) => StatusCode::BAD_REQUEST,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::SessionGone => StatusCode::NOT_FOUND,
             Error::InvalidLayout(_) | Error::Open(_) | Error::Store(_) | Error::Internal(_) => {

@@ -24,8 +24,9 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::host::WidgetHost;
-use crate::sessions::{session_of, Arrival, Frame, Gate, Session};
-use crate::verify::Verifier;
+use crate::sessions::{session_of, Arrival, Frame, Gate};
+#[cfg(feature = "lifecycle")]
+use crate::{sessions::Session, verify::Verifier};
 
 fn line(v: &Value) -> String {
     let mut s = v.to_string();
@@ -202,6 +203,7 @@ pub(crate) async fn push_stream<W: AsyncWidget + 'static>(
 }
 
 /// Runs [`Event::ObjectChanged`] on a frame: its commands go to the frame's push stream.
+#[cfg(feature = "lifecycle")]
 async fn follow<W: AsyncWidget + 'static>(session: Arc<Session<W>>, event: Event) {
     let mut frame = session.inner.lock().await;
     let Frame { widget, state } = &mut *frame;
@@ -222,6 +224,7 @@ async fn follow<W: AsyncWidget + 'static>(session: Arc<Session<W>>, event: Event
 }
 
 /// The open frames, as the portal's events see them.
+#[cfg(feature = "lifecycle")]
 pub(crate) trait Frames: Send + Sync + 'static {
     /// Tells each open frame of portal `member` on the object (`entity_type_id`, `id`)
     /// that it changed (`event` says how); gives how many were told.
@@ -230,6 +233,7 @@ pub(crate) trait Frames: Send + Sync + 'static {
     fn forget(&self, member: &str, verifier: &Arc<dyn Verifier>);
 }
 
+#[cfg(feature = "lifecycle")]
 impl<W: AsyncWidget + 'static> Frames for WidgetHost<W> {
     fn object_changed(&self, member: &str, entity_type_id: u32, id: u64, event: &str) -> usize {
         let frames = match self.sessions.lock() {

@@ -24,24 +24,29 @@ pub(crate) struct Session<W> {
     pub(crate) gate: Gate,
     pub(crate) inner: tokio::sync::Mutex<Frame<W>>,
     /// The CRM object the frame was opened for (entityTypeId, id): the portal's events
-    /// about it reach the frame.
+    /// about it reach the frame (with the life cycle, which receives them).
+    #[cfg_attr(not(feature = "lifecycle"), allow(dead_code))]
     pub(crate) object: Option<(u32, u64)>,
     /// What the server sends the frame unasked (`GET /event`), and the lines that wait
     /// for the page to connect.
     pub(crate) push: Mutex<Push>,
 }
 
-/// The frame's push channel: lines that wait for its page, or the page's stream.
+/// The frame's push channel: lines that wait for its page, or the page's stream (what
+/// is pushed comes from the portal's events, with the life cycle).
+#[cfg_attr(not(feature = "lifecycle"), allow(dead_code))]
 pub(crate) enum Push {
     Waiting(Vec<String>),
     Connected(tokio::sync::mpsc::UnboundedSender<String>),
 }
 
 /// How many lines wait for a page that has not connected; the oldest go beyond that.
+#[cfg(feature = "lifecycle")]
 const WAITING: usize = 64;
 
 impl<W> Session<W> {
     /// Sends a line to the frame's page, or keeps it until the page connects.
+    #[cfg(feature = "lifecycle")]
     pub(crate) fn push(&self, line: String) {
         let mut push = self.push.lock().unwrap_or_else(|e| e.into_inner());
         let line = match &*push {
@@ -165,6 +170,7 @@ impl<W> Sessions<W> {
     }
 
     /// The open frames of portal `member` on the object `object`.
+    #[cfg(feature = "lifecycle")]
     pub(crate) fn of_object(&self, member: &str, object: (u32, u64)) -> Vec<Arc<Session<W>>> {
         self.by_portal
             .get(member)
