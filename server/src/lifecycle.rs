@@ -44,6 +44,8 @@ pub struct Lifecycle {
     events: Vec<EventBind>,
     handlers: HashMap<String, Vec<Handler>>,
     offline_limit: u32,
+    /// How long an event handler may run.
+    handler_timeout: Duration,
     /// One offline drain at a time per portal.
     offline_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -65,6 +67,7 @@ impl Lifecycle {
             events: Vec::new(),
             handlers: HashMap::new(),
             offline_limit: 50,
+            handler_timeout: Duration::from_secs(60),
             offline_locks: std::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -122,6 +125,19 @@ impl Lifecycle {
     pub fn offline_limit(mut self, limit: u32) -> Self {
         self.offline_limit = limit.clamp(1, 1000);
         self
+    }
+
+    /// How long an event handler may run (60 s): one that runs longer is stopped, logged
+    /// (online) or its record set aside (offline), so that a stuck handler holds neither a
+    /// task nor the portal's offline queue.
+    #[must_use]
+    pub fn handler_timeout(mut self, limit: Duration) -> Self {
+        self.handler_timeout = limit;
+        self
+    }
+
+    pub(crate) fn handler_timeout_value(&self) -> Duration {
+        self.handler_timeout
     }
 
     pub(crate) fn offline_limit_value(&self) -> u32 {

@@ -200,9 +200,11 @@ impl Lifecycle {
                 client: client.clone(),
                 offline: true,
             };
-            match tokio::spawn(handler(delivered).in_current_span()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => return Err(e),
+            let limit = self.handler_timeout_value();
+            match tokio::spawn(tokio::time::timeout(limit, handler(delivered)).in_current_span()).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => return Err(e),
+                Ok(Err(_)) => return Err(format!("the handler ran longer than {limit:?}").into()),
                 Err(e) if e.is_panic() => return Err("the handler panicked".into()),
                 Err(_) => return Err("the handler was cancelled".into()),
             }

@@ -159,12 +159,16 @@ impl Lifecycle {
                 client: client.clone(),
                 offline,
             };
-            let task = tokio::spawn(handler(delivered).in_current_span());
+            let limit = self.handler_timeout_value();
+            let task = tokio::spawn(tokio::time::timeout(limit, handler(delivered)).in_current_span());
             tokio::spawn(
                 async move {
                     match task.await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => tracing::warn!("an event handler failed: {e}"),
+                        Ok(Ok(Ok(()))) => {}
+                        Ok(Ok(Err(e))) => tracing::warn!("an event handler failed: {e}"),
+                        Ok(Err(_)) => {
+                            tracing::warn!("an event handler ran longer than {limit:?} and was stopped")
+                        }
                         Err(e) if e.is_panic() => tracing::error!("an event handler panicked"),
                         Err(_) => tracing::warn!("an event handler was cancelled"),
                     }

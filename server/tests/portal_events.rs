@@ -451,3 +451,36 @@ offline = true
         ]
     );
 }
+
+#[tokio::test]
+async fn a_stuck_offline_handler_is_stopped_and_its_record_set_aside() {
+    let seen = Arc::new(Mutex::new(Vec::<u64>::new()));
+    let store = b24_store::connect(&store_name("stuck")).await.unwrap();
+    let hang = Arc::new(AtomicBool::new(true));
+    let (base, portal, _) = {
+        let (store, seen, hang) = (store.clone(), seen.clone(), hang.clone());
+        start(move |_| consumer(store, seen, hang).handler_timeout(Duration::from_millis(200))).await
+    };
+    let user = portal.issue_tokens().access_token.expose().to_owned();
+    for id in [5, 6] {
+        call(
+            &base,
+            &user,
+            "crm.deal.update",
+            json!({"id": id, "fields": {"TITLE": "stuck"}}),
+        )
+        .await;
+    }
+    assert_eq!(portal.offline_waiting(Some("app")), 2);
+    // a life cycle of the same app drains: each handler hangs, is stopped after 200 ms,
+    // and its record is set aside; the drain ends
+    let life =
+        consumer(store.clone(), seen.clone(), hang.clone()).handler_timeout(Duration::from_millis(200));
+    let drained = tokio::time::timeout(Duration::from_secs(10), life.drain_offline(Portal::MEMBER_ID))
+        .await
+        .expect("the drain ends")
+        .unwrap();
+    assert_eq!((drained.handled, drained.failed), (0, 2), "{drained:?}");
+    assert!(seen.lock().unwrap().is_empty());
+    assert_eq!(portal.offline_waiting(Some("app")), 0);
+}
