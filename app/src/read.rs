@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use b24_placement::bind::PlacementBind;
 use b24_placement::event::{EventBind, EventName};
-use b24_placement::placement::{KnownPlacement, Scope};
+use b24_placement::placement::KnownPlacement;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -60,11 +60,6 @@ pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// The scopes an app needs for what it declares.
-fn scope_name(scope: Scope) -> &'static str {
-    scope.as_str()
 }
 
 struct Errors<'a> {
@@ -129,11 +124,8 @@ pub(crate) fn parse(text: &str) -> Result<App, Vec<AppError>> {
     };
     let app = raw.app.into_inner();
     let url = app.url.get_ref().trim_end_matches('/').to_owned();
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://")
-        || lower.starts_with("http://localhost")
-        || lower.starts_with("http://127.0.0.1"))
-    {
+    // what a handler's address must be, as placement.bind checks it
+    if !b24_placement::bind::handler_ok(&url) {
         errors.at(
             app.url.span(),
             "app.url",
@@ -157,7 +149,7 @@ pub(crate) fn parse(text: &str) -> Result<App, Vec<AppError>> {
                 continue;
             }
         };
-        needed.insert(scope_name(code.scope()));
+        needed.insert(code.scope().as_str());
         needed.insert("placement");
         if let Some(m) = path_error(p.handler.get_ref()) {
             errors.at(p.handler.span(), key("handler"), m, None);

@@ -135,5 +135,8 @@ fn toml_and_unknown_keys_are_refused_with_their_place() {
     assert_eq!(got[0].0, 1);
     let got = errors("[app]\nname = \"w\"\nurl = \"http://example.com\"\n");
     assert_eq!(got[0].2, "app.url");
+    // a look-alike of localhost is not localhost
+    let got = errors("[app]\nname = \"w\"\nurl = \"http://localhost.example.com\"\n");
+    assert_eq!(got[0].2, "app.url");
     assert!(App::parse("").is_err());
 }

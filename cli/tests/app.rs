@@ -5,26 +5,15 @@ use std::sync::Arc;
 
 use b24_portal::{Config, Portal};
 
+mod common;
+
+/// The local portal, its bucket out of the way.
 fn serve() -> (String, Arc<Portal>) {
-    let portal = Portal::new(Config {
+    common::serve_portal(Config {
         per_second: 1e6,
         burst: 1e6,
         ..Config::default()
-    });
-    let app = b24_portal::router(portal.clone());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (format!("http://{}", rx.recv().unwrap()), portal)
+    })
 }
 
 fn b24(args: &[&str], dir: &std::path::Path) -> Output {

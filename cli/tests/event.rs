@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use b24_placement::event::{Payload, PortalEvent};
 
+mod common;
+
 /// A handler served on its own thread that accepts events signed with `app-token-7`:
 /// its URL and what it received.
 fn handler() -> (String, Arc<Mutex<Vec<PortalEvent>>>) {
@@ -31,19 +33,7 @@ fn handler() -> (String, Arc<Mutex<Vec<PortalEvent>>>) {
             }
         }),
     );
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (format!("http://{}/events", rx.recv().unwrap()), got)
+    (format!("http://{}/events", common::serve_router(app)), got)
 }
 
 fn b24(args: &[&str], token: Option<&str>) -> Output {

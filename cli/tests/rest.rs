@@ -1,28 +1,12 @@
 //! `b24 call | list | batch` against the local portal over loopback, as a terminal runs it.
 
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-use b24_portal::{Config, Portal};
+use b24_portal::Config;
 
-/// A portal served on its own thread: its base URL.
-fn serve(config: Config) -> (String, Arc<Portal>) {
-    let portal = Portal::new(config);
-    let app = b24_portal::router(portal.clone());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (format!("http://{}", rx.recv().unwrap()), portal)
-}
+mod common;
+
+use common::serve_portal as serve;
 
 fn b24(args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_b24"));

@@ -35,7 +35,7 @@ pub struct PlacementBind {
 }
 
 /// Whether `url` is absolute https, or http on localhost.
-pub(crate) fn handler_ok(url: &str) -> bool {
+pub fn handler_ok(url: &str) -> bool {
     let host_of = |rest: &str| {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
         let host = authority.rsplit('@').next().unwrap_or("");

@@ -624,7 +624,9 @@ fn matches_filter(row: &Map<String, Value>, filter: &Map<String, Value>) -> Resu
     Ok(true)
 }
 
-fn split_op(key: &str) -> (&str, &str) {
+/// A filter key's operator and field: `>=ID` is (`>=`, `ID`); the list filters and the
+/// offline queue read them alike.
+pub(crate) fn split_op(key: &str) -> (&str, &str) {
     for op in [">=", "<=", ">", "<", "=", "!", "%"] {
         if let Some(rest) = key.strip_prefix(op) {
             return (op, rest);

@@ -302,10 +302,7 @@ fn list(v: Option<&Value>) -> Vec<String> {
 /// `ERROR` (`=`, `!`, `>`, `>=`, `<`, `<=` before the name).
 fn matches(r: &Record, filter: &Map<String, Value>) -> Result<bool, Failure> {
     for (key, want) in filter {
-        let (op, field) = match key.find(|c: char| c.is_ascii_alphabetic()) {
-            Some(i) => key.split_at(i),
-            None => ("", key.as_str()),
-        };
+        let (op, field) = crate::crm::split_op(key);
         let want = match want {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -327,7 +324,8 @@ fn matches(r: &Record, filter: &Map<String, Value>) -> Result<bool, Failure> {
         let num = |s: &str| s.parse::<f64>().ok();
         let ok = match op {
             "" | "=" => have.eq_ignore_ascii_case(&want),
-            "!" | "!=" => !have.eq_ignore_ascii_case(&want),
+            "!" => !have.eq_ignore_ascii_case(&want),
+            "%" => have.to_lowercase().contains(&want.to_lowercase()),
             cmp => match (num(&have), num(&want)) {
                 (Some(a), Some(b)) => match cmp {
                     ">" => a > b,

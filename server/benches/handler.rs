@@ -5,8 +5,6 @@
 //!
 //! `cargo bench -p b24-server --bench handler`
 
-use std::time::{Duration, Instant};
-
 use axum::response::Html;
 use axum::routing::post;
 use axum::Router;
@@ -14,8 +12,9 @@ use b24_server::{router, WidgetHost};
 use layout_core::command::{Command, Event};
 use layout_core::widget::Widget;
 use layout_core::{LayoutDto, Text};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+
+#[path = "common/load.rs"]
+mod load;
 
 struct Small;
 
@@ -36,61 +35,6 @@ async fn serve(app: Router) -> std::net::SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
-}
-
-/// Sends `requests` POSTs over one keep-alive connection; returns each latency.
-async fn connection(addr: std::net::SocketAddr, body: &str, requests: usize) -> Vec<Duration> {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.set_nodelay(true).unwrap();
-    let request = format!(
-        "POST /handler HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut buf = vec![0u8; 1 << 16];
-    let mut times = Vec::with_capacity(requests);
-    for _ in 0..requests {
-        let start = Instant::now();
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut got = 0;
-        loop {
-            let n = stream.read(&mut buf[got..]).await.unwrap();
-            assert!(n > 0, "connection closed");
-            got += n;
-            let text = &buf[..got];
-            if let Some(end) = text.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = std::str::from_utf8(&text[..end]).unwrap().to_ascii_lowercase();
-                assert!(head.starts_with("http/1.1 200"), "{head}");
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map(|v| v.trim().parse().unwrap())
-                    .unwrap();
-                if got >= end + 4 + len {
-                    break;
-                }
-            }
-        }
-        times.push(start.elapsed());
-    }
-    times
-}
-
-async fn load(addr: std::net::SocketAddr, body: &'static str) -> (f64, Duration) {
-    const CONNECTIONS: usize = 8;
-    const PER_CONNECTION: usize = 2_000;
-    connection(addr, body, 200).await; // warm up
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..CONNECTIONS)
-        .map(|_| tokio::spawn(connection(addr, body, PER_CONNECTION)))
-        .collect();
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let elapsed = start.elapsed();
-    all.sort();
-    let p99 = all[all.len() * 99 / 100];
-    (all.len() as f64 / elapsed.as_secs_f64(), p99)
 }
 
 #[tokio::main]
@@ -142,7 +86,7 @@ async fn main() {
     // `HANDLER_BENCH_ONLY=bare|ours` loads one server only (for a profiler)
     if let Ok(only) = std::env::var("HANDLER_BENCH_ONLY") {
         let addr = if only == "bare" { bare } else { ours };
-        let (rps, p99) = load(addr, body).await;
+        let (rps, p99) = load::load(addr, "/handler", body).await;
         println!("{only}: {rps:.0} req/s p99 {p99:?}");
         return;
     }
@@ -151,9 +95,9 @@ async fn main() {
     let mut verified_ratios = Vec::new();
     const ROUNDS: usize = 5;
     for round in 1..=ROUNDS {
-        let (bare_rps, bare_p99) = load(bare, body).await;
-        let (our_rps, our_p99) = load(ours, body).await;
-        let (ver_rps, ver_p99) = load(verified, verified_body).await;
+        let (bare_rps, bare_p99) = load::load(bare, "/handler", body).await;
+        let (our_rps, our_p99) = load::load(ours, "/handler", body).await;
+        let (ver_rps, ver_p99) = load::load(verified, "/handler", verified_body).await;
         println!(
             "round {round}: bare axum {bare_rps:.0} req/s p99 {bare_p99:?}; POST /handler {our_rps:.0} req/s p99 {our_p99:?}; verified {ver_rps:.0} req/s p99 {ver_p99:?}; throughput ratios {:.2} and {:.2} verified, p99 ratio {:.2}",
             our_rps / bare_rps,

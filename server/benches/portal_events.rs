@@ -24,8 +24,9 @@ use layout_core::command::{Command, Event};
 use layout_core::widget::Widget;
 use layout_core::{LayoutDto, Text};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+
+#[path = "common/load.rs"]
+mod load;
 
 struct Small;
 
@@ -43,57 +44,6 @@ async fn serve(app: Router) -> std::net::SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
-}
-
-/// Sends `requests` POSTs of `body` to `/events` over one keep-alive connection.
-async fn connection(addr: std::net::SocketAddr, body: &str, requests: usize) {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.set_nodelay(true).unwrap();
-    let request = format!(
-        "POST /events HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut buf = vec![0u8; 1 << 14];
-    for _ in 0..requests {
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut got = 0;
-        loop {
-            let n = stream.read(&mut buf[got..]).await.unwrap();
-            assert!(n > 0, "connection closed");
-            got += n;
-            let text = &buf[..got];
-            if let Some(end) = text.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = std::str::from_utf8(&text[..end]).unwrap().to_ascii_lowercase();
-                assert!(head.starts_with("http/1.1 200"), "{head}");
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map(|v| v.trim().parse().unwrap())
-                    .unwrap();
-                if got >= end + 4 + len {
-                    break;
-                }
-            }
-        }
-    }
-}
-
-/// Requests a second over 8 connections of 2,000 requests.
-async fn load(addr: std::net::SocketAddr, body: Arc<String>) -> f64 {
-    const CONNECTIONS: usize = 8;
-    const PER_CONNECTION: usize = 2_000;
-    connection(addr, &body, 200).await;
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..CONNECTIONS)
-        .map(|_| {
-            let body = body.clone();
-            tokio::spawn(async move { connection(addr, &body, PER_CONNECTION).await })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    (CONNECTIONS * PER_CONNECTION) as f64 / start.elapsed().as_secs_f64()
 }
 
 async fn sqlite(name: &str) -> Arc<dyn b24_store::PortalStore> {
@@ -174,12 +124,12 @@ async fn route_throughput() {
     };
     let mut event = PortalEvent::sample(EventName::parse("ONCRMDEALUPDATE"), 3473, None, auth);
     event.event_handler_id = Some(17);
-    let body = Arc::new(event.to_form());
+    let body: &'static str = Box::leak(event.to_form().into_boxed_str());
     let mut ratios = Vec::new();
     const ROUNDS: usize = 5;
     for round in 1..=ROUNDS {
-        let bare_rps = load(bare, body.clone()).await;
-        let our_rps = load(ours, body.clone()).await;
+        let (bare_rps, _) = load::load(bare, "/events", body).await;
+        let (our_rps, _) = load::load(ours, "/events", body).await;
         println!(
             "round {round}: bare axum (form read) {bare_rps:.0} req/s; POST /events {our_rps:.0} req/s; ratio {:.2}",
             our_rps / bare_rps
