@@ -2,25 +2,27 @@
 
 use serde_json::Value;
 
-use crate::pointer::Ptr;
 use crate::schema::{self, Cross, Kind, Mistake, StrRule};
-use crate::violation::{Rule, Violation};
-use crate::wire::{deserialize_via_wire, expect_object, wire_struct, FromWire};
+use crate::violation::Rule;
+use crate::wire::{deserialize_via_wire, wire_struct};
 
 /// Declares every action type, once each: its wire name and its fields (a wire struct
-/// whose `type` is the tag). From it come the `ActionDto` enum, its conversions, its
-/// serialization and reading, and [`ACTION_TYPES`], the table's list.
+/// whose `type` is the tag). From it come the language's action enum, its conversions, its
+/// serialization and reading, and its table's list ([`ACTION_TYPES`] for widgets).
 macro_rules! action_types {
-    ($(
-        $(#[$meta:meta])*
-        $wire:ident($ty:ident) {
-            $($fields:tt)*
-        }
-        cross: [$($cross:expr),* $(,)?]
-        $(mistakes: [$($mistake:expr),* $(,)?])?;
-    )*) => {
+    (
+        $lang:ident: enum $ActionDto:ident, table $TABLE:ident;
         $(
-            wire_struct! {
+            $(#[$meta:meta])*
+            $wire:ident($ty:ident) {
+                $($fields:tt)*
+            }
+            cross: [$($cross:expr),* $(,)?]
+            $(mistakes: [$($mistake:expr),* $(,)?])?;
+        )*
+    ) => {
+        $(
+            $crate::wire::wire_struct! {
                 $(#[$meta])*
                 $ty (stringify!($wire), Action) {
                     $($fields)*
@@ -31,25 +33,25 @@ macro_rules! action_types {
         )*
 
         /// Every action type: the spec of its fields besides `type`.
-        pub const ACTION_TYPES: &[&crate::schema::StructSpec] = &[$(&$ty::SPEC),*];
+        pub const $TABLE: &[&$crate::schema::StructSpec] = &[$(&$ty::SPEC),*];
 
         /// An action, tagged by `type` on the wire.
         #[derive(Clone, Debug, PartialEq)]
         #[allow(non_camel_case_types)]
-        pub enum ActionDto {
+        pub enum $ActionDto {
             $( $(#[$meta])* $wire($ty), )*
         }
 
-        impl ActionDto {
+        impl $ActionDto {
             /// The `type` on the wire.
             pub fn type_name(&self) -> &'static str {
-                match self { $( ActionDto::$wire(_) => $ty::SPEC.name, )* }
+                match self { $( $ActionDto::$wire(_) => $ty::SPEC.name, )* }
             }
         }
 
-        impl crate::write::WriteJson for ActionDto {
+        impl $crate::write::WriteJson for $ActionDto {
             fn write_json(&self, out: &mut String) {
-                match self { $( ActionDto::$wire(a) => {
+                match self { $( $ActionDto::$wire(a) => {
                     out.push_str(concat!("{\"type\":\"", stringify!($wire), "\""));
                     a.write_fields(out, false);
                 } )* }
@@ -57,58 +59,61 @@ macro_rules! action_types {
             }
         }
 
-        impl crate::fast::FastValue for ActionDto {
-            fn fast_value(&self, kind: &Kind) -> bool {
-                matches!(kind, Kind::Action) && match self { $( ActionDto::$wire(a) => a.fast_ok(), )* }
+        impl $crate::fast::FastValue for $ActionDto {
+            fn fast_value(&self, kind: &$crate::schema::Kind) -> bool {
+                matches!(kind, $crate::schema::Kind::Action($crate::schema::Lang::$lang)) && match self { $( $ActionDto::$wire(a) => a.fast_ok(), )* }
             }
         }
 
         $(
-            impl From<$ty> for ActionDto {
+            impl From<$ty> for $ActionDto {
                 fn from(a: $ty) -> Self {
-                    ActionDto::$wire(a)
+                    $ActionDto::$wire(a)
                 }
             }
         )*
 
-        impl serde::Serialize for ActionDto {
+        impl serde::Serialize for $ActionDto {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap;
                 let mut map = s.serialize_map(None)?;
-                map.serialize_entry(crate::schema::ACTION.tag, self.type_name())?;
-                match self { $( ActionDto::$wire(a) => a.serialize_fields(&mut map)?, )* }
+                map.serialize_entry($crate::schema::ACTION.tag, self.type_name())?;
+                match self { $( $ActionDto::$wire(a) => a.serialize_fields(&mut map)?, )* }
                 map.end()
             }
         }
 
-        impl crate::typed::AsNode for ActionDto {
-            fn as_shape(&self) -> crate::check::Shape<'_, crate::typed::Typed> {
-                let ty: &'static crate::typed::Typed = match self { $( ActionDto::$wire(_) => &$ty::SPEC.name, )* };
-                let mut entries = vec![crate::typed::entry(crate::schema::ACTION.tag, ty)];
-                match self { $( ActionDto::$wire(a) => a.node_entries(&mut entries), )* }
-                crate::check::Shape::Object(entries)
+        impl $crate::typed::AsNode for $ActionDto {
+            fn as_shape(&self) -> $crate::check::Shape<'_, $crate::typed::Typed> {
+                let ty: &'static $crate::typed::Typed = match self { $( $ActionDto::$wire(_) => &$ty::SPEC.name, )* };
+                let mut entries = vec![$crate::typed::entry($crate::schema::ACTION.tag, ty)];
+                match self { $( $ActionDto::$wire(a) => a.node_entries(&mut entries), )* }
+                $crate::check::Shape::Object(entries)
             }
         }
 
-        impl FromWire for ActionDto {
-            fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
-                let tag = crate::schema::ACTION.tag;
-                let object = expect_object(value, ptr)?;
+        impl $crate::wire::FromWire for $ActionDto {
+            fn from_wire(value: &serde_json::Value, ptr: &$crate::pointer::Ptr) -> Result<Self, $crate::violation::Violation> {
+                let tag = $crate::schema::ACTION.tag;
+                let object = $crate::wire::expect_object(value, ptr)?;
                 let at = ptr.key(tag);
                 let ty = object
                     .get(tag)
-                    .ok_or_else(|| Violation::new(at.render(), Rule::MissingRequired, "an action needs a `type`"))?;
-                let ty = String::from_wire(ty, &at)?;
+                    .ok_or_else(|| $crate::violation::Violation::new(at.render(), $crate::violation::Rule::MissingRequired, "an action needs a `type`"))?;
+                let ty = <String as $crate::wire::FromWire>::from_wire(ty, &at)?;
                 $( if ty == $ty::SPEC.name {
-                    return Ok(ActionDto::$wire($ty::from_wire_skipping(value, ptr, tag)?));
+                    return Ok($ActionDto::$wire($ty::from_wire_skipping(value, ptr, tag)?));
                 } )*
-                Err(crate::check::unknown_action(&at.render(), &ty, ()))
+                Err($crate::check::unknown_action_in($crate::schema::Lang::$lang, &at.render(), &ty, ()))
             }
         }
     };
 }
+pub(crate) use action_types;
 
 action_types! {
+    Widget: enum ActionDto, table ACTION_TYPES;
+
     /// `redirect`: open a URI (in a slider for Bitrix24's own relative links).
     redirect(Redirect) {
         /// The address, e.g. `/crm/deal/details/1/` or `https://example.com`.

@@ -9,9 +9,9 @@ use serde_json::Value;
 use crate::action::ActionDto;
 use crate::enums::{Color, ImageSize, SectionType, Size, TitleWidth};
 use crate::pointer::Ptr;
-use crate::schema::{self, Cross, Kind, StrRule};
+use crate::schema::{self, Cross, Kind, Lang, StrRule};
 use crate::violation::{Rule, Violation};
-use crate::wire::{deserialize_via_wire, expect_object, wire_struct, FromWire, Order};
+use crate::wire::{deserialize_via_wire, expect_object, FromWire, Order};
 
 /// An ordered map of block id to block. The order is the display order.
 pub type Blocks = IndexMap<String, ContentBlockDto>;
@@ -19,19 +19,25 @@ pub type Blocks = IndexMap<String, ContentBlockDto>;
 /// Option code to the label the user sees, in display order.
 pub type Values = IndexMap<String, String>;
 
-/// Declares every block type, once each: its wire name, its properties (a wire struct)
-/// and the containers it may stand in. From it come the `Block` enum, its conversions,
-/// and [`BLOCK_TYPES`], the table's list (whence [`schema::Nest::allowed`]).
+/// Declares every block type of a language, once each: its wire name, its properties (a
+/// wire struct) and the containers it may stand in. From it come the language's block
+/// enum, its conversions, and its table's list (whence [`schema::Nest::allowed`]). The
+/// widget's types are declared below, the timeline's in
+/// [`timeline::blocks`](crate::timeline::blocks); a type both have is declared in each,
+/// with what differs.
 macro_rules! block_types {
-    ($(
-        $(#[$meta:meta])*
-        $wire:ident($ty:ident) in [$($place:ident),* $(,)?] {
-            $($fields:tt)*
-        }
-        cross: [$($cross:expr),* $(,)?];
-    )*) => {
+    (
+        $lang:ident: enum $Block:ident, dto $Dto:ident, table $TABLE:ident;
         $(
-            wire_struct! {
+            $(#[$meta:meta])*
+            $wire:ident($ty:ident) in [$($place:ident),* $(,)?] {
+                $($fields:tt)*
+            }
+            cross: [$($cross:expr),* $(,)?];
+        )*
+    ) => {
+        $(
+            $crate::wire::wire_struct! {
                 $(#[$meta])*
                 $ty (stringify!($wire), Block) {
                     $($fields)*
@@ -41,30 +47,30 @@ macro_rules! block_types {
         )*
 
         /// Every block type: its properties' spec and where it may stand.
-        pub const BLOCK_TYPES: &[schema::BlockType] = &[$(
-            schema::BlockType { props: &$ty::SPEC, inside: 0 $(| schema::$place.bit)* },
+        pub const $TABLE: &[$crate::schema::BlockType] = &[$(
+            $crate::schema::BlockType { props: &$ty::SPEC, inside: 0 $(| $crate::schema::$place.bit)* },
         )*];
 
         /// The type and properties of a block.
         #[derive(Clone, Debug, PartialEq)]
         #[allow(non_camel_case_types)]
-        pub enum Block {
+        pub enum $Block {
             $( $(#[$meta])* $wire($ty), )*
         }
 
-        impl Block {
+        impl $Block {
             /// The `type` on the wire.
             pub fn type_name(&self) -> &'static str {
-                match self { $( Block::$wire(_) => $ty::SPEC.name, )* }
+                match self { $( $Block::$wire(_) => $ty::SPEC.name, )* }
             }
 
             /// The `type` and the properties, as the checker sees them.
             fn nodes(&self) -> (&'static $crate::typed::Typed, &$crate::typed::Typed) {
-                match self { $( Block::$wire(p) => (&$ty::SPEC.name, p), )* }
+                match self { $( $Block::$wire(p) => (&$ty::SPEC.name, p), )* }
             }
 
             fn write_type_and_properties(&self, out: &mut String, visible: Option<bool>, visible_first: bool) {
-                match self { $( Block::$wire(p) => {
+                match self { $( $Block::$wire(p) => {
                     out.push_str(concat!("{\"type\":\"", stringify!($wire), "\""));
                     let visible = |out: &mut String| if let Some(v) = visible {
                         out.push_str(if v { ",\"visible\":true" } else { ",\"visible\":false" });
@@ -81,27 +87,16 @@ macro_rules! block_types {
                 } )* }
             }
 
-            /// The blocks this block holds (its field's wire name, its container's rules) (a section, a
-            /// list, a line of blocks); `None` for the others.
-            pub fn children(&self) -> Option<(&'static str, &'static schema::Nest, &Blocks)> {
-                match self { $( Block::$wire(p) => p.held_blocks(), )* }
-            }
-
-            /// [`children`](Self::children), to change them.
-            pub fn children_mut(&mut self) -> Option<(&'static str, &'static schema::Nest, &mut Blocks)> {
-                match self { $( Block::$wire(p) => p.held_blocks_mut(), )* }
-            }
-
             /// Gives back the spare capacity of the maps it holds (see `LayoutDto::compact`).
             pub fn compact(&mut self) {
-                match self { $( Block::$wire(p) => p.compact(), )* }
+                match self { $( $Block::$wire(p) => p.compact(), )* }
             }
 
             /// The properties as a JSON object, in the order they were set.
-            pub fn properties_json(&self) -> serde_json::Map<String, Value> {
-                let value = match self { $( Block::$wire(p) => serde_json::to_value(p), )* };
+            pub fn properties_json(&self) -> serde_json::Map<String, serde_json::Value> {
+                let value = match self { $( $Block::$wire(p) => serde_json::to_value(p), )* };
                 match value {
-                    Ok(Value::Object(map)) => map,
+                    Ok(serde_json::Value::Object(map)) => map,
                     // a wire struct serializes as a map, always
                     _ => serde_json::Map::new(),
                 }
@@ -109,50 +104,75 @@ macro_rules! block_types {
 
             /// The containers this block's type may stand in (bits of `Nest::bit`).
             pub fn inside(&self) -> u8 {
-                match self { $( Block::$wire(_) => 0 $(| schema::$place.bit)*, )* }
+                match self { $( $Block::$wire(_) => 0 $(| $crate::schema::$place.bit)*, )* }
             }
 
             /// Whether the properties break no rule (see [`fast`](crate::fast)).
             fn fast_ok(&self) -> bool {
-                match self { $( Block::$wire(p) => p.fast_ok(), )* }
+                match self { $( $Block::$wire(p) => p.fast_ok(), )* }
             }
 
             fn serialize_properties<M: serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
             ) -> Result<(), M::Error> {
-                match self { $( Block::$wire(p) => map.serialize_entry("properties", p), )* }
+                match self { $( $Block::$wire(p) => map.serialize_entry("properties", p), )* }
             }
 
-            pub(crate) fn from_properties(ty: &str, props: &Value, ptr: &Ptr) -> Option<Result<Self, Violation>> {
+            pub(crate) fn from_properties(
+                ty: &str,
+                props: &serde_json::Value,
+                ptr: &$crate::pointer::Ptr,
+            ) -> Option<Result<Self, $crate::violation::Violation>> {
                 $( if ty == $ty::SPEC.name {
-                    return Some($ty::from_wire(props, ptr).map(Block::$wire));
+                    return Some(<$ty as $crate::wire::FromWire>::from_wire(props, ptr).map($Block::$wire));
                 } )*
                 None
             }
         }
 
+        $crate::blocks::block_types!(@held $lang $Block [$($wire)*]);
+
         $(
-            impl From<$ty> for Block {
+            impl From<$ty> for $Block {
                 fn from(p: $ty) -> Self {
-                    Block::$wire(p)
+                    $Block::$wire(p)
                 }
             }
-            impl From<$ty> for ContentBlockDto {
+            impl From<$ty> for $Dto {
                 fn from(p: $ty) -> Self {
-                    ContentBlockDto::new(Block::$wire(p))
+                    $Dto::new($Block::$wire(p))
                 }
             }
-            impl From<$ty> for Box<ContentBlockDto> {
+            impl From<$ty> for Box<$Dto> {
                 fn from(p: $ty) -> Self {
-                    Box::new(ContentBlockDto::new(Block::$wire(p)))
+                    Box::new($Dto::new($Block::$wire(p)))
                 }
             }
         )*
     };
+    // the widget's containers are walked by the runtime state
+    (@held Widget $Block:ident [$($wire:ident)*]) => {
+        impl $Block {
+            /// The blocks this block holds (its field's wire name, its container's rules) (a section, a
+            /// list, a line of blocks); `None` for the others.
+            pub fn children(&self) -> Option<(&'static str, &'static $crate::schema::Nest, &Blocks)> {
+                match self { $( $Block::$wire(p) => p.held_blocks(), )* }
+            }
+
+            /// [`children`](Self::children), to change them.
+            pub fn children_mut(&mut self) -> Option<(&'static str, &'static $crate::schema::Nest, &mut Blocks)> {
+                match self { $( $Block::$wire(p) => p.held_blocks_mut(), )* }
+            }
+        }
+    };
+    (@held Timeline $Block:ident [$($wire:ident)*]) => {};
 }
+pub(crate) use block_types;
 
 block_types! {
+    Widget: enum Block, dto ContentBlockDto, table BLOCK_TYPES;
+
     /// `text`: formatted text.
     text(Text) in [TOP_LEVEL, SECTION, LIST, LINE_OF_BLOCKS, WITH_TITLE] {
         /// The text.
@@ -173,7 +193,7 @@ block_types! {
     link(Link) in [TOP_LEVEL, SECTION, LIST, LINE_OF_BLOCKS, WITH_TITLE] {
         /// The link text; HTML is not supported.
         "text" text: String = Kind::Str(StrRule::ANY) => required;
-        "action" action: ActionDto = Kind::Action => required;
+        "action" action: ActionDto = Kind::Action(Lang::Widget) => required;
         /// Default `md`.
         "size" size: Size = Kind::Enum(&Size::SPEC);
         /// Default false.
@@ -398,14 +418,6 @@ pub fn compact_blocks(blocks: &mut Blocks) {
     }
 }
 
-impl FromWire for Blocks {
-    fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
-        expect_object(value, ptr)?
-            .iter()
-            .map(|(id, v)| Ok((id.clone(), ContentBlockDto::from_wire(v, &ptr.key(id))?)))
-            .collect()
-    }
-}
 
 impl ContentBlockDto {
     /// Whether this block may stand in `nest` and breaks no rule (see

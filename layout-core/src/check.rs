@@ -9,8 +9,7 @@
 
 use crate::pointer::Ptr;
 use crate::schema::{
-    self, action_spec, block_spec, did_you_mean, list, Cross, Field, Kind, Nest, StrRule, StructSpec, ACTION,
-    ACTIONS, BLOCK, BLOCK_TYPES,
+    self, did_you_mean, is_strict_key, list, Cross, Field, Items, Kind, Lang, Nest, StrRule, StructSpec,
 };
 use crate::violation::{Rule, Violation};
 
@@ -70,13 +69,19 @@ pub struct Report<L> {
     pub deferred: Vec<Deferred<L>>,
 }
 
-/// Checks a whole LayoutDto.
+/// Checks a whole widget LayoutDto.
 pub fn check_layout<N: Node + ?Sized>(root: &N) -> Report<N::Loc> {
+    check_root(root, schema::ROOT)
+}
+
+/// Checks a whole document whose root object is `spec`: a widget's LayoutDto, a
+/// configurable activity's LayoutDto, a content-block set.
+pub fn check_root<N: Node + ?Sized>(root: &N, spec: &'static StructSpec) -> Report<N::Loc> {
     let mut c = Checker {
         violations: Vec::new(),
         deferred: Vec::new(),
     };
-    c.object(root, &Ptr::Root, schema::ROOT, &[]);
+    c.object(root, &Ptr::Root, spec, &[]);
     Report {
         violations: c.violations,
         deferred: c.deferred,
@@ -129,9 +134,29 @@ pub fn check_member<N: Node + ?Sized>(value: &N, key: &str) -> Report<N::Loc> {
     }
 }
 
-/// The violation for a block type that does not exist.
+/// The violation for a widget block type that does not exist.
 pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
-    let names = BLOCK_TYPES.iter().map(|b| b.props.name);
+    unknown_block_type_in(Lang::Widget, ptr, ty, loc)
+}
+
+/// The violation for a block type that `lang` does not have; the other language's
+/// types are named as such.
+pub fn unknown_block_type_in<L>(lang: Lang, ptr: &str, ty: &str, loc: L) -> Violation<L> {
+    let names = lang.block_types().iter().map(|b| b.props.name);
+    let other = Lang::ALL.into_iter().find(|l| *l != lang && l.block_type(ty).is_some());
+    if let Some(other) = other {
+        let (here, there) = match other {
+            Lang::Widget => ("a timeline record", "a widget's built-in interface"),
+            Lang::Timeline => ("a widget's built-in interface", "a timeline record"),
+        };
+        return Violation::at(
+            ptr,
+            Rule::UnknownBlockType,
+            format!("`{ty}` is a block of {there}, not of {here}"),
+            loc,
+        )
+        .with_help(format!("block types here: {}", list(names)));
+    }
     let help = match did_you_mean(ty, names.clone()) {
         Some(d) => d,
         None => format!("block types: {}", list(names)),
@@ -145,9 +170,14 @@ pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
     .with_help(help)
 }
 
-/// The violation for an action type that does not exist.
+/// The violation for a widget action type that does not exist.
 pub fn unknown_action<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
-    let names = ACTIONS.iter().map(|a| a.name);
+    unknown_action_in(Lang::Widget, ptr, ty, loc)
+}
+
+/// The violation for an action type that `lang` does not have.
+pub fn unknown_action_in<L>(lang: Lang, ptr: &str, ty: &str, loc: L) -> Violation<L> {
+    let names = lang.actions().iter().map(|a| a.name);
     let help = match did_you_mean(ty, names.clone()) {
         Some(d) => d,
         None => format!("action types: {}", list(names)),
@@ -161,17 +191,23 @@ pub fn unknown_action<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
     .with_help(help)
 }
 
-/// The violation for a key of a block that is not a key of its [`BLOCK`] envelope.
+/// The violation for a key of a widget block that is not a key of its envelope.
 pub fn unknown_block_key<L>(ptr: &str, key: &str, loc: L) -> Violation<L> {
-    let help = match did_you_mean(key, BLOCK.keys()) {
+    unknown_block_key_in(Lang::Widget, ptr, key, loc)
+}
+
+/// The violation for a key of a block that is not a key of `lang`'s block envelope.
+pub fn unknown_block_key_in<L>(lang: Lang, ptr: &str, key: &str, loc: L) -> Violation<L> {
+    let envelope = lang.block_envelope();
+    let help = match did_you_mean(key, envelope.keys()) {
         Some(d) => d,
         None => {
-            let keys: Vec<String> = BLOCK.keys().map(|k| format!("`{k}`")).collect();
+            let keys: Vec<String> = envelope.keys().map(|k| format!("`{k}`")).collect();
             let (last, first) = keys.split_last().expect("an envelope has a tag");
             format!(
                 "a block has only {} and {last}; put `{key}` inside `{}` if the block type has it",
                 first.join(", "),
-                BLOCK.body.unwrap_or(BLOCK.tag)
+                envelope.body.unwrap_or(envelope.tag)
             )
         }
     };
@@ -382,9 +418,11 @@ impl<L: Clone> Checker<L> {
         // containers look at their own shape (once: an object's shape lists its entries)
         match field.kind {
             Kind::Object(spec) => return self.object(node, ptr, spec, &[]),
-            Kind::Action => return self.action(node, ptr),
+            Kind::Action(lang) => return self.action(node, ptr, lang),
             Kind::Block(nest) => return self.block(node, ptr, nest),
             Kind::Blocks(nest) => return self.blocks(node, ptr, nest, key_loc),
+            Kind::Items(items) => return self.items(node, ptr, items),
+            Kind::Text => return self.text(node, ptr),
             _ => {}
         }
         let shape = node.shape();
@@ -419,7 +457,27 @@ impl<L: Clone> Checker<L> {
                     self.wrong_type(ptr, &expected, node, &other)
                 }
             },
-            Kind::Any | Kind::Object(_) | Kind::Action | Kind::Block(_) | Kind::Blocks(_) => {}
+            Kind::Flag => match shape {
+                Shape::Bool(_) | Shape::Str("true" | "false") => {}
+                Shape::Str(s) => self.push(
+                    Violation::new(ptr, Rule::WrongType, format!("expected a boolean, found the string \"{s}\""))
+                        .with_help("write true or false"),
+                    &node.loc(),
+                ),
+                other => self.wrong_type(ptr, "a boolean (true or false)", node, &other),
+            },
+            Kind::Params => {
+                if !matches!(shape, Shape::Object(_) | Shape::Array) {
+                    self.wrong_type(ptr, "an object or an array (parameters handed back to the app)", node, &shape);
+                }
+            }
+            Kind::Any
+            | Kind::Object(_)
+            | Kind::Action(_)
+            | Kind::Block(_)
+            | Kind::Blocks(_)
+            | Kind::Items(_)
+            | Kind::Text => {}
             Kind::Values => self.values(node, ptr, shape, key_loc),
         }
     }
@@ -467,29 +525,30 @@ impl<L: Clone> Checker<L> {
         }
     }
 
-    fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr) {
+    fn action<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, lang: Lang) {
+        let action = lang.action_envelope();
         let shape = node.shape();
         let entries = match &shape {
             Shape::Object(entries) => entries,
             Shape::Opaque => return self.defer(ptr, &node.loc(), "an action built at run time"),
-            _ => return self.wrong_type(ptr, &format!("an object ({})", ACTION.dto), node, &shape),
+            _ => return self.wrong_type(ptr, &format!("an object ({})", action.dto), node, &shape),
         };
-        let at = ptr.key(ACTION.tag);
-        let Some(ty) = entries.iter().find(|e| e.key == Some(ACTION.tag)) else {
+        let at = ptr.key(action.tag);
+        let Some(ty) = entries.iter().find(|e| e.key == Some(action.tag)) else {
             let v = Violation::new(
                 at,
                 Rule::MissingRequired,
-                format!("an action needs a `{}`", ACTION.tag),
+                format!("an action needs a `{}`", action.tag),
             )
-            .with_help(format!("action types: {}", list(ACTIONS.iter().map(|a| a.name))));
+            .with_help(format!("action types: {}", list(lang.actions().iter().map(|a| a.name))));
             return self.push(v, &node.loc());
         };
         match ty.value.shape() {
-            Shape::Str(name) => match action_spec(name) {
-                Some(spec) => self.object(node, ptr, spec, &[ACTION.tag]),
+            Shape::Str(name) => match lang.action_spec(name) {
+                Some(spec) => self.object(node, ptr, spec, &[action.tag]),
                 None => self
                     .violations
-                    .push(unknown_action(&at.render(), name, ty.value.loc())),
+                    .push(unknown_action_in(lang, &at.render(), name, ty.value.loc())),
             },
             Shape::Opaque => self.defer(&at, &ty.value.loc(), "an action type known at run time"),
             other => self.wrong_type(&at, "a string (the action type)", ty.value, &other),
@@ -497,15 +556,17 @@ impl<L: Clone> Checker<L> {
     }
 
     fn block<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, nest: &Nest) {
+        let lang = nest.lang;
+        let envelope = lang.block_envelope();
         let shape = node.shape();
         let entries = match shape {
             Shape::Object(entries) => entries,
             Shape::Opaque => return self.defer(ptr, &node.loc(), "a block built at run time"),
-            other => return self.wrong_type(ptr, &format!("an object ({})", BLOCK.dto), node, &other),
+            other => return self.wrong_type(ptr, &format!("an object ({})", envelope.dto), node, &other),
         };
         if nest.max == Some(1)
             && !entries.is_empty()
-            && entries.iter().all(|e| e.key.is_some_and(|k| !BLOCK.has_key(k)))
+            && entries.iter().all(|e| e.key.is_some_and(|k| !envelope.has_key(k)))
         {
             let v = Violation::new(
                 ptr,
@@ -530,36 +591,36 @@ impl<L: Clone> Checker<L> {
                 );
                 continue;
             }
-            if key == BLOCK.tag {
+            if key == envelope.tag {
                 ty = Some(e);
-            } else if Some(key) == BLOCK.body {
+            } else if Some(key) == envelope.body {
                 props = Some(e);
-            } else if BLOCK.flags.contains(&key) {
+            } else if envelope.flags.contains(&key) {
                 match e.value.shape() {
                     Shape::Bool(_) | Shape::Opaque => {}
                     other => self.wrong_type(&at, "a boolean (true or false)", e.value, &other),
                 }
             } else {
                 self.violations
-                    .push(unknown_block_key(&at.render(), key, e.key_loc.clone()));
+                    .push(unknown_block_key_in(lang, &at.render(), key, e.key_loc.clone()));
             }
         }
-        let at_type = ptr.key(BLOCK.tag);
+        let at_type = ptr.key(envelope.tag);
         let spec = match ty.map(|e| (e, e.value.shape())) {
             None => {
                 let v = Violation::new(
                     at_type,
                     Rule::MissingRequired,
-                    format!("a block needs a `{}`", BLOCK.tag),
+                    format!("a block needs a `{}`", envelope.tag),
                 )
                 .with_help(format!("allowed here: {}", list(nest.allowed())));
                 self.push(v, &node.loc());
                 None
             }
-            Some((e, Shape::Str(name))) => match block_spec(name) {
+            Some((e, Shape::Str(name))) => match lang.block_spec(name) {
                 None => {
                     self.violations
-                        .push(unknown_block_type(&at_type.render(), name, e.value.loc()));
+                        .push(unknown_block_type_in(lang, &at_type.render(), name, e.value.loc()));
                     None
                 }
                 Some(spec) => {
@@ -578,15 +639,147 @@ impl<L: Clone> Checker<L> {
                 None
             }
         };
-        let body = BLOCK.body.unwrap_or(BLOCK.tag);
+        let body = envelope.body.unwrap_or(envelope.tag);
         let at_props = ptr.key(body);
         match (props, spec) {
-            (None, _) => {
-                let v = Violation::new(at_props, Rule::MissingRequired, format!("a block needs `{body}`"));
+            // a type with nothing required may stand without its properties
+            (None, Some(spec)) if !envelope.body_required && !spec.fields.iter().any(|f| f.required) => {}
+            (None, spec) => {
+                let mut v = Violation::new(at_props, Rule::MissingRequired, format!("a block needs `{body}`"));
+                if let (Some(spec), false) = (spec, envelope.body_required) {
+                    let required: Vec<&str> = spec.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+                    v = v.with_help(format!("{} needs {}", spec.what(), list(required)));
+                }
                 self.push(v, &node.loc());
             }
             (Some(p), Some(spec)) => self.object(p.value, &at_props, spec, &[]),
             (Some(_), None) => {}
+        }
+    }
+
+    /// A key of the timeline's keyed objects: Latin letters, digits, `-`, `_`.
+    fn strict_key(&mut self, at: &Ptr, key: &str, what: &str, loc: &L) {
+        if !is_strict_key(key) {
+            self.push(
+                Violation::new(at, Rule::KeyWrongSymbols, format!("{what} `{key}` has characters Bitrix24 refuses"))
+                    .with_help("keys take only Latin letters, digits, `-` and `_`"),
+                loc,
+            );
+        }
+    }
+
+    /// textWithTranslation: a string, or a non-empty object of language code to string.
+    fn text<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr) {
+        match node.shape() {
+            Shape::Str(_) | Shape::Opaque => {}
+            Shape::Object(entries) => {
+                if entries.is_empty() {
+                    self.push(
+                        Violation::new(ptr, Rule::EmptyTranslation, "a text with translations has none")
+                            .with_help("write a string, or {\"en\": \"...\"} with at least one language"),
+                        &node.loc(),
+                    );
+                }
+                for (i, e) in entries.iter().enumerate() {
+                    let Some(lang) = e.key else {
+                        self.defer(ptr, &e.key_loc, "a language computed at run time");
+                        continue;
+                    };
+                    let at = ptr.key(lang);
+                    if entries[..i].iter().any(|p| p.key == Some(lang)) {
+                        self.push(
+                            Violation::new(at, Rule::DuplicateKey, format!("language `{lang}` is set twice")),
+                            &e.key_loc,
+                        );
+                        continue;
+                    }
+                    if !crate::timeline::is_language_code(lang) {
+                        let mut v = Violation::new(
+                            at.clone(),
+                            Rule::WrongLanguage,
+                            format!("`{lang}` is not a language code"),
+                        );
+                        v = v.with_help(match did_you_mean(lang, crate::timeline::LANGUAGES.iter().copied()) {
+                            Some(d) => format!("{d}; Bitrix24 refuses a language the portal does not have"),
+                            None => format!(
+                                "a key is a Bitrix24 language code: {}",
+                                list(crate::timeline::LANGUAGES.iter().copied())
+                            ),
+                        });
+                        self.push(v, &e.key_loc);
+                    }
+                    match e.value.shape() {
+                        Shape::Str(_) | Shape::Opaque => {}
+                        other => self.wrong_type(&at, "a string (the text in that language)", e.value, &other),
+                    }
+                }
+            }
+            other => self.wrong_type(ptr, "a string, or an object of language code to text", node, &other),
+        }
+    }
+
+    /// A keyed object of DTOs: each entry checked against `items.spec`, at most `max`.
+    fn items<N: Node<Loc = L> + ?Sized>(&mut self, node: &N, ptr: &Ptr, items: &Items) {
+        let shape = node.shape();
+        let entries = match shape {
+            Shape::Object(entries) => entries,
+            Shape::Opaque => return self.defer(ptr, &node.loc(), "entries built at run time"),
+            Shape::Array => {
+                let v = Violation::new(
+                    ptr,
+                    Rule::WrongType,
+                    format!("expected an object of id to {}, found an array", items.spec.name),
+                )
+                .with_help(format!(
+                    "key each {} by an id: {{\"id1\": {{...}}}}; in PHP use string keys",
+                    items.what
+                ));
+                return self.push(v, &node.loc());
+            }
+            other => {
+                let expected = format!("an object of id to {}", items.spec.name);
+                return self.wrong_type(ptr, &expected, node, &other);
+            }
+        };
+        let definite = entries.iter().filter(|e| e.count == Count::One).count();
+        let mut seen = 0usize;
+        for (i, e) in entries.iter().enumerate() {
+            let Some(key) = e.key else {
+                self.defer(ptr, &e.key_loc, "ids computed at run time");
+                self.object(e.value, &ptr.key("*"), items.spec, &[]);
+                continue;
+            };
+            let at = ptr.key(key);
+            self.strict_key(&at, key, &format!("{} id", items.what), &e.key_loc);
+            if entries[..i].iter().any(|p| p.key == Some(key)) {
+                if e.count == Count::One && entries[..i].iter().all(|p| p.key != Some(key) || p.count == Count::One) {
+                    self.push(
+                        Violation::new(at.clone(), Rule::DuplicateKey, format!("{} id `{key}` is used twice", items.what)),
+                        &e.key_loc,
+                    );
+                } else {
+                    self.defer(&at, &e.key_loc, "an id that may repeat at run time");
+                }
+            }
+            if e.count == Count::One {
+                seen += 1;
+                if let Some(max) = items.max {
+                    if seen == max + 1 {
+                        self.push(
+                            Violation::new(
+                                at.clone(),
+                                Rule::TooManyItems,
+                                format!("at most {max} {}s, found {definite}", items.what),
+                            )
+                            .with_help(format!("Bitrix24 refuses the record (TOO_MANY_ITEMS): keep {max}")),
+                            &e.key_loc,
+                        );
+                    }
+                }
+            } else if items.max.is_some() {
+                self.defer(&at, &e.key_loc, "a count known at run time");
+            }
+            self.object(e.value, &at, items.spec, &[]);
         }
     }
 
@@ -636,6 +829,9 @@ impl<L: Clone> Checker<L> {
             let id = e.key.unwrap_or("*");
             let at = ptr.key(id);
             if let Some(k) = e.key {
+                if nest.lang.strict_keys() {
+                    self.strict_key(&at, k, "block id", &e.key_loc);
+                }
                 // the first entry with this id, if any
                 match entries[..i].iter().find(|p| p.key == Some(k)).map(|p| p.count) {
                     Some(Count::One) if e.count == Count::One => self.push(
@@ -721,10 +917,14 @@ fn describe(field: &Field) -> String {
         Kind::Enum(e) => format!("one of {}", list(e.values.iter().copied())),
         Kind::Any => "any value".into(),
         Kind::Object(s) => format!("a {}", s.name),
-        Kind::Action => {
-            let types: Vec<String> = ACTIONS.iter().map(|a| format!("\"{}\"", a.name)).collect();
-            format!("an action {{\"{}\": {}, ...}}", ACTION.tag, types.join(" | "))
+        Kind::Action(lang) => {
+            let types: Vec<String> = lang.actions().iter().map(|a| format!("\"{}\"", a.name)).collect();
+            format!("an action {{\"{}\": {}, ...}}", lang.action_envelope().tag, types.join(" | "))
         }
+        Kind::Flag => "true or false".into(),
+        Kind::Text => "a text, or {\"en\": \"...\", \"de\": \"...\"}".into(),
+        Kind::Items(items) => format!("{{\"id\": {}, ...}}", items.spec.name),
+        Kind::Params => "an object or an array".into(),
         Kind::Block(n) => format!("one block: {}", list(n.allowed())),
         Kind::Blocks(n) => format!("blocks by id: {}", list(n.allowed())),
         Kind::Values => "{\"code\": \"label\", ...}".into(),

@@ -43,7 +43,11 @@ impl FastValue for u32 {
 
 impl FastValue for Value {
     fn fast_value(&self, kind: &Kind) -> bool {
-        matches!(kind, Kind::Any)
+        match kind {
+            Kind::Any => true,
+            Kind::Params => self.is_object() || self.is_array(),
+            _ => false,
+        }
     }
 }
 

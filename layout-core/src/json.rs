@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::check::check_layout;
+use crate::check::check_root;
 use crate::layout::LayoutDto;
 use crate::pointer::Ptr;
 use crate::violation::{Rule, Violation, Violations};
@@ -31,7 +31,13 @@ pub enum ReadError {
 
 /// Every rule `value` breaks as a LayoutDto.
 pub fn check_value(value: &Value) -> Result<(), Violations> {
-    let report = check_layout(value);
+    check_value_as(value, crate::schema::ROOT)
+}
+
+/// Every rule `value` breaks as a document whose root object is `root` (a widget's
+/// LayoutDto, a timeline LayoutDto, a RestAppLayoutDto).
+pub fn check_value_as(value: &Value, root: &'static crate::schema::StructSpec) -> Result<(), Violations> {
+    let report = check_root(value, root);
     if report.violations.is_empty() {
         Ok(())
     } else {
@@ -55,8 +61,13 @@ pub fn parse_json(text: &str) -> Result<(Value, Vec<Violation>), serde_json::Err
 
 /// Checks JSON text as a LayoutDto: syntax errors, keys written twice, and every rule.
 pub fn check_json(text: &str) -> Result<Value, ReadError> {
+    check_json_as(text, crate::schema::ROOT)
+}
+
+/// [`check_json`] for a document whose root object is `root`.
+pub fn check_json_as(text: &str, root: &'static crate::schema::StructSpec) -> Result<Value, ReadError> {
     let (value, mut violations) = parse_json(text)?;
-    if let Err(Violations(more)) = check_value(&value) {
+    if let Err(Violations(more)) = check_value_as(&value, root) {
         violations.extend(more);
     }
     if violations.is_empty() {
@@ -70,7 +81,15 @@ pub fn check_json(text: &str) -> Result<Value, ReadError> {
 /// Checks JSON text as [`check_json`] does, and places each violation in the text (line
 /// and column). The text is indexed only when there is a violation to place.
 pub fn check_json_located(text: &str) -> Result<Value, (ReadError, Vec<Option<crate::position::Position>>)> {
-    check_json(text).map_err(|e| {
+    check_json_located_as(text, crate::schema::ROOT)
+}
+
+/// [`check_json_located`] for a document whose root object is `root`.
+pub fn check_json_located_as(
+    text: &str,
+    root: &'static crate::schema::StructSpec,
+) -> Result<Value, (ReadError, Vec<Option<crate::position::Position>>)> {
+    check_json_as(text, root).map_err(|e| {
         let places = match &e {
             ReadError::Invalid(violations) => {
                 let map = crate::position::SourceMap::new(text);

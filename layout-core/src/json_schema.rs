@@ -8,9 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::schema::{
-    Cross, Kind, Nest, Role, StructSpec, ACTION, ACTIONS, BLOCK, BLOCK_TYPES, CONTAINERS, ROOT,
-};
+use crate::schema::{Cross, Kind, Lang, Nest, Role, StructSpec, ACTION, ROOT};
 
 /// The rules a JSON Schema cannot express, by rule code, with why.
 pub const NOT_EXPRESSED: &[(&str, &str)] = &[
@@ -63,7 +61,7 @@ fn kind_schema(kind: &Kind) -> Value {
         Kind::Enum(e) => json!({"enum": e.values, "description": format!("a {}", e.name)}),
         Kind::Any => json!({}),
         Kind::Object(spec) => reference(&def_name(spec)),
-        Kind::Action => reference(ACTION.dto),
+        Kind::Action(_) => reference(ACTION.dto),
         Kind::Block(nest) => one_block(nest),
         Kind::Blocks(nest) => reference(&container_def_name(nest)),
         Kind::Values => json!({
@@ -72,8 +70,36 @@ fn kind_schema(kind: &Kind) -> Value {
             "additionalProperties": {"type": "string"},
             "description": "option code to the label the user sees, in display order",
         }),
+        Kind::Flag => json!({"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}),
+        Kind::Text => json!({
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "propertyNames": {"enum": crate::timeline::LANGUAGES},
+                    "additionalProperties": {"type": "string"},
+                },
+            ],
+            "description": "a text, or the text per language code",
+        }),
+        Kind::Items(items) => {
+            let mut s = json!({
+                "type": "object",
+                "propertyNames": {"pattern": KEY_PATTERN},
+                "additionalProperties": reference(&def_name(items.spec)),
+            });
+            if let Some(max) = items.max {
+                s["maxProperties"] = json!(max);
+            }
+            s
+        }
+        Kind::Params => json!({"type": ["object", "array"]}),
     }
 }
+
+/// The timeline's key rule, as a schema pattern.
+const KEY_PATTERN: &str = "^[A-Za-z0-9_-]+$";
 
 /// An object of the table: its fields (and `extra` ones, such as an action's tag).
 fn object_schema(spec: &StructSpec, extra: &[(&str, Value, bool)]) -> Value {
@@ -123,52 +149,89 @@ fn object_schema(spec: &StructSpec, extra: &[(&str, Value, bool)]) -> Value {
     s
 }
 
-/// The whole schema.
+/// The whole schema of the widget's LayoutDto.
 pub fn layout_schema() -> Value {
+    schema_for(
+        Lang::Widget,
+        ROOT,
+        "The built-in interface of a Bitrix24 CRM_XXX_DETAIL_ACTIVITY widget (useBuiltInInterface = Y), generated from the rule table of b24-widgets. Not expressed here, checked by `b24 check`: selectedValue among values, keys written twice, schemes hidden by tabs.",
+    )
+}
+
+/// The schema of a configurable activity's LayoutDto.
+pub fn activity_schema() -> Value {
+    schema_for(
+        Lang::Timeline,
+        &crate::timeline::LayoutDto::SPEC,
+        "A configurable activity of the Bitrix24 CRM timeline (crm.activity.configurable.add/update `layout`), generated from the rule table of b24-widgets. Not expressed here, checked by `b24 check --kind activity`: keys written twice, schemes hidden by tabs.",
+    )
+}
+
+/// The schema of a content-block set (RestAppLayoutDto).
+pub fn blocks_schema() -> Value {
+    schema_for(
+        Lang::Timeline,
+        &crate::timeline::RestAppLayoutDto::SPEC,
+        "A set of content blocks for a Bitrix24 CRM timeline record (crm.activity.layout.blocks.set / crm.timeline.layout.blocks.set `layout`), generated from the rule table of b24-widgets. Not expressed here, checked by `b24 check --kind blocks`: keys written twice, schemes hidden by tabs.",
+    )
+}
+
+/// The schema of the document whose root is `root`, in `lang`.
+pub fn schema_for(lang: Lang, root: &'static StructSpec, description: &str) -> Value {
     let mut defs = Map::new();
-    // the objects reached through Kind::Object (buttons, slider params)
+    // the objects reached through Kind::Object and Kind::Items (buttons, slider params,
+    // the timeline's header, body, tags...), at any depth
     let mut objects: Vec<&'static StructSpec> = Vec::new();
-    let mut note = |spec: &'static StructSpec| {
-        if !objects.iter().any(|s| s.name == spec.name) {
-            objects.push(spec);
-        }
-    };
-    let all_specs = BLOCK_TYPES
+    let mut todo: Vec<&'static StructSpec> = lang
+        .block_types()
         .iter()
         .map(|b| b.props)
-        .chain(ACTIONS.iter().copied())
-        .chain([ROOT]);
-    for spec in all_specs.clone() {
+        .chain(lang.actions().iter().copied())
+        .chain([root])
+        .collect();
+    while let Some(spec) = todo.pop() {
         for f in spec.fields {
-            if let Kind::Object(o) = f.kind {
-                note(o);
+            let reached = match f.kind {
+                Kind::Object(o) => Some(o),
+                Kind::Items(items) => Some(items.spec),
+                _ => None,
+            };
+            if let Some(o) = reached {
+                if !objects.iter().any(|s| s.name == o.name) && o.name != root.name {
+                    objects.push(o);
+                    todo.push(o);
+                }
             }
         }
     }
+    objects.sort_by_key(|s| s.name);
     for spec in &objects {
         defs.insert(def_name(spec), object_schema(spec, &[]));
     }
-    for b in BLOCK_TYPES {
+    let block = lang.block_envelope();
+    for b in lang.block_types() {
         let name = b.props.name;
         defs.insert(def_name(b.props), object_schema(b.props, &[]));
         let mut properties = Map::new();
-        properties.insert(BLOCK.tag.to_owned(), json!({"const": name}));
-        for flag in BLOCK.flags {
+        properties.insert(block.tag.to_owned(), json!({"const": name}));
+        for flag in block.flags {
             properties.insert((*flag).to_owned(), json!({"type": "boolean"}));
         }
-        let body = BLOCK.body.unwrap_or("properties");
+        let body = block.body.unwrap_or("properties");
         properties.insert(body.to_owned(), reference(&def_name(b.props)));
+        let body_required = block.body_required || b.props.fields.iter().any(|f| f.required);
+        let required = if body_required { json!([block.tag, body]) } else { json!([block.tag]) };
         defs.insert(
             block_def_name(name),
             json!({
                 "type": "object",
                 "properties": properties,
-                "required": [BLOCK.tag, body],
+                "required": required,
                 "additionalProperties": false,
             }),
         );
     }
-    for nest in CONTAINERS {
+    for nest in lang.containers() {
         if nest.max == Some(1) {
             continue; // a single block (withTitle's), not a map
         }
@@ -181,28 +244,29 @@ pub fn layout_schema() -> Value {
         if let Some(max) = nest.max {
             s["maxProperties"] = json!(max);
         }
+        if lang.strict_keys() {
+            s["propertyNames"] = json!({"pattern": KEY_PATTERN});
+        }
         defs.insert(container_def_name(nest), s);
     }
-    for a in ACTIONS {
+    for a in lang.actions() {
         let tag = (ACTION.tag, json!({"const": a.name}), true);
         defs.insert(def_name(a), object_schema(a, &[tag]));
     }
     defs.insert(
         ACTION.dto.to_owned(),
-        json!({"anyOf": ACTIONS.iter().map(|a| reference(&def_name(a))).collect::<Vec<_>>()}),
+        json!({"anyOf": lang.actions().iter().map(|a| reference(&def_name(a))).collect::<Vec<_>>()}),
     );
-    let mut root = object_schema(ROOT, &[]);
+    let title = root.name;
+    let mut root = object_schema(root, &[]);
     let o = root.as_object_mut().expect("an object schema");
     let mut head = Map::new();
     head.insert(
         "$schema".into(),
         json!("https://json-schema.org/draft/2020-12/schema"),
     );
-    head.insert("title".into(), json!("LayoutDto"));
-    head.insert(
-        "description".into(),
-        json!("The built-in interface of a Bitrix24 CRM_XXX_DETAIL_ACTIVITY widget (useBuiltInInterface = Y), generated from the rule table of b24-widgets. Not expressed here, checked by `b24 check`: selectedValue among values, keys written twice, schemes hidden by tabs."),
-    );
+    head.insert("title".into(), json!(title));
+    head.insert("description".into(), json!(description));
     head.extend(std::mem::take(o));
     head.insert("$defs".into(), Value::Object(defs));
     Value::Object(head)

@@ -28,6 +28,7 @@ pub mod pointer;
 pub mod position;
 pub mod schema;
 pub mod state;
+pub mod timeline;
 pub mod typed;
 pub mod violation;
 pub mod widget;

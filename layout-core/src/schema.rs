@@ -22,14 +22,110 @@ pub enum Kind {
     Any,
     /// A nested object with its own fields (a button, slider parameters).
     Object(&'static StructSpec),
-    /// An ActionDto: an object with a `type` naming one of [`ACTIONS`].
-    Action,
+    /// An ActionDto of a language: an object with a `type` naming one of its actions.
+    Action(Lang),
     /// Exactly one content block (withTitle's `block`).
     Block(&'static Nest),
     /// An ordered map of block id to content block.
     Blocks(&'static Nest),
     /// An ordered map of option code to label, with at least one option.
     Values,
+    /// A boolean the timeline also takes spelled as a string (`"false"`, as the docs'
+    /// examples write it); kept as written.
+    Flag,
+    /// textWithTranslation: a string, or an object of language code to text.
+    Text,
+    /// A keyed object of DTOs (a header's tags, a footer's buttons, a menu's items).
+    Items(&'static Items),
+    /// Free parameters handed back to the app (`actionParams`): an object or an array.
+    Params,
+}
+
+/// A keyed object of DTOs of one kind, and how many it takes.
+#[derive(Clone, Copy, Debug)]
+pub struct Items {
+    /// What one entry is, for messages ("tag").
+    pub what: &'static str,
+    pub spec: &'static StructSpec,
+    pub max: Option<usize>,
+}
+
+/// The two layout languages of Bitrix24 CRM: the built-in interface of a
+/// `CRM_XXX_DETAIL_ACTIVITY` widget, and the timeline's own records (configurable
+/// activities and content-block sets). One checker serves both: each language is its
+/// block types, its action types, its envelopes and its key rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Widget,
+    Timeline,
+}
+
+impl Lang {
+    /// Every language.
+    pub const ALL: [Lang; 2] = [Lang::Widget, Lang::Timeline];
+
+    /// The block types of this language, in declaration order.
+    pub fn block_types(self) -> &'static [BlockType] {
+        match self {
+            Lang::Widget => crate::blocks::BLOCK_TYPES,
+            Lang::Timeline => crate::timeline::blocks::BLOCK_TYPES,
+        }
+    }
+
+    /// The action types of this language.
+    pub fn actions(self) -> &'static [&'static StructSpec] {
+        match self {
+            Lang::Widget => crate::action::ACTION_TYPES,
+            Lang::Timeline => crate::timeline::action::ACTION_TYPES,
+        }
+    }
+
+    /// The envelope of a block.
+    pub fn block_envelope(self) -> &'static Envelope {
+        match self {
+            Lang::Widget => &BLOCK,
+            Lang::Timeline => &TIMELINE_BLOCK,
+        }
+    }
+
+    /// The envelope of an action (the same in both).
+    pub fn action_envelope(self) -> &'static Envelope {
+        &ACTION
+    }
+
+    /// Every container of blocks.
+    pub fn containers(self) -> &'static [&'static Nest] {
+        match self {
+            Lang::Widget => CONTAINERS,
+            Lang::Timeline => TIMELINE_CONTAINERS,
+        }
+    }
+
+    /// Whether the keys of its maps (blocks, tags, buttons, items) are limited to Latin
+    /// letters, digits, `-` and `_` (the timeline's `KEY_CONTAIN_WRONG_SYMBOLS`).
+    pub fn strict_keys(self) -> bool {
+        self == Lang::Timeline
+    }
+
+    /// The block type spelled `name` on the wire.
+    pub fn block_type(self, name: &str) -> Option<&'static BlockType> {
+        self.block_types().iter().find(|b| b.props.name == name)
+    }
+
+    /// The spec of the `properties` of the block type `name`.
+    pub fn block_spec(self, name: &str) -> Option<&'static StructSpec> {
+        self.block_type(name).map(|b| b.props)
+    }
+
+    pub fn action_spec(self, name: &str) -> Option<&'static StructSpec> {
+        self.actions().iter().copied().find(|a| a.name == name)
+    }
+}
+
+/// Whether `key` keeps the timeline's key rule: Latin letters, digits, `-` and `_`, at
+/// least one.
+pub fn is_strict_key(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A rule on the content of a string: its own check, rule code and message.
@@ -65,26 +161,78 @@ pub struct StrFailure {
     pub help: &'static str,
 }
 
+/// Why `s` is no redirect target (empty, or a scheme that runs code), with the help
+/// for the language's way of running code on click.
+fn redirect_failure(s: &str, run_code: &'static str) -> Option<StrFailure> {
+    if s.trim().is_empty() {
+        Some(StrFailure {
+            rule: Rule::EmptyValue,
+            message: "a redirect needs an address, found an empty string".into(),
+            help: "write a relative Bitrix24 path such as \"/crm/deal/details/1/\" or an https:// URL",
+        })
+    } else {
+        dangerous_scheme(s).map(|scheme| StrFailure {
+            rule: Rule::DangerousUri,
+            message: format!("a redirect to a `{scheme}` URI is not allowed"),
+            help: run_code,
+        })
+    }
+}
+
+const REDIRECT_SCHEMA: &str = r#"{"pattern":"\\S","not":{"pattern":"^[\\u0000-\\u0020]*([jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]|[dD][aA][tT][aA]|[vV][bB][sS][cC][rR][iI][pP][tT]):"}}"#;
+
 /// A redirect target: not empty, and not a `javascript:`, `data:` or `vbscript:` URI.
 pub const REDIRECT_TARGET: StrRule = StrRule {
     name: "a redirect target",
     check: Some(|s| {
-        if s.trim().is_empty() {
-            Some(StrFailure {
-                rule: Rule::EmptyValue,
-                message: "a redirect needs an address, found an empty string".into(),
-                help: "write a relative Bitrix24 path such as \"/crm/deal/details/1/\" or an https:// URL",
-            })
-        } else {
-            dangerous_scheme(s).map(|scheme| StrFailure {
-                rule: Rule::DangerousUri,
-                message: format!("a redirect to a `{scheme}` URI is not allowed"),
-                help: "redirect to an http(s) URL or a relative path; to run code on click, use a `layoutEvent` action and handle it in bindLayoutEventCallback",
-            })
-        }
+        redirect_failure(
+            s,
+            "redirect to an http(s) URL or a relative path; to run code on click, use a `layoutEvent` action and handle it in bindLayoutEventCallback",
+        )
     }),
-    schema: r#"{"pattern":"\\S","not":{"pattern":"^[\\u0000-\\u0020]*([jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]|[dD][aA][tT][aA]|[vV][bB][sS][cC][rR][iI][pP][tT]):"}}"#,
+    schema: REDIRECT_SCHEMA,
     schema_is_exact: false,
+};
+
+/// A timeline redirect's `uri`: the same rule, with the timeline's way of running code.
+pub const TIMELINE_REDIRECT: StrRule = StrRule {
+    name: "a redirect target",
+    check: Some(|s| {
+        redirect_failure(
+            s,
+            "redirect to an http(s) URL or a relative path; to run code on click, use a `restEvent` action and handle onCrmTimelineItemAction",
+        )
+    }),
+    schema: REDIRECT_SCHEMA,
+    schema_is_exact: false,
+};
+
+/// A restEvent's `id`: it comes back in onCrmTimelineItemAction and tells actions apart.
+pub const ACTION_ID: StrRule = StrRule {
+    name: "an action id",
+    check: Some(|s| {
+        s.trim().is_empty().then(|| StrFailure {
+            rule: Rule::EmptyValue,
+            message: "a restEvent needs an `id`, found an empty string".into(),
+            help: "name the action (\"confirm\"): onCrmTimelineItemAction gets it as `id`",
+        })
+    }),
+    schema: r#"{"pattern":"\\S"}"#,
+    schema_is_exact: true,
+};
+
+/// An icon or logo code (from `crm.timeline.icon.list` / `crm.timeline.logo.list`).
+pub const CODE: StrRule = StrRule {
+    name: "a code",
+    check: Some(|s| {
+        s.trim().is_empty().then(|| StrFailure {
+            rule: Rule::EmptyValue,
+            message: "a code is needed, found an empty string".into(),
+            help: "use a code of crm.timeline.icon.list or crm.timeline.logo.list, such as \"info\" or \"document\"",
+        })
+    }),
+    schema: r#"{"pattern":"\\S"}"#,
+    schema_is_exact: true,
 };
 
 /// A layoutEvent's value: the event's name, which tells events apart; not empty.
@@ -262,6 +410,8 @@ impl EnumSpec {
 /// said by each block type ([`BlockType::inside`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Nest {
+    /// The language whose block types it holds.
+    pub lang: Lang,
     /// The container, for messages ("section", "list", ...).
     pub parent: &'static str,
     /// The top level of the layout (messages say "at the top level", "a layout").
@@ -276,12 +426,13 @@ pub struct Nest {
 
 impl Nest {
     pub fn allows(&self, block_type: &str) -> bool {
-        block_type_named(block_type).is_some_and(|b| b.inside & self.bit != 0)
+        self.lang.block_type(block_type).is_some_and(|b| b.inside & self.bit != 0)
     }
 
     /// The block types this container takes, in declaration order.
     pub fn allowed(&self) -> impl Iterator<Item = &'static str> + Clone + '_ {
-        BLOCK_TYPES
+        self.lang
+            .block_types()
             .iter()
             .filter(move |b| b.inside & self.bit != 0)
             .map(|b| b.props.name)
@@ -295,6 +446,7 @@ impl Nest {
 
 /// The top level of a LayoutDto: at least one block.
 pub const TOP_LEVEL: Nest = Nest {
+    lang: Lang::Widget,
     parent: "LayoutDto",
     top: true,
     bit: 1,
@@ -305,6 +457,7 @@ pub const TOP_LEVEL: Nest = Nest {
 
 /// A section: 1 to 20 blocks.
 pub const SECTION: Nest = Nest {
+    lang: Lang::Widget,
     parent: "section",
     top: false,
     bit: 1 << 1,
@@ -315,6 +468,7 @@ pub const SECTION: Nest = Nest {
 
 /// A list: at least one block.
 pub const LIST: Nest = Nest {
+    lang: Lang::Widget,
     parent: "list",
     top: false,
     bit: 1 << 2,
@@ -325,6 +479,7 @@ pub const LIST: Nest = Nest {
 
 /// A lineOfBlocks: at least one block.
 pub const LINE_OF_BLOCKS: Nest = Nest {
+    lang: Lang::Widget,
     parent: "lineOfBlocks",
     top: false,
     bit: 1 << 3,
@@ -335,6 +490,7 @@ pub const LINE_OF_BLOCKS: Nest = Nest {
 
 /// withTitle's `block`: exactly one.
 pub const WITH_TITLE: Nest = Nest {
+    lang: Lang::Widget,
     parent: "withTitle",
     top: false,
     bit: 1 << 4,
@@ -343,8 +499,45 @@ pub const WITH_TITLE: Nest = Nest {
     notes: &[],
 };
 
-/// Every container of blocks.
+/// Every container of blocks of the widget language.
 pub const CONTAINERS: &[&Nest] = &[&TOP_LEVEL, &SECTION, &LIST, &LINE_OF_BLOCKS, &WITH_TITLE];
+
+/// The blocks of a timeline record: a configurable activity's `body.blocks`, or a
+/// content-block set (RestAppLayoutDto): 1 to 20.
+pub const TIMELINE_TOP: Nest = Nest {
+    lang: Lang::Timeline,
+    parent: "blocks",
+    top: true,
+    bit: 1,
+    min: 1,
+    max: Some(20),
+    notes: &[],
+};
+
+/// A timeline lineOfBlocks: at least one block.
+pub const TIMELINE_LINE: Nest = Nest {
+    lang: Lang::Timeline,
+    parent: "lineOfBlocks",
+    top: false,
+    bit: 1 << 1,
+    min: 1,
+    max: None,
+    notes: &[],
+};
+
+/// A timeline withTitle's `block`: exactly one.
+pub const TIMELINE_WITH_TITLE: Nest = Nest {
+    lang: Lang::Timeline,
+    parent: "withTitle",
+    top: false,
+    bit: 1 << 2,
+    min: 1,
+    max: Some(1),
+    notes: &[],
+};
+
+/// Every container of blocks of the timeline language.
+pub const TIMELINE_CONTAINERS: &[&Nest] = &[&TIMELINE_TOP, &TIMELINE_LINE, &TIMELINE_WITH_TITLE];
 
 /// A block type: the spec of its `properties` (its wire name is the spec's name), and
 /// the containers it may stand in (bits of [`Nest::bit`]). Declared once per type, in
@@ -375,6 +568,9 @@ pub struct Envelope {
     pub body: Option<&'static str>,
     /// Other keys of the envelope, each a boolean (a block's `visible`).
     pub flags: &'static [&'static str],
+    /// Whether the body must be there (a timeline `deadline` block may stand without
+    /// `properties`, as the docs' example writes it).
+    pub body_required: bool,
 }
 
 impl Envelope {
@@ -396,6 +592,17 @@ pub const BLOCK: Envelope = Envelope {
     tag: "type",
     body: Some("properties"),
     flags: &["visible"],
+    body_required: true,
+};
+
+/// A timeline ContentBlockDto: `{"type": ..., "properties": {...}}`, no `visible`;
+/// `properties` may be left out when the type needs none.
+pub const TIMELINE_BLOCK: Envelope = Envelope {
+    dto: "ContentBlockDto",
+    tag: "type",
+    body: Some("properties"),
+    flags: &[],
+    body_required: false,
 };
 
 /// An ActionDto: `{"type": ..., "value": ...}`.
@@ -404,6 +611,7 @@ pub const ACTION: Envelope = Envelope {
     tag: "type",
     body: None,
     flags: &[],
+    body_required: true,
 };
 
 /// The root of the table: LayoutDto.

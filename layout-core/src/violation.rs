@@ -44,6 +44,17 @@ pub enum Rule {
     ImageSrcScheme,
     /// A redirect written with `uri`, which Bitrix24 does not read.
     RedirectUri,
+    /// A timeline redirect written with `value`: the timeline reads `uri`.
+    RedirectValue,
+    /// More tags, buttons or items than the object takes (the timeline's `TOO_MANY_ITEMS`).
+    TooManyItems,
+    /// A key of `blocks`, `tags`, `buttons` or `items` with characters other than Latin
+    /// letters, digits, `-` and `_` (the timeline's `KEY_CONTAIN_WRONG_SYMBOLS`).
+    KeyWrongSymbols,
+    /// A text with translations that has none.
+    EmptyTranslation,
+    /// A translation keyed by something that is no language code (the timeline's `WRONG_LANG`).
+    WrongLanguage,
 }
 
 impl Rule {
@@ -68,6 +79,11 @@ impl Rule {
             Rule::DangerousUri => "dangerous-uri",
             Rule::ImageSrcScheme => "image-src-scheme",
             Rule::RedirectUri => "redirect-uri",
+            Rule::RedirectValue => "redirect-value",
+            Rule::TooManyItems => "too-many-items",
+            Rule::KeyWrongSymbols => "key-wrong-symbols",
+            Rule::EmptyTranslation => "empty-translation",
+            Rule::WrongLanguage => "wrong-language",
         }
     }
 }

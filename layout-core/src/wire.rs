@@ -169,11 +169,12 @@ impl<T: FromWire> FromWire for Box<T> {
     }
 }
 
-impl FromWire for indexmap::IndexMap<String, String> {
+/// Maps keyed by id or option code: blocks, `values`, tags, buttons, translations.
+impl<T: FromWire> FromWire for indexmap::IndexMap<String, T> {
     fn from_wire(value: &Value, ptr: &Ptr) -> Result<Self, Violation> {
         expect_object(value, ptr)?
             .iter()
-            .map(|(k, v)| Ok((k.clone(), String::from_wire(v, &ptr.key(k))?)))
+            .map(|(k, v)| Ok((k.clone(), T::from_wire(v, &ptr.key(k))?)))
             .collect()
     }
 }
@@ -313,12 +314,12 @@ macro_rules! wire_struct {
             pub const SPEC: $crate::schema::StructSpec = $crate::schema::StructSpec {
                 name: $what,
                 rust: stringify!($name),
-                role: wire_struct!(@role $($role)?),
+                role: $crate::wire::wire_struct!(@role $($role)?),
                 fields: &[$(
                     $crate::schema::Field {
                         name: $wire,
                         kind: $kind,
-                        required: wire_struct!(@req $($req)?),
+                        required: $crate::wire::wire_struct!(@req $($req)?),
                     }
                 ),*],
                 cross: &[$($cross),*],
@@ -487,7 +488,7 @@ macro_rules! wire_struct {
                 $(
                     match &self.$field {
                         None => {
-                            if wire_struct!(@req $($req)?) {
+                            if $crate::wire::wire_struct!(@req $($req)?) {
                                 return false;
                             }
                         }

@@ -387,7 +387,9 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 expr(input)
             }
         }
-        Kind::Action => parse_action(input, diag),
+        Kind::Action(_) => parse_action(input, diag),
+        // the timeline's kinds: written as Rust expressions of their types
+        Kind::Flag | Kind::Text | Kind::Params | Kind::Items(_) => expr(input),
         Kind::Block(_) => parse_block(input, diag),
         Kind::Blocks(_) => {
             if input.peek(token::Brace) {

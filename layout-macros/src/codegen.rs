@@ -117,7 +117,7 @@ impl Gen {
                     #values
                 }}
             }
-            (Val::Action(a), Kind::Action) => match a.spec {
+            (Val::Action(a), Kind::Action(_)) => match a.spec {
                 Some(spec) => {
                     let chain = self.object(&a.fields, spec, ptr);
                     quote!(#k::ActionDto::from(#chain))
