@@ -9,7 +9,7 @@ use crate::report::{report, Format};
 pub fn apply(layout: &str, commands: &str, compact: bool) -> std::io::Result<u8> {
     use layout_core::command::Command;
     use layout_core::state::WidgetState;
-    let start = match check_file(layout) {
+    let start = match check_file(layout, Some(layout_core::document::DocKind::Widget)).0 {
         Outcome::Valid(value) => value,
         Outcome::Invalid(errors) => {
             report(&errors, Format::Text)?;

@@ -3,7 +3,8 @@
 
 use std::io::{Read, Write};
 
-use layout_core::json::{check_json_located, ReadError};
+use layout_core::document::DocKind;
+use layout_core::json::{check_json_located_as, parse_json, ReadError};
 use layout_core::LayoutDto;
 use serde_json::Value;
 
@@ -27,26 +28,42 @@ pub fn read(file: &str) -> Result<String, std::io::Error> {
     }
 }
 
-pub fn check_file(file: &str) -> Outcome {
+/// Checks a file as a layout of `kind`, or of the kind its top-level keys say; gives the
+/// kind it was checked as (none when it could not be read or told).
+pub fn check_file(file: &str, kind: Option<DocKind>) -> (Outcome, Option<DocKind>) {
     let text = match read(file) {
         Ok(t) => t,
         Err(e) => {
-            return Outcome::Unreadable(Report::file(
-                file,
-                "unreadable",
-                format!("cannot read the file: {e}"),
-            ))
+            let report = Report::file(file, "unreadable", format!("cannot read the file: {e}"));
+            return (Outcome::Unreadable(report), None);
         }
     };
     // editors on Windows may start UTF-8 files with a byte order mark; JSON has none
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match check_json_located(text) {
+    let syntax = |e: serde_json::Error| Report {
+        line: Some(e.line()),
+        column: Some(e.column().max(1)),
+        ..Report::file(file, "not-json", format!("not valid JSON: {e}"))
+    };
+    let kind = match kind {
+        Some(kind) => kind,
+        None => match parse_json(text) {
+            Err(e) => return (Outcome::Unreadable(syntax(e)), None),
+            Ok((value, _)) => match DocKind::detect(&value) {
+                Ok(kind) => kind,
+                Err(ambiguous) => {
+                    let report = Report {
+                        help: Some("--kind widget checks it as a widget's built-in interface, --kind blocks as a content-block set".into()),
+                        ..Report::file(file, "kind-ambiguous", ambiguous.to_string())
+                    };
+                    return (Outcome::Unreadable(report), None);
+                }
+            },
+        },
+    };
+    let outcome = match check_json_located_as(text, kind.root()) {
         Ok(value) => Outcome::Valid(value),
-        Err((ReadError::Syntax(e), _)) => Outcome::Unreadable(Report {
-            line: Some(e.line()),
-            column: Some(e.column().max(1)),
-            ..Report::file(file, "not-json", format!("not valid JSON: {e}"))
-        }),
+        Err((ReadError::Syntax(e), _)) => Outcome::Unreadable(syntax(e)),
         Err((ReadError::Invalid(violations), places)) => Outcome::Invalid(
             violations
                 .iter()
@@ -54,7 +71,8 @@ pub fn check_file(file: &str) -> Outcome {
                 .map(|(v, place)| Report::violation(file, v, place.map(|p| (p.line, p.column))))
                 .collect(),
         ),
-    }
+    };
+    (outcome, Some(kind))
 }
 
 /// Prints a layout, on one line or indented.

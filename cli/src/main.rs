@@ -8,7 +8,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use layout_core::LayoutDto;
 
 mod app;
 mod apply;
@@ -21,7 +20,7 @@ mod report;
 mod rest;
 
 use apply::apply;
-use check::{check_file, print_layout, Outcome};
+use check::{check_file, Outcome};
 use placement::placement;
 use report::{report, Format, Report};
 
@@ -38,12 +37,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check that every FILE is a valid LayoutDto (every broken rule with its JSON pointer),
-    /// or, for a `.toml` file, a valid `b24.toml` (every error with its key).
+    /// Check that every FILE is a valid layout (every broken rule with its JSON pointer):
+    /// a widget's LayoutDto, a configurable activity or a timeline content-block set; or,
+    /// for a `.toml` file, a valid `b24.toml` (every error with its key).
     Check {
         /// JSON files to check; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
+        /// What the files are; found from their top-level keys when left out (a plain
+        /// `blocks` map is a widget unless it has timeline parts).
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
         /// How to print the errors.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -52,7 +56,10 @@ enum Command {
     Fmt {
         /// The JSON file; `-` reads standard input.
         file: String,
-        /// Print on one line, as `setLayout` sends it.
+        /// What the file is; found from its top-level keys when left out.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// Print on one line, as the portal takes it.
         #[arg(long)]
         compact: bool,
         /// How to print the errors when the layout is not valid.
@@ -79,9 +86,14 @@ enum Command {
         #[arg(long)]
         query: Option<String>,
     },
-    /// Print a JSON Schema (draft 2020-12) of LayoutDto, generated from the rule table, for
+    /// Print a JSON Schema (draft 2020-12) of a layout, generated from the rule table, for
     /// editors (VS Code's `json.schemas`) and validators in any language.
-    Schema,
+    Schema {
+        /// Which layout: a widget's LayoutDto (default), a configurable activity, a
+        /// content-block set.
+        #[arg(long, value_enum, default_value_t = Kind::Widget)]
+        kind: Kind,
+    },
     /// Call a REST method and print its `result` as JSON. Exit 1 when the portal answers
     /// an error (its code and description on stderr), 2 when it cannot be asked.
     Call {
@@ -159,8 +171,8 @@ fn run(cli: Cli) -> std::io::Result<u8> {
         } => app::sync(&args),
         Command::New(args) => new::new(&args),
         Command::Dev(args) => dev::dev(&args),
-        Command::Schema => {
-            let schema = layout_core::json_schema::layout_schema();
+        Command::Schema { kind } => {
+            let schema = kind.doc().json_schema();
             writeln!(
                 std::io::stdout().lock(),
                 "{}",
@@ -183,7 +195,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             halt,
             connection,
         } => rest::batch(&connection, &file, halt),
-        Command::Check { files, format } => {
+        Command::Check { files, kind, format } => {
             let mut errors = Vec::new();
             let mut code = 0;
             for file in &files {
@@ -191,7 +203,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
                 let outcome = if file.ends_with(".toml") {
                     check::check_app(file)
                 } else {
-                    check_file(file)
+                    check_file(file, kind.map(Kind::doc)).0
                 };
                 match outcome {
                     Outcome::Valid(_) => {}
@@ -228,12 +240,13 @@ fn run(cli: Cli) -> std::io::Result<u8> {
         } => apply(&layout, &commands, compact),
         Command::Fmt {
             file,
+            kind,
             compact,
             format,
-        } => match check_file(&file) {
-            Outcome::Valid(value) => match serde_json::from_value::<LayoutDto>(value) {
-                Ok(layout) => {
-                    print_layout(&layout, compact)?;
+        } => match check_file(&file, kind.map(Kind::doc)) {
+            (Outcome::Valid(value), Some(kind)) => match kind.format(&value, compact) {
+                Ok(text) => {
+                    writeln!(std::io::stdout().lock(), "{text}")?;
                     Ok(0)
                 }
                 Err(e) => {
@@ -241,15 +254,38 @@ fn run(cli: Cli) -> std::io::Result<u8> {
                     Ok(1)
                 }
             },
-            Outcome::Invalid(errors) => {
+            (Outcome::Valid(_), None) => Ok(2),
+            (Outcome::Invalid(errors), _) => {
                 report(&errors, format)?;
                 Ok(1)
             }
-            Outcome::Unreadable(error) => {
+            (Outcome::Unreadable(error), _) => {
                 report(&[error], format)?;
                 Ok(2)
             }
         },
+    }
+}
+
+/// What a layout file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    /// A widget's built-in interface (LayoutDto of `setLayout`).
+    Widget,
+    /// A configurable activity (LayoutDto of `crm.activity.configurable.add`).
+    Activity,
+    /// A content-block set (RestAppLayoutDto of `crm.*.layout.blocks.set`).
+    Blocks,
+}
+
+impl Kind {
+    fn doc(self) -> layout_core::document::DocKind {
+        use layout_core::document::DocKind;
+        match self {
+            Kind::Widget => DocKind::Widget,
+            Kind::Activity => DocKind::Activity,
+            Kind::Blocks => DocKind::Blocks,
+        }
     }
 }
 

@@ -418,7 +418,6 @@ pub fn compact_blocks(blocks: &mut Blocks) {
     }
 }
 
-
 impl ContentBlockDto {
     /// Whether this block may stand in `nest` and breaks no rule (see
     /// [`fast`](crate::fast)).

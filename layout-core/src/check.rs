@@ -143,7 +143,9 @@ pub fn unknown_block_type<L>(ptr: &str, ty: &str, loc: L) -> Violation<L> {
 /// types are named as such.
 pub fn unknown_block_type_in<L>(lang: Lang, ptr: &str, ty: &str, loc: L) -> Violation<L> {
     let names = lang.block_types().iter().map(|b| b.props.name);
-    let other = Lang::ALL.into_iter().find(|l| *l != lang && l.block_type(ty).is_some());
+    let other = Lang::ALL
+        .into_iter()
+        .find(|l| *l != lang && l.block_type(ty).is_some());
     if let Some(other) = other {
         let (here, there) = match other {
             Lang::Widget => ("a timeline record", "a widget's built-in interface"),
@@ -460,15 +462,24 @@ impl<L: Clone> Checker<L> {
             Kind::Flag => match shape {
                 Shape::Bool(_) | Shape::Str("true" | "false") => {}
                 Shape::Str(s) => self.push(
-                    Violation::new(ptr, Rule::WrongType, format!("expected a boolean, found the string \"{s}\""))
-                        .with_help("write true or false"),
+                    Violation::new(
+                        ptr,
+                        Rule::WrongType,
+                        format!("expected a boolean, found the string \"{s}\""),
+                    )
+                    .with_help("write true or false"),
                     &node.loc(),
                 ),
                 other => self.wrong_type(ptr, "a boolean (true or false)", node, &other),
             },
             Kind::Params => {
                 if !matches!(shape, Shape::Object(_) | Shape::Array) {
-                    self.wrong_type(ptr, "an object or an array (parameters handed back to the app)", node, &shape);
+                    self.wrong_type(
+                        ptr,
+                        "an object or an array (parameters handed back to the app)",
+                        node,
+                        &shape,
+                    );
                 }
             }
             Kind::Any
@@ -540,7 +551,10 @@ impl<L: Clone> Checker<L> {
                 Rule::MissingRequired,
                 format!("an action needs a `{}`", action.tag),
             )
-            .with_help(format!("action types: {}", list(lang.actions().iter().map(|a| a.name))));
+            .with_help(format!(
+                "action types: {}",
+                list(lang.actions().iter().map(|a| a.name))
+            ));
             return self.push(v, &node.loc());
         };
         match ty.value.shape() {
@@ -566,7 +580,9 @@ impl<L: Clone> Checker<L> {
         };
         if nest.max == Some(1)
             && !entries.is_empty()
-            && entries.iter().all(|e| e.key.is_some_and(|k| !envelope.has_key(k)))
+            && entries
+                .iter()
+                .all(|e| e.key.is_some_and(|k| !envelope.has_key(k)))
         {
             let v = Violation::new(
                 ptr,
@@ -619,8 +635,12 @@ impl<L: Clone> Checker<L> {
             }
             Some((e, Shape::Str(name))) => match lang.block_spec(name) {
                 None => {
-                    self.violations
-                        .push(unknown_block_type_in(lang, &at_type.render(), name, e.value.loc()));
+                    self.violations.push(unknown_block_type_in(
+                        lang,
+                        &at_type.render(),
+                        name,
+                        e.value.loc(),
+                    ));
                     None
                 }
                 Some(spec) => {
@@ -645,9 +665,15 @@ impl<L: Clone> Checker<L> {
             // a type with nothing required may stand without its properties
             (None, Some(spec)) if !envelope.body_required && !spec.fields.iter().any(|f| f.required) => {}
             (None, spec) => {
-                let mut v = Violation::new(at_props, Rule::MissingRequired, format!("a block needs `{body}`"));
+                let mut v =
+                    Violation::new(at_props, Rule::MissingRequired, format!("a block needs `{body}`"));
                 if let (Some(spec), false) = (spec, envelope.body_required) {
-                    let required: Vec<&str> = spec.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+                    let required: Vec<&str> = spec
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.name)
+                        .collect();
                     v = v.with_help(format!("{} needs {}", spec.what(), list(required)));
                 }
                 self.push(v, &node.loc());
@@ -661,8 +687,12 @@ impl<L: Clone> Checker<L> {
     fn strict_key(&mut self, at: &Ptr, key: &str, what: &str, loc: &L) {
         if !is_strict_key(key) {
             self.push(
-                Violation::new(at, Rule::KeyWrongSymbols, format!("{what} `{key}` has characters Bitrix24 refuses"))
-                    .with_help("keys take only Latin letters, digits, `-` and `_`"),
+                Violation::new(
+                    at,
+                    Rule::KeyWrongSymbols,
+                    format!("{what} `{key}` has characters Bitrix24 refuses"),
+                )
+                .with_help("keys take only Latin letters, digits, `-` and `_`"),
                 loc,
             );
         }
@@ -699,22 +729,33 @@ impl<L: Clone> Checker<L> {
                             Rule::WrongLanguage,
                             format!("`{lang}` is not a language code"),
                         );
-                        v = v.with_help(match did_you_mean(lang, crate::timeline::LANGUAGES.iter().copied()) {
-                            Some(d) => format!("{d}; Bitrix24 refuses a language the portal does not have"),
-                            None => format!(
-                                "a key is a Bitrix24 language code: {}",
-                                list(crate::timeline::LANGUAGES.iter().copied())
-                            ),
-                        });
+                        v = v.with_help(
+                            match did_you_mean(lang, crate::timeline::LANGUAGES.iter().copied()) {
+                                Some(d) => {
+                                    format!("{d}; Bitrix24 refuses a language the portal does not have")
+                                }
+                                None => format!(
+                                    "a key is a Bitrix24 language code: {}",
+                                    list(crate::timeline::LANGUAGES.iter().copied())
+                                ),
+                            },
+                        );
                         self.push(v, &e.key_loc);
                     }
                     match e.value.shape() {
                         Shape::Str(_) | Shape::Opaque => {}
-                        other => self.wrong_type(&at, "a string (the text in that language)", e.value, &other),
+                        other => {
+                            self.wrong_type(&at, "a string (the text in that language)", e.value, &other)
+                        }
                     }
                 }
             }
-            other => self.wrong_type(ptr, "a string, or an object of language code to text", node, &other),
+            other => self.wrong_type(
+                ptr,
+                "a string, or an object of language code to text",
+                node,
+                &other,
+            ),
         }
     }
 
@@ -752,9 +793,17 @@ impl<L: Clone> Checker<L> {
             let at = ptr.key(key);
             self.strict_key(&at, key, &format!("{} id", items.what), &e.key_loc);
             if entries[..i].iter().any(|p| p.key == Some(key)) {
-                if e.count == Count::One && entries[..i].iter().all(|p| p.key != Some(key) || p.count == Count::One) {
+                if e.count == Count::One
+                    && entries[..i]
+                        .iter()
+                        .all(|p| p.key != Some(key) || p.count == Count::One)
+                {
                     self.push(
-                        Violation::new(at.clone(), Rule::DuplicateKey, format!("{} id `{key}` is used twice", items.what)),
+                        Violation::new(
+                            at.clone(),
+                            Rule::DuplicateKey,
+                            format!("{} id `{key}` is used twice", items.what),
+                        ),
                         &e.key_loc,
                     );
                 } else {
@@ -771,7 +820,9 @@ impl<L: Clone> Checker<L> {
                                 Rule::TooManyItems,
                                 format!("at most {max} {}s, found {definite}", items.what),
                             )
-                            .with_help(format!("Bitrix24 refuses the record (TOO_MANY_ITEMS): keep {max}")),
+                            .with_help(format!(
+                                "Bitrix24 refuses the record (TOO_MANY_ITEMS): keep {max}"
+                            )),
                             &e.key_loc,
                         );
                     }
@@ -857,21 +908,22 @@ impl<L: Clone> Checker<L> {
             if let Some(max) = nest.max {
                 if e.count == Count::One && definite > max && !too_many_reported {
                     too_many_reported = true;
+                    let what = if nest.top { "layout" } else { nest.parent };
                     let v = Violation::new(
                         at,
                         Rule::TooManyBlocks,
-                        format!(
-                            "a {} holds at most {max} blocks; this is block {definite} of {total_definite}",
-                            nest.parent
-                        ),
+                        format!("a {what} holds at most {max} blocks; this is block {definite} of {total_definite}"),
                     )
-                    .with_help(if definite == total_definite {
-                        format!("move this block into another {}", nest.parent)
-                    } else {
-                        format!(
+                    .with_help(match (nest.top, definite == total_definite) {
+                        (true, true) => "remove this block, or join it with another (a lineOfBlocks)".to_owned(),
+                        (true, false) => format!(
+                            "remove blocks {definite} to {total_definite}, or join blocks (a lineOfBlocks)"
+                        ),
+                        (false, true) => format!("move this block into another {}", nest.parent),
+                        (false, false) => format!(
                             "move blocks {definite} to {total_definite} into another {}",
                             nest.parent
-                        )
+                        ),
                     });
                     self.push(v, &e.key_loc);
                 }
@@ -919,7 +971,11 @@ fn describe(field: &Field) -> String {
         Kind::Object(s) => format!("a {}", s.name),
         Kind::Action(lang) => {
             let types: Vec<String> = lang.actions().iter().map(|a| format!("\"{}\"", a.name)).collect();
-            format!("an action {{\"{}\": {}, ...}}", lang.action_envelope().tag, types.join(" | "))
+            format!(
+                "an action {{\"{}\": {}, ...}}",
+                lang.action_envelope().tag,
+                types.join(" | ")
+            )
         }
         Kind::Flag => "true or false".into(),
         Kind::Text => "a text, or {\"en\": \"...\", \"de\": \"...\"}".into(),

@@ -220,7 +220,11 @@ pub fn schema_for(lang: Lang, root: &'static StructSpec, description: &str) -> V
         let body = block.body.unwrap_or("properties");
         properties.insert(body.to_owned(), reference(&def_name(b.props)));
         let body_required = block.body_required || b.props.fields.iter().any(|f| f.required);
-        let required = if body_required { json!([block.tag, body]) } else { json!([block.tag]) };
+        let required = if body_required {
+            json!([block.tag, body])
+        } else {
+            json!([block.tag])
+        };
         defs.insert(
             block_def_name(name),
             json!({

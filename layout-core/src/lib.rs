@@ -19,6 +19,7 @@ pub mod blocks;
 pub mod build;
 pub mod check;
 pub mod command;
+pub mod document;
 pub mod enums;
 pub mod fast;
 pub mod json;

@@ -125,7 +125,10 @@ impl Lang {
 /// Whether `key` keeps the timeline's key rule: Latin letters, digits, `-` and `_`, at
 /// least one.
 pub fn is_strict_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A rule on the content of a string: its own check, rule code and message.
@@ -426,7 +429,9 @@ pub struct Nest {
 
 impl Nest {
     pub fn allows(&self, block_type: &str) -> bool {
-        self.lang.block_type(block_type).is_some_and(|b| b.inside & self.bit != 0)
+        self.lang
+            .block_type(block_type)
+            .is_some_and(|b| b.inside & self.bit != 0)
     }
 
     /// The block types this container takes, in declaration order.

@@ -211,6 +211,8 @@ impl crate::fast::FastValue for Blocks {
         let Kind::Blocks(nest) = kind else { return false };
         self.len() >= nest.min
             && nest.max.is_none_or(|max| self.len() <= max)
-            && self.iter().all(|(id, b)| schema::is_strict_key(id) && b.fast_ok_in(nest))
+            && self
+                .iter()
+                .all(|(id, b)| schema::is_strict_key(id) && b.fast_ok_in(nest))
     }
 }

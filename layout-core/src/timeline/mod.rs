@@ -45,7 +45,8 @@ use crate::wire::{wire_enum, wire_struct, FromWire};
 /// `catalog.price.type.lang.getLanguages` lists them, with `ru` and `ua`). A key of a
 /// text with translations must be one of the portal's; any other is `WRONG_LANG`.
 pub const LANGUAGES: &[&str] = &[
-    "en", "de", "ru", "ua", "ar", "br", "fr", "id", "it", "ja", "kz", "la", "ms", "pl", "sc", "tc", "th", "tr", "vn",
+    "en", "de", "ru", "ua", "ar", "br", "fr", "id", "it", "ja", "kz", "la", "ms", "pl", "sc", "tc", "th",
+    "tr", "vn",
 ];
 
 /// Whether `code` is one of [`LANGUAGES`].

@@ -69,7 +69,11 @@ impl FromWire for Translated {
         match value {
             Value::String(s) => Ok(Translated::Plain(s.clone())),
             Value::Object(_) => IndexMap::<String, String>::from_wire(value, ptr).map(Translated::Languages),
-            other => Err(wrong_type(ptr, "a string, or an object of language code to text", other)),
+            other => Err(wrong_type(
+                ptr,
+                "a string, or an object of language code to text",
+                other,
+            )),
         }
     }
 }
@@ -108,7 +112,9 @@ impl crate::fast::FastValue for Translated {
         matches!(kind, Kind::Text)
             && match self {
                 Translated::Plain(_) => true,
-                Translated::Languages(map) => !map.is_empty() && map.keys().all(|k| super::is_language_code(k)),
+                Translated::Languages(map) => {
+                    !map.is_empty() && map.keys().all(|k| super::is_language_code(k))
+                }
             }
     }
 }
