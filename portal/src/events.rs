@@ -331,7 +331,7 @@ impl Portal {
     }
 
     /// Raises one event with its data (ONAPPTEST), online only.
-    fn raise_with_data(&self, name: EventName, data: Value) {
+    pub(crate) fn raise_with_data(&self, name: EventName, data: Value) {
         let sends = {
             let mut inner = self.lock();
             if inner.application_token.is_none() {

@@ -16,7 +16,11 @@
 //! invoices 31, custom type 183), `crm.timeline.comment.{add,list}`, `sale.order.get`,
 //! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`;
 //! `crm.{lead,deal,contact,company,quote}.{add,delete}`, `crm.item.{add,delete}`; the
-//! events: `event.{bind,unbind,get,test}`, `events`, `event.offline.{get,clear,error,list}`.
+//! events: `event.{bind,unbind,get,test}`, `events`, `event.offline.{get,clear,error,list}`;
+//! the timeline's own records: `crm.activity.configurable.{add,update,get}`,
+//! `crm.activity.layout.blocks.{set,get,delete}`, `crm.timeline.layout.blocks.{set,get,delete}`,
+//! `crm.activity.badge.{add,get,list,delete}`, their layouts checked by the rule table and
+//! drawn in the card's timeline.
 //!
 //! Every change of its CRM raises its documented event once an app is installed: POSTed to
 //! each online handler bound for it, off the request, and queued for offline consumers.
@@ -36,6 +40,8 @@ mod open;
 pub mod params;
 mod placements;
 mod portal;
+pub mod timeline;
+mod timeline_ui;
 mod ui;
 
 /// The portal's part of a widget's frame in the browser (the renderer of the built-in

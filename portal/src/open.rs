@@ -120,41 +120,64 @@ impl Portal {
                 fields: Vec::new(),
             }
         } else {
-            let issued = self.issue_tokens();
-            let app_token = self
-                .application_token()
-                .map(|t| t.expose().to_owned())
-                .unwrap_or_default();
-            let pairs = |v: &[(&str, String)]| {
-                v.iter()
-                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                    .collect::<Vec<_>>()
-            };
-            Opened {
-                placement: code.to_owned(),
-                handler: bound.handler,
-                method: "POST",
-                query: pairs(&[
-                    ("DOMAIN", host.to_owned()),
-                    ("PROTOCOL", "0".to_owned()),
-                    ("LANG", "en".to_owned()),
-                    // a new one for every frame: the frame is named after it
-                    ("APP_SID", app_sid()),
-                ]),
-                fields: pairs(&[
-                    ("AUTH_ID", issued.access_token.expose().to_owned()),
-                    ("AUTH_EXPIRES", self.config.token_lifetime.as_secs().to_string()),
-                    ("REFRESH_ID", issued.refresh_token.expose().to_owned()),
-                    ("SERVER_ENDPOINT", format!("http://{host}/rest/")),
-                    ("APPLICATION_TOKEN", app_token),
-                    ("APPLICATION_SCOPE", "crm,placement".to_owned()),
-                    ("member_id", Portal::MEMBER_ID.to_owned()),
-                    ("status", "L".to_owned()),
-                    ("PLACEMENT", code.to_owned()),
-                    ("PLACEMENT_OPTIONS", options(&placement, id, query).to_string()),
-                ]),
-            }
+            self.post_request(code, bound.handler, options(&placement, id, query), host)
         };
+        self.record(opened.masked());
+        Some(opened)
+    }
+
+    /// The POST a handler gets: the query (DOMAIN, PROTOCOL, LANG, APP_SID) and the form
+    /// with fresh tokens, the install's application token, PLACEMENT and its options.
+    fn post_request(&self, code: &str, handler: String, options: Value, host: &str) -> Opened {
+        let issued = self.issue_tokens();
+        let app_token = self
+            .application_token()
+            .map(|t| t.expose().to_owned())
+            .unwrap_or_default();
+        let pairs = |v: &[(&str, String)]| {
+            v.iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<Vec<_>>()
+        };
+        Opened {
+            placement: code.to_owned(),
+            handler,
+            method: "POST",
+            query: pairs(&[
+                ("DOMAIN", host.to_owned()),
+                ("PROTOCOL", "0".to_owned()),
+                ("LANG", "en".to_owned()),
+                // a new one for every frame: the frame is named after it
+                ("APP_SID", app_sid()),
+            ]),
+            fields: pairs(&[
+                ("AUTH_ID", issued.access_token.expose().to_owned()),
+                ("AUTH_EXPIRES", self.config.token_lifetime.as_secs().to_string()),
+                ("REFRESH_ID", issued.refresh_token.expose().to_owned()),
+                ("SERVER_ENDPOINT", format!("http://{host}/rest/")),
+                ("APPLICATION_TOKEN", app_token),
+                ("APPLICATION_SCOPE", "crm,placement".to_owned()),
+                ("member_id", Portal::MEMBER_ID.to_owned()),
+                ("status", "L".to_owned()),
+                ("PLACEMENT", code.to_owned()),
+                ("PLACEMENT_OPTIONS", options.to_string()),
+            ]),
+        }
+    }
+
+    /// The request that opens the app's own slider from a timeline record's
+    /// `openRestApp` action: `PLACEMENT=DEFAULT`, with the record's context
+    /// (`entityTypeId`, `entityId`, `activityId`) as its options. The app's page is the
+    /// handler its placements were bound to; `None` when it bound none.
+    pub fn open_app(&self, target: crate::timeline::Target, host: &str) -> Option<Opened> {
+        let handler = self.placements().into_iter().next()?.handler;
+        let (owner_type_id, owner_id) = self.record_owner(target).unwrap_or((0, 0));
+        let mut options = json!({"entityTypeId": owner_type_id, "entityId": owner_id});
+        match target {
+            crate::timeline::Target::Activity(id) => options["activityId"] = json!(id),
+            crate::timeline::Target::Timeline(id) => options["timelineId"] = json!(id),
+        }
+        let opened = self.post_request("DEFAULT", handler, options, host);
         self.record(opened.masked());
         Some(opened)
     }

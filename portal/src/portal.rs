@@ -39,6 +39,8 @@ pub(crate) struct Inner {
     pub(crate) events: crate::events::Events,
     /// Where the portal is served (`http://127.0.0.1:3000`), known from the install.
     pub(crate) base: Option<String>,
+    /// The timeline's own records: configurable activities, content-block sets, badges.
+    pub(crate) timeline: crate::timeline::Records,
 }
 
 /// The portal: shared by every request to its router.
@@ -96,6 +98,7 @@ impl Portal {
                 requests: Vec::new(),
                 events: crate::events::Events::default(),
                 base: None,
+                timeline: Default::default(),
             }),
         })
     }

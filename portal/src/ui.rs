@@ -23,6 +23,8 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/portal/crm/{entity}/automation/", get(automation))
         .route("/portal/report/analytics/", get(analytics))
         .route("/portal/open", post(open))
+        .route("/portal/timeline/action", post(timeline_action))
+        .route("/portal/timeline/open", post(timeline_open))
         .route("/portal/requests", get(requests))
         .route(
             "/portal/assets/preview.js",
@@ -170,7 +172,10 @@ async fn card(State(portal): State<Arc<Portal>>, Path((entity, id)): Path<(Strin
             &[Family::BANK_DETAIL_AUTOCOMPLETE],
         ));
     }
-    let record = record_form(&portal, &entity, id);
+    let mut record = record_form(&portal, &entity, id);
+    if let Some(type_id) = crate::crm::type_id_of(&entity) {
+        record.push_str(&crate::timeline_ui::render(&portal, &entity, type_id, id));
+    }
     page(
         &format!("{} #{id}", entity.to_ascii_uppercase()),
         &portal.placements(),
@@ -356,6 +361,44 @@ async fn open(State(portal): State<Arc<Portal>>, headers: HeaderMap, Json(ask): 
     }
 }
 
+/// `POST /portal/timeline/action` `{"target": "activity:5", "pointer": "/footer/buttons/b/action"}`:
+/// a `restEvent` clicked in the timeline; the portal tells the app and blocks the record.
+async fn timeline_action(State(portal): State<Arc<Portal>>, Json(ask): Json<Value>) -> Response {
+    let target = ask
+        .get("target")
+        .and_then(Value::as_str)
+        .and_then(crate::timeline_ui::parse_target);
+    let pointer = ask.get("pointer").and_then(Value::as_str).unwrap_or_default();
+    let Some(target) = target else {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "no such record"}))).into_response();
+    };
+    match portal.timeline_action(target, pointer) {
+        Ok(()) => Json(json!({"ok": true})).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({"error": e}))).into_response(),
+    }
+}
+
+/// `POST /portal/timeline/open` `{"target", "pointer"}`: an `openRestApp` clicked in the
+/// timeline; the request that opens the app's slider with the record's context.
+async fn timeline_open(
+    State(portal): State<Arc<Portal>>,
+    headers: HeaderMap,
+    Json(ask): Json<Value>,
+) -> Response {
+    let target = ask
+        .get("target")
+        .and_then(Value::as_str)
+        .and_then(crate::timeline_ui::parse_target);
+    match target.and_then(|t| portal.open_app(t, &host(&headers))) {
+        Some(opened) => Json(opened.to_json()).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "the app has bound no handler to open"})),
+        )
+            .into_response(),
+    }
+}
+
 /// `GET /portal/requests`: every handler request the portal made, tokens masked.
 async fn requests(State(portal): State<Arc<Portal>>) -> Json<Vec<Value>> {
     Json(portal.requests())
@@ -365,7 +408,18 @@ const CSS: &str = "body{font:14px sans-serif;margin:0;background:#eef2f4}header{
 main{padding:16px}section{background:#fff;border-radius:8px;padding:8px 12px;margin-bottom:10px}\
 section h3{margin:4px 0;font-size:13px;color:#525c69}button{margin:4px}\
 #slider{position:fixed;top:0;right:0;bottom:0;width:60%;background:#fff;box-shadow:-4px 0 12px #0003}\
-#slider iframe{width:100%;height:calc(100% - 40px);border:0}#portal-log{font:12px monospace;color:#525c69}";
+#slider iframe{width:100%;height:calc(100% - 40px);border:0}#portal-log{font:12px monospace;color:#525c69}\
+.tl-item{display:flex;gap:10px;margin:8px 0}.tl-icon{flex:0 0 40px;height:40px;border-radius:50%;background:#2fc6f6;color:#fff;font-size:9px;display:flex;align-items:center;justify-content:center;overflow:hidden}\
+.tl-card{flex:1;background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:8px 12px}.tl-header{display:flex;gap:8px;align-items:center;margin-bottom:6px}\
+.tl-title{font-weight:600;color:#333}.tl-tag{font-size:11px;border-radius:10px;padding:1px 8px;border:0}.tl-tag-warning{background:#faf4a0}.tl-tag-success{background:#e2f1b7}\
+.tl-tag-failure{background:#ffe8e8;color:#c00}.tl-tag-primary{background:#e5f9ff;color:#0b66c3}.tl-tag-secondary{background:#eef2f4;color:#525c69}\
+.tl-body{display:flex;gap:10px}.tl-logo{flex:0 0 48px;height:48px;border-radius:6px;background:#eef2f4;font-size:9px;display:flex;align-items:center;justify-content:center}\
+.tl-blocks,.tl-set{flex:1}.tl-set{border-top:1px dashed #dfe3e8;margin-top:6px;padding-top:6px}.tl-block{margin:2px 0}.tl-bold{font-weight:700}\
+.tl-with-title .tl-label{color:#828b95;margin-right:6px}.tl-with-title:not(.tl-inline) .tl-label{display:block}.tl-line .tl-block{display:inline-block;margin-right:6px}\
+.tl-size-xs{font-size:11px}.tl-size-sm{font-size:12px}.tl-color-base_50{color:#a8adb4}.tl-color-base_60{color:#959ca4}.tl-color-base_70{color:#828b95}.tl-color-base_90{color:#333}\
+.tl-footer{display:flex;gap:6px;align-items:center;margin-top:8px}.tl-button{border-radius:16px;padding:4px 14px;border:1px solid #c6cdd3;background:#fff}\
+.tl-button-primary{background:#3bc8f5;border-color:#3bc8f5;color:#fff}.tl-menu ul{margin:0;padding-left:16px}.tl-loading{opacity:.5;pointer-events:none}\
+.tl-deadline{color:#0b66c3;border-bottom:1px dashed}";
 
 /// Opens a placement in the slider: the request comes from the portal, is posted into
 /// the frame (named as Bitrix24 names it), and the frame protocol is answered.
@@ -387,6 +441,29 @@ const JS: &str = r#"(function () {
         .then(function (r) { return r.json(); })
         .then(function (req) {
           if (b.getAttribute("data-built-in") === "Y") { builtIn(req); b.disabled = true; return; }
+          show(req, b.textContent);
+        });
+    });
+  });
+  // the timeline's actions: a restEvent goes to the app through the portal, an
+  // openRestApp opens the app's slider with the record's context
+  document.querySelectorAll("[data-b24-rest-event]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      fetch("/portal/timeline/action", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ target: b.getAttribute("data-target"), pointer: b.getAttribute("data-pointer") }) })
+        .then(function (r) { return r.json(); })
+        .then(function (a) { log(a.ok ? "restEvent sent: onCrmTimelineItemAction" : "refused: " + a.error); location.reload(); });
+    });
+  });
+  document.querySelectorAll("[data-b24-open-app]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      fetch("/portal/timeline/open", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ target: b.getAttribute("data-target"), pointer: b.getAttribute("data-pointer") }) })
+        .then(function (r) { return r.json(); })
+        .then(function (req) { if (req.error) { log(req.error); return; } show(req, b.textContent); });
+    });
+  });
+  function show(req, title) {
           if (frame) frame.remove();
           var q = {}; req.query.forEach(function (p) { q[p[0]] = p[1]; });
           var f = {}; req.fields.forEach(function (p) { f[p[0]] = p[1]; });
@@ -395,7 +472,7 @@ const JS: &str = r#"(function () {
           frame.name = (q.DOMAIN || location.host) + "|" + (q.PROTOCOL || "0") + "|" + (q.APP_SID || "");
           frame.setAttribute("data-b24-frame", req.placement);
           slider.appendChild(frame);
-          document.getElementById("slider-title").textContent = b.textContent;
+          document.getElementById("slider-title").textContent = title;
           slider.hidden = false;
           if (req.method === "GET") { frame.src = req.handler; log("opened " + req.placement); return; }
           var form = document.createElement("form");
@@ -405,9 +482,7 @@ const JS: &str = r#"(function () {
           document.body.appendChild(form); form.submit(); form.remove();
           log("opened " + req.placement);
           showRequest();
-        });
-    });
-  });
+  }
   // the built-in interface: the widget's page runs in a hidden frame, the card draws its
   // layout (the same renderer as the app's preview)
   function builtIn(req) {

@@ -151,6 +151,13 @@ pub enum Error {
     /// The client was made with something it cannot use (named).
     #[error("{0}")]
     Config(String),
+    /// A call refused before it was sent: its layout or fields break rules that the
+    /// portal would refuse them for (every broken rule, each at its JSON pointer).
+    #[error("{method}: not sent: {violations}")]
+    Refused {
+        method: String,
+        violations: layout_core::Violations,
+    },
 }
 
 impl Error {

@@ -12,6 +12,7 @@
 //! | [`batch`] | [`Batch`], [`BatchAnswer`] |
 //! | `list` | [`Client::list`]: every item, by the fast recipe |
 //! | [`crm`] | typed reads ([`CrmObject`]), timeline comments, placement.bind/unbind/get |
+//! | [`timeline`] | configurable activities, content-block sets, badges: layouts checked before they are sent |
 //!
 //! Tokens are [`Secret`](b24_placement::Secret)s: no Debug, Display, error or log shows
 //! one, nor a URL that holds one.
@@ -25,6 +26,7 @@ pub mod crm;
 pub mod error;
 mod list;
 pub mod sync;
+pub mod timeline;
 pub mod tokens;
 
 pub use answer::{Answer, Time};
