@@ -2,7 +2,7 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `macros` | yes | [`layout!`] and [`layout_json!`]: a LayoutDto checked at compile time |
+//! | `macros` | yes | [`layout!`] and [`layout_json!`]: a LayoutDto checked at compile time; [`timeline!`] and [`timeline_json!`]: a timeline record checked the same way |
 //! | `server` | no | [`server`]: the axum widget server, its local preview, and what a `main` needs to run it (`server::run`, `server::tokio`, `server::axum`) |
 //! | `rest` | no | [`rest`]: the async REST client of a portal (typed errors, token refresh, rate limit, batch, lists as streams) |
 //! | `portal` | no | [`portal`]: a local stand-in of a portal's REST side, to try a widget and test a client without a portal |
@@ -29,7 +29,7 @@ pub use layout_core::enums::*;
 pub use layout_core::json::ReadError;
 pub use layout_core::layout::{ButtonDto, LayoutDto};
 pub use layout_core::violation::{Rule, Violation, Violations};
-pub use layout_core::{action, blocks, command, enums, state, widget};
+pub use layout_core::{action, blocks, command, document, enums, state, timeline, widget};
 
 pub use b24_placement::{bind, placement, request, search, Secret};
 
@@ -38,7 +38,7 @@ pub use b24_placement::{bind, placement, request, search, Secret};
 pub use b24_placement::event;
 
 #[cfg(feature = "macros")]
-pub use layout_macros::{layout, layout_json};
+pub use layout_macros::{layout, layout_json, timeline, timeline_json};
 
 /// The axum widget server: `router(WidgetHost::new(|request| MyWidget::new(request)))`,
 /// served by [`run`](server::run) from a plain `fn main`, or by `axum::serve` inside your

@@ -46,6 +46,8 @@ pub enum Kind {
 pub struct Items {
     /// What one entry is, for messages ("tag").
     pub what: &'static str,
+    /// The Rust type of the map in the model (`Tags`).
+    pub rust: &'static str,
     pub spec: &'static StructSpec,
     pub max: Option<usize>,
 }

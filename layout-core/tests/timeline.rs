@@ -264,6 +264,7 @@ fn each_rule_at_its_pointer() {
         .as_deref()
         .unwrap()
         .contains("write the address as `uri`"));
+    // as for widgets, both are said: the key Bitrix24 does not read, and the one it needs
     assert_eq!(found[1].0, "/body/blocks/l/properties/action/uri");
     assert_eq!(found[1].1, Rule::MissingRequired);
 

@@ -5,7 +5,7 @@
 //! from a mistake by skipping to the next `,` of the same level, so that one compile
 //! reports every mistake, each on its own token.
 
-use layout_core::schema::{self, Kind, StructSpec};
+use layout_core::schema::{Kind, Lang, StructSpec};
 use proc_macro2::{Span, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
@@ -143,12 +143,12 @@ impl BlocksAst {
     }
 }
 
-/// Parses the whole macro input: the fields of a LayoutDto.
-pub fn parse_layout(tokens: proc_macro2::TokenStream, diag: &mut Diag) -> Obj {
+/// Parses the whole macro input: the fields of the document whose root is `root`.
+pub fn parse_layout(tokens: proc_macro2::TokenStream, root: &'static StructSpec, diag: &mut Diag) -> Obj {
     let mut out = None;
     let parser = |input: ParseStream| {
         out = Some(Obj {
-            fields: parse_fields(input, Some(&layout_core::LayoutDto::SPEC), false, diag),
+            fields: parse_fields(input, Some(root), &[], diag),
             span: Span::call_site(),
         });
         Ok(())
@@ -208,16 +208,17 @@ fn colon(input: ParseStream, key: &str) -> syn::Result<()> {
 }
 
 /// `key: value, ...` of an object described by `spec` (unknown keys are kept, with an
-/// unparsed value, for the checker to name). With `block`, `visible` is accepted too.
+/// unparsed value, for the checker to name). The envelope's `flags` (a widget block's
+/// `visible`) are accepted too, as booleans.
 fn parse_fields(
     input: ParseStream,
     spec: Option<&'static StructSpec>,
-    block: bool,
+    flags: &[&str],
     diag: &mut Diag,
 ) -> Vec<FieldAst> {
     parse_pairs(input, "property", diag, |input, key, diag| {
         let kind = match spec {
-            _ if block && key == "visible" => Some(Kind::Bool),
+            _ if flags.contains(&key) => Some(Kind::Bool),
             Some(spec) => spec.field(key).map(|f| f.kind),
             None => None,
         };
@@ -332,11 +333,17 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
     // a literal is a value whatever the slot: the checker says when it is of the wrong type
     let literal = input.peek(Lit) || (input.peek(Token![-]) && input.peek2(Lit));
     let button_title = input.peek(LitStr) && matches!(kind, Kind::Object(spec) if spec.name == "ButtonDto");
-    if literal && !button_title && !matches!(kind, Kind::Str(_) | Kind::Bool | Kind::Enum(_)) {
+    if literal
+        && !button_title
+        && !matches!(
+            kind,
+            Kind::Str(_) | Kind::Bool | Kind::Enum(_) | Kind::Flag | Kind::Text
+        )
+    {
         return parse_json(input, diag);
     }
     match kind {
-        Kind::Str(_) | Kind::Bool => {
+        Kind::Str(_) | Kind::Bool | Kind::Flag => {
             if literal {
                 parse_json(input, diag)
             } else {
@@ -365,7 +372,7 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 let content;
                 let brace = braced!(content in input);
                 Ok(Val::Obj(Obj {
-                    fields: parse_fields(&content, Some(spec), false, diag),
+                    fields: parse_fields(&content, Some(spec), &[], diag),
                     span: brace.span.join(),
                 }))
             } else if button_title {
@@ -387,15 +394,57 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 expr(input)
             }
         }
-        Kind::Action(_) => parse_action(input, diag),
-        // the timeline's kinds: written as Rust expressions of their types
-        Kind::Flag | Kind::Text | Kind::Params | Kind::Items(_) => expr(input),
-        Kind::Block(_) => parse_block(input, diag),
-        Kind::Blocks(_) => {
+        Kind::Action(lang) => parse_action(input, lang, diag),
+        // a text, or `{ en: "...", de: "..." }`
+        Kind::Text => {
+            if literal {
+                parse_json(input, diag)
+            } else if input.peek(token::Brace) {
+                let content;
+                let brace = braced!(content in input);
+                let fields = parse_pairs(&content, "translation", diag, |input, _, diag| {
+                    parse_value(input, Some(Kind::Str(layout_core::schema::StrRule::ANY)), diag)
+                });
+                Ok(Val::Obj(Obj {
+                    fields,
+                    span: brace.span.join(),
+                }))
+            } else {
+                expr(input)
+            }
+        }
+        Kind::Params => parse_json(input, diag),
+        // `{ id: { fields }, ... }`
+        Kind::Items(items) => {
             if input.peek(token::Brace) {
                 let content;
                 let brace = braced!(content in input);
-                let items = parse_items(&content, false, diag);
+                let fields = parse_pairs(&content, items.what, diag, |input, _, diag| {
+                    if input.peek(token::Brace) {
+                        let content;
+                        let brace = braced!(content in input);
+                        Ok(Val::Obj(Obj {
+                            fields: parse_fields(&content, Some(items.spec), &[], diag),
+                            span: brace.span.join(),
+                        }))
+                    } else {
+                        expr(input)
+                    }
+                });
+                Ok(Val::Obj(Obj {
+                    fields,
+                    span: brace.span.join(),
+                }))
+            } else {
+                expr(input)
+            }
+        }
+        Kind::Block(nest) => parse_block(input, nest.lang, diag),
+        Kind::Blocks(nest) => {
+            if input.peek(token::Brace) {
+                let content;
+                let brace = braced!(content in input);
+                let items = parse_items(&content, false, nest.lang, diag);
                 Ok(Val::Blocks(BlocksAst {
                     items,
                     span: brace.span.join(),
@@ -409,7 +458,7 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
                 let content;
                 let brace = braced!(content in input);
                 let fields = parse_pairs(&content, "option", diag, |input, _, diag| {
-                    parse_value(input, Some(Kind::Str(schema::StrRule::ANY)), diag)
+                    parse_value(input, Some(Kind::Str(layout_core::schema::StrRule::ANY)), diag)
                 });
                 Ok(Val::Obj(Obj {
                     fields,
@@ -497,22 +546,27 @@ fn parse_json(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     expr(input)
 }
 
-fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
+fn parse_action(input: ParseStream, lang: Lang, diag: &mut Diag) -> syn::Result<Val> {
     if !lone_ident_then_group(input) {
         if input.peek(Ident::peek_any) && !input.peek2(Token![::]) {
             let ident = Ident::parse_any(input)?;
             return Err(syn::Error::new(
                 ident.span(),
-                format!(
-                    "expected an action such as `{ident}(\"...\")`\nhelp: actions are written `redirect(\"/crm/deal/details/1/\")`, `layoutEvent(\"clicked\")`, `openRestApp(\"howto\")`, or as a Rust expression in parentheses"
-                ),
+                match lang {
+                    Lang::Widget => format!(
+                        "expected an action such as `{ident}(\"...\")`\nhelp: actions are written `redirect(\"/crm/deal/details/1/\")`, `layoutEvent(\"clicked\")`, `openRestApp(\"howto\")`, or as a Rust expression in parentheses"
+                    ),
+                    Lang::Timeline => format!(
+                        "expected an action such as `{ident}(\"...\")`\nhelp: actions are written `redirect(\"/crm/deal/details/1/\")`, `restEvent(\"confirm\")`, `openRestApp {{ actionParams: {{...}} }}`, or as a Rust expression in parentheses"
+                    ),
+                },
             ));
         }
         return expr(input);
     }
     let ty = Ident::parse_any(input)?;
     let name = ty.unraw().to_string();
-    let spec = schema::action_spec(&name);
+    let spec = lang.action_spec(&name);
     let ty_val = Val::Enum {
         ident: ty.clone(),
         value: name,
@@ -525,25 +579,23 @@ fn parse_action(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
         let named_field =
             content.peek(Ident::peek_any) && content.peek2(Token![:]) && !content.peek2(Token![::]);
         if !content.is_empty() && !named_field {
+            // the action's first field (`value` of the widget's, `uri`, `id`...)
             let span = content.span();
-            let kind = spec.map(|s| s.field("value").map(|f| f.kind));
-            let value = match kind {
-                Some(k) => parse_value(&content, k, diag)?,
-                None => parse_value(&content, None, diag)?,
-            };
+            let first = spec.and_then(|s| s.fields.first());
+            let value = parse_value(&content, first.map(|f| f.kind), diag)?;
             fields.push(FieldAst {
-                key: "value".into(),
+                key: first.map_or("value", |f| f.name).into(),
                 key_span: span,
                 value,
             });
             separator(&content, "action's value", diag);
         }
-        fields.extend(parse_fields(&content, spec, false, diag));
+        fields.extend(parse_fields(&content, spec, &[], diag));
         fields
     } else {
         let content;
         braced!(content in input);
-        parse_fields(&content, spec, false, diag)
+        parse_fields(&content, spec, &[], diag)
     };
     Ok(Val::Action(Box::new(ActionAst {
         ty,
@@ -558,7 +610,7 @@ fn lone_ident_then_group(input: ParseStream) -> bool {
 }
 
 /// `type { properties }`, or `(expr)` for a block built at run time.
-pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
+pub fn parse_block(input: ParseStream, lang: Lang, diag: &mut Diag) -> syn::Result<Val> {
     if input.peek(token::Paren) {
         return paren_expr(input);
     }
@@ -575,7 +627,7 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
     let ty = Ident::parse_any(input)?;
     let name = ty.unraw().to_string();
     if !input.peek(token::Brace) {
-        let hint = if schema::block_spec(&name).is_some() {
+        let hint = if lang.block_spec(&name).is_some() {
             format!("write the block's properties in braces: `{name} {{ ... }}`")
         } else {
             "a block is written `type { properties }`, e.g. `text { value: \"Hello\" }`".to_owned()
@@ -585,11 +637,11 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
             format!("expected `{{` after `{name}`\nhelp: {hint}"),
         ));
     }
-    let spec = schema::block_spec(&name);
+    let spec = lang.block_spec(&name);
     let content;
     braced!(content in input);
     let mut fields = match spec {
-        Some(spec) => parse_fields(&content, Some(spec), true, diag),
+        Some(spec) => parse_fields(&content, Some(spec), lang.block_envelope().flags, diag),
         None => {
             // an unknown type: the checker names it; its properties are not checked
             let _ = content.parse::<proc_macro2::TokenStream>();
@@ -618,13 +670,13 @@ pub fn parse_block(input: ParseStream, diag: &mut Diag) -> syn::Result<Val> {
 }
 
 /// The entries of a blocks map.
-fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> {
+fn parse_items(input: ParseStream, in_loop: bool, lang: Lang, diag: &mut Diag) -> Vec<Item> {
     let mut items = Vec::new();
     while !input.is_empty() {
         let control = if input.peek(Token![if]) {
-            Some(parse_if(input, in_loop, diag))
+            Some(parse_if(input, in_loop, lang, diag))
         } else if input.peek(Token![for]) {
-            Some(parse_for(input, diag))
+            Some(parse_for(input, lang, diag))
         } else {
             None
         };
@@ -668,7 +720,7 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
             Key::Static(k) => k.clone(),
             Key::Dynamic(_) => "id".into(),
         };
-        match colon(input, &key_name).and_then(|()| parse_block(input, diag)) {
+        match colon(input, &key_name).and_then(|()| parse_block(input, lang, diag)) {
             Ok(value) => {
                 items.push(Item::Entry { key, key_span, value });
                 separator(input, "block", diag);
@@ -689,14 +741,14 @@ fn parse_items(input: ParseStream, in_loop: bool, diag: &mut Diag) -> Vec<Item> 
 }
 
 /// `for pat in expr { entries }`: one entry per item, ids computed from the item.
-fn parse_for(input: ParseStream, diag: &mut Diag) -> syn::Result<Item> {
+fn parse_for(input: ParseStream, lang: Lang, diag: &mut Diag) -> syn::Result<Item> {
     input.parse::<Token![for]>()?;
     let pat = Pat::parse_multi_with_leading_vert(input)?;
     input.parse::<Token![in]>()?;
     let expr = Expr::parse_without_eager_brace(input)?;
     let content;
     braced!(content in input);
-    let body = parse_items(&content, true, diag);
+    let body = parse_items(&content, true, lang, diag);
     Ok(Item::For {
         pat: Box::new(pat),
         expr: Box::new(expr),
@@ -704,20 +756,20 @@ fn parse_for(input: ParseStream, diag: &mut Diag) -> syn::Result<Item> {
     })
 }
 
-fn parse_if(input: ParseStream, in_loop: bool, diag: &mut Diag) -> syn::Result<Item> {
+fn parse_if(input: ParseStream, in_loop: bool, lang: Lang, diag: &mut Diag) -> syn::Result<Item> {
     input.parse::<Token![if]>()?;
     let cond = Expr::parse_without_eager_brace(input)?;
     let content;
     braced!(content in input);
-    let then = parse_items(&content, in_loop, diag);
+    let then = parse_items(&content, in_loop, lang, diag);
     let els = if input.peek(Token![else]) {
         input.parse::<Token![else]>()?;
         if input.peek(Token![if]) {
-            Some(vec![parse_if(input, in_loop, diag)?])
+            Some(vec![parse_if(input, in_loop, lang, diag)?])
         } else {
             let content;
             braced!(content in input);
-            Some(parse_items(&content, in_loop, diag))
+            Some(parse_items(&content, in_loop, lang, diag))
         }
     } else {
         None

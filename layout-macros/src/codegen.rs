@@ -1,7 +1,7 @@
 //! The Rust code `layout!` expands to: builder calls on the typed model of `layout-core`,
 //! in the order the layout is written, so that the JSON keeps that order.
 
-use layout_core::schema::{Field, Kind, StructSpec};
+use layout_core::schema::{Field, Kind, Lang, StructSpec};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
@@ -25,10 +25,13 @@ fn setter(wire: &str, span: Span) -> Ident {
     }
 }
 
-fn rust_type(spec: &StructSpec) -> TokenStream {
+/// Where a language's types are, as seen from the user's code.
+fn module(lang: Lang) -> TokenStream {
     let k = krate();
-    let ty = Ident::new(spec.rust, Span::call_site());
-    quote!(#k::#ty)
+    match lang {
+        Lang::Widget => quote!(#k),
+        Lang::Timeline => quote!(#k::timeline),
+    }
 }
 
 /// One segment of the JSON pointer of a place, known at compile time or held in a
@@ -39,12 +42,17 @@ enum Seg {
     Var(Ident),
 }
 
-/// Expands to the code that builds the layout: a `LayoutDto`, or with `dynamic` a
-/// `Result<LayoutDto, Violations>` that checks at run time what the compiler could not.
-pub fn layout(root: &Obj, dynamic: bool) -> TokenStream {
+/// Expands to the code that builds the document whose root is `spec` in `lang`: the
+/// document, or with `dynamic` a `Result<_, Violations>` that checks at run time what the
+/// compiler could not.
+pub fn layout(root: &Obj, spec: &'static StructSpec, lang: Lang, dynamic: bool) -> TokenStream {
     let k = krate();
-    let mut gen = Gen { dynamic, ids: 0 };
-    let chain = gen.object(&root.fields, &layout_core::LayoutDto::SPEC, &[]);
+    let mut gen = Gen {
+        dynamic,
+        ids: 0,
+        module: module(lang),
+    };
+    let chain = gen.object(&root.fields, spec, &[]);
     if dynamic {
         let errors = private("__b24_errors");
         quote! {{
@@ -61,18 +69,21 @@ pub fn layout(root: &Obj, dynamic: bool) -> TokenStream {
 struct Gen {
     dynamic: bool,
     ids: usize,
+    /// Where the document's types are.
+    module: TokenStream,
 }
 
 impl Gen {
     /// `Type::default().field(value)...` for the fields of an object, in order.
+    fn rust_type(&self, rust: &str) -> TokenStream {
+        let m = &self.module;
+        let ty = Ident::new(rust, Span::call_site());
+        quote!(#m::#ty)
+    }
+
     fn object(&mut self, fields: &[FieldAst], spec: &StructSpec, ptr: &[Seg]) -> TokenStream {
-        let mut chain = if spec.name == "LayoutDto" {
-            let k = krate();
-            quote!(#k::LayoutDto::default())
-        } else {
-            let ty = rust_type(spec);
-            quote!(#ty::default())
-        };
+        let ty = self.rust_type(spec.rust);
+        let mut chain = quote!(#ty::default());
         for f in fields {
             let Some(field) = spec.field(&f.key) else { continue };
             let name = setter(field.name, f.key_span);
@@ -117,10 +128,51 @@ impl Gen {
                     #values
                 }}
             }
+            (Val::Obj(o), Kind::Text) => {
+                let m = &self.module;
+                let pairs = o.fields.iter().map(|f| {
+                    let lang = LitStr::new(&f.key, f.key_span);
+                    let text = match &f.value {
+                        Val::Str { value, span } => LitStr::new(value, *span).into_token_stream(),
+                        Val::Expr(e) => e.to_token_stream(),
+                        _ => quote!(""),
+                    };
+                    quote!((#lang, ::core::convert::Into::<::std::string::String>::into(#text)))
+                });
+                quote!(#m::Translated::languages([#(#pairs),*]))
+            }
+            (Val::Str { value, span }, Kind::Text) => LitStr::new(value, *span).into_token_stream(),
+            // written as a string, as the docs write it: kept so
+            (Val::Str { value, span }, Kind::Flag) => {
+                let m = &self.module;
+                let b = value == "true";
+                quote_spanned!(*span=> #m::Flag { value: #b, quoted: true })
+            }
+            (v, Kind::Params) => json(v),
+            (Val::Obj(o), Kind::Items(items)) => {
+                let map = self.rust_type(items.rust);
+                let entries: Vec<TokenStream> = o
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let key = LitStr::new(&f.key, f.key_span);
+                        let mut at = ptr.to_vec();
+                        at.push(Seg::Static(f.key.clone()));
+                        let item = match &f.value {
+                            Val::Obj(inner) => self.object(&inner.fields, items.spec, &at),
+                            Val::Expr(e) => e.to_token_stream(),
+                            _ => quote!(::core::unreachable!()),
+                        };
+                        quote!((::std::string::String::from(#key), #item))
+                    })
+                    .collect();
+                quote!(<#map as ::core::iter::FromIterator<_>>::from_iter([#(#entries),*]))
+            }
             (Val::Action(a), Kind::Action(_)) => match a.spec {
                 Some(spec) => {
                     let chain = self.object(&a.fields, spec, ptr);
-                    quote!(#k::ActionDto::from(#chain))
+                    let m = &self.module;
+                    quote!(#m::ActionDto::from(#chain))
                 }
                 None => quote!(::core::unreachable!()),
             },
@@ -132,21 +184,20 @@ impl Gen {
     }
 
     fn enum_value(&self, rust: &str, value: &str, span: Span) -> TokenStream {
-        let k = krate();
-        let ty = Ident::new(rust, Span::call_site());
+        let ty = self.rust_type(rust);
         let variant = Ident::new(value, span);
-        quote!(#k::#ty::#variant)
+        quote!(#ty::#variant)
     }
 
     fn block(&mut self, b: &BlockAst, ptr: &[Seg]) -> TokenStream {
-        let k = krate();
+        let m = self.module.clone();
         let (Some(spec), Val::Obj(props)) = (b.spec, &b.props) else {
             return quote!(::core::unreachable!());
         };
         let mut at = ptr.to_vec();
         at.push(Seg::Static("properties".into()));
         let props = self.object(&props.fields, spec, &at);
-        let mut out = quote!(#k::ContentBlockDto::new(#props));
+        let mut out = quote!(#m::ContentBlockDto::new(#props));
         if let Some((span, v)) = &b.visible {
             let v = match v {
                 Val::Bool(b, s) => quote_spanned!(*s=> #b),
@@ -160,14 +211,14 @@ impl Gen {
     }
 
     fn blocks(&mut self, b: &BlocksAst, ptr: &[Seg]) -> TokenStream {
-        let k = krate();
+        let m = self.module.clone();
         let map = private("__b24_map");
         let checked = self.dynamic && !b.is_static();
         let items = self.items(&b.items, ptr, &map, checked);
         let capacity = b.items.len();
         quote! {{
             #[allow(unused_mut)]
-            let mut #map = #k::Blocks::with_capacity(#capacity);
+            let mut #map = #m::Blocks::with_capacity(#capacity);
             #(#items)*
             #map
         }}
@@ -175,6 +226,7 @@ impl Gen {
 
     fn items(&mut self, items: &[Item], ptr: &[Seg], map: &Ident, checked: bool) -> Vec<TokenStream> {
         let k = krate();
+        let m = self.module.clone();
         let errors = private("__b24_errors");
         items
             .iter()
@@ -196,7 +248,7 @@ impl Gen {
                     at.push(seg);
                     let block = match value {
                         Val::Block(b) => self.block(b, &at),
-                        Val::Expr(e) => quote!(::core::convert::Into::<#k::ContentBlockDto>::into(#e)),
+                        Val::Expr(e) => quote!(::core::convert::Into::<#m::ContentBlockDto>::into(#e)),
                         _ => quote!(::core::unreachable!()),
                     };
                     let block_var = private("__b24_block");

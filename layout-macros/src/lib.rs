@@ -1,6 +1,8 @@
 //! `layout!`: a Bitrix24 CRM widget layout (LayoutDto) written in Rust and checked at
 //! compile time against the rule table of `layout-core`, the same table `validate()`
-//! enforces at run time. Use it through the `b24-widgets` crate, which re-exports it.
+//! enforces at run time; `timeline!`: a timeline record (a configurable activity, or a
+//! content-block set) checked the same way against the same table. Use them through the
+//! `b24-widgets` crate, which re-exports them.
 
 mod ast;
 mod codegen;
@@ -9,6 +11,8 @@ mod static_json;
 #[cfg(test)]
 mod tests;
 
+use layout_core::document::DocKind;
+use layout_core::schema::Lang;
 use proc_macro::TokenStream;
 use quote::quote;
 
@@ -22,41 +26,101 @@ use ast::{Diag, Val};
 /// name held in a variable). See the `b24-widgets` crate for the syntax.
 #[proc_macro]
 pub fn layout(input: TokenStream) -> TokenStream {
-    let (root, diag, dynamic) = analyse(input.into());
+    build(input.into(), DocKind::Widget).into()
+}
+
+/// Builds a timeline record, checked at compile time: a configurable activity's
+/// `timeline::LayoutDto` when the input has `icon`, `header`, `body` or `footer`, else a
+/// content-block set (`timeline::RestAppLayoutDto`, `blocks` alone). As `layout!`, it
+/// evaluates to a `Result<_, Violations>` when a rule depends on the run.
+#[proc_macro]
+pub fn timeline(input: TokenStream) -> TokenStream {
+    let input: proc_macro2::TokenStream = input.into();
+    let kind = timeline_kind(&input);
+    build(input, kind).into()
+}
+
+/// The compact JSON of a timeline record known entirely at compile time, as a
+/// `&'static str`: byte for byte what `timeline!{...}.to_json()` prints.
+#[proc_macro]
+pub fn timeline_json(input: TokenStream) -> TokenStream {
+    let input: proc_macro2::TokenStream = input.into();
+    let kind = timeline_kind(&input);
+    static_json(input, kind, "timeline").into()
+}
+
+/// An activity when a top-level key of the input is one only an activity has.
+fn timeline_kind(input: &proc_macro2::TokenStream) -> DocKind {
+    let mut tokens = input.clone().into_iter().peekable();
+    while let Some(t) = tokens.next() {
+        if let proc_macro2::TokenTree::Ident(i) = &t {
+            let is_key =
+                matches!(tokens.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':');
+            if is_key && ["icon", "header", "body", "footer"].contains(&i.to_string().as_str()) {
+                return DocKind::Activity;
+            }
+        }
+    }
+    DocKind::Blocks
+}
+
+/// The path of the document's type, as seen from the user's code.
+fn doc_type(kind: DocKind) -> proc_macro2::TokenStream {
+    match kind {
+        DocKind::Widget => quote!(::b24_widgets::LayoutDto),
+        DocKind::Activity => quote!(::b24_widgets::timeline::LayoutDto),
+        DocKind::Blocks => quote!(::b24_widgets::timeline::RestAppLayoutDto),
+    }
+}
+
+fn lang(kind: DocKind) -> Lang {
+    match kind {
+        DocKind::Widget => Lang::Widget,
+        DocKind::Activity | DocKind::Blocks => Lang::Timeline,
+    }
+}
+
+fn build(input: proc_macro2::TokenStream, kind: DocKind) -> proc_macro2::TokenStream {
+    let (root, diag, dynamic) = analyse(input, kind);
+    let doc = doc_type(kind);
     if !diag.errors.is_empty() {
         let ty = if dynamic {
-            quote!(::core::result::Result<::b24_widgets::LayoutDto, ::b24_widgets::Violations>)
+            quote!(::core::result::Result<#doc, ::b24_widgets::Violations>)
         } else {
-            quote!(::b24_widgets::LayoutDto)
+            doc
         };
-        return errors(diag.errors, ty).into();
+        return errors(diag.errors, ty);
     }
     let Val::Obj(obj) = &root else {
         unreachable!("the root is always an object")
     };
-    codegen::layout(obj, dynamic).into()
+    codegen::layout(obj, kind.root(), lang(kind), dynamic)
+}
+
+fn static_json(input: proc_macro2::TokenStream, kind: DocKind, name: &str) -> proc_macro2::TokenStream {
+    let (root, diag, _) = analyse(input, kind);
+    let ty = quote!(&'static str);
+    if !diag.errors.is_empty() {
+        return errors(diag.errors, ty);
+    }
+    match static_json::expand(&root, kind, name) {
+        Ok(tokens) => tokens,
+        Err(e) => errors(e, ty),
+    }
 }
 
 /// The compact JSON of a layout known entirely at compile time, as a `&'static str`:
 /// byte for byte what `layout!{...}.to_json()` prints.
 #[proc_macro]
 pub fn layout_json(input: TokenStream) -> TokenStream {
-    let (root, diag, _) = analyse(input.into());
-    let ty = quote!(&'static str);
-    if !diag.errors.is_empty() {
-        return errors(diag.errors, ty).into();
-    }
-    match static_json::expand(&root) {
-        Ok(tokens) => tokens.into(),
-        Err(e) => errors(e, ty).into(),
-    }
+    static_json(input.into(), DocKind::Widget, "layout").into()
 }
 
 /// Parses and checks; returns the tree, every error, and whether checks remain for the run.
-fn analyse(input: proc_macro2::TokenStream) -> (Val, Diag, bool) {
+fn analyse(input: proc_macro2::TokenStream, kind: DocKind) -> (Val, Diag, bool) {
     let mut diag = Diag::default();
-    let root = Val::Obj(ast::parse_layout(input, &mut diag));
-    let report = layout_core::check::check_layout(&root);
+    let root = Val::Obj(ast::parse_layout(input, kind.root(), &mut diag));
+    let report = layout_core::check::check_root(&root, kind.root());
     for v in report.violations {
         let mut help = v.help.clone();
         if v.rule == layout_core::Rule::InvalidValue {

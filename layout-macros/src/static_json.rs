@@ -87,8 +87,12 @@ fn to_value(val: &Val) -> Value {
     }
 }
 
-/// The string literal of the layout's compact JSON, or the errors that prevent it.
-pub fn expand(root: &Val) -> Result<TokenStream, Vec<syn::Error>> {
+/// The string literal of the document's compact JSON, or the errors that prevent it.
+pub fn expand(
+    root: &Val,
+    kind: layout_core::document::DocKind,
+    name: &str,
+) -> Result<TokenStream, Vec<syn::Error>> {
     let mut parts = Vec::new();
     runtime_parts(root, &mut parts);
     if !parts.is_empty() {
@@ -97,16 +101,15 @@ pub fn expand(root: &Val) -> Result<TokenStream, Vec<syn::Error>> {
             .map(|(span, what)| {
                 syn::Error::new(
                     span,
-                    format!("`layout_json!` needs a layout known at compile time; this is {what}\nhelp: build it with `layout!` and call `.to_json()` on the result"),
+                    format!("`{name}_json!` needs a layout known at compile time; this is {what}\nhelp: build it with `{name}!` and call `.to_json()` on the result"),
                 )
             })
             .collect());
     }
-    let layout = layout_core::LayoutDto::from_value(&to_value(root)).map_err(|v| {
+    let json = kind.format(&to_value(root), true).map_err(|v| {
         v.iter()
             .map(|v| syn::Error::new(Span::call_site(), v.to_string()))
             .collect::<Vec<_>>()
     })?;
-    let json = layout.to_json();
     Ok(quote!(#json))
 }

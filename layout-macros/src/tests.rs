@@ -8,7 +8,7 @@ use crate::ast::Val;
 
 /// Every error of the input, as `line:column: message` (first line of the message).
 fn errors(input: TokenStream) -> Vec<String> {
-    let (_, diag, _) = crate::analyse(input);
+    let (_, diag, _) = crate::analyse(input, layout_core::document::DocKind::Widget);
     diag.errors
         .iter()
         .map(|e| {
@@ -25,27 +25,30 @@ fn errors(input: TokenStream) -> Vec<String> {
 }
 
 fn help(input: TokenStream) -> Vec<String> {
-    let (_, diag, _) = crate::analyse(input);
+    let (_, diag, _) = crate::analyse(input, layout_core::document::DocKind::Widget);
     diag.errors.iter().map(|e| e.to_string()).collect()
 }
 
 #[test]
 fn a_layout_with_every_kind_of_value_is_accepted() {
-    let (root, diag, dynamic) = crate::analyse(quote! {
-        blocks: {
-            t: text { value: "Hi", size: lg, color: base_90, bold: is_vip, visible: false },
-            "my-id": link { text: name, action: redirect("/crm/") },
-            w: withTitle { title: "T", inline: true, titleWidth: sm, block: text { value: "v" } },
-            s: section {
-                type: withBorder,
-                imageSrc: "https://example.com/a.png",
-                blocks: { d: dropdownMenu { values: { a: "A", "": "none" }, selectedValue: "a" } },
+    let (root, diag, dynamic) = crate::analyse(
+        quote! {
+            blocks: {
+                t: text { value: "Hi", size: lg, color: base_90, bold: is_vip, visible: false },
+                "my-id": link { text: name, action: redirect("/crm/") },
+                w: withTitle { title: "T", inline: true, titleWidth: sm, block: text { value: "v" } },
+                s: section {
+                    type: withBorder,
+                    imageSrc: "https://example.com/a.png",
+                    blocks: { d: dropdownMenu { values: { a: "A", "": "none" }, selectedValue: "a" } },
+                },
+                o: link { text: "o", action: openRestApp({ "id": 1 }, sliderParams: { width: 700 }) },
             },
-            o: link { text: "o", action: openRestApp({ "id": 1 }, sliderParams: { width: 700 }) },
+            primaryButton: { title: "Save", state: disabled },
+            secondaryButton: "Cancel",
         },
-        primaryButton: { title: "Save", state: disabled },
-        secondaryButton: "Cancel",
-    });
+        layout_core::document::DocKind::Widget,
+    );
     assert!(
         diag.errors.is_empty(),
         "{:?}",
@@ -61,12 +64,18 @@ fn a_layout_with_every_kind_of_value_is_accepted() {
 
 #[test]
 fn values_known_only_at_run_time_make_the_layout_dynamic() {
-    let (_, diag, dynamic) = crate::analyse(quote! {
-        blocks: { l: list { blocks: { for d in deals { (d.id): text { value: d.name.clone() } } } } },
-    });
+    let (_, diag, dynamic) = crate::analyse(
+        quote! {
+            blocks: { l: list { blocks: { for d in deals { (d.id): text { value: d.name.clone() } } } } },
+        },
+        layout_core::document::DocKind::Widget,
+    );
     assert!(diag.errors.is_empty());
     assert!(dynamic);
-    let (_, _, dynamic) = crate::analyse(quote! { blocks: { a: link { text: "a", action: redirect(url) } } });
+    let (_, _, dynamic) = crate::analyse(
+        quote! { blocks: { a: link { text: "a", action: redirect(url) } } },
+        layout_core::document::DocKind::Widget,
+    );
     assert!(
         dynamic,
         "a redirect address from a variable is checked when built"
@@ -138,10 +147,15 @@ fn syntax_mistakes_name_what_was_expected() {
 
 /// The generated code of a layout, formatted.
 fn expansion(input: TokenStream) -> String {
-    let (root, diag, dynamic) = crate::analyse(input);
+    let (root, diag, dynamic) = crate::analyse(input, layout_core::document::DocKind::Widget);
     assert!(diag.errors.is_empty());
     let Val::Obj(obj) = &root else { unreachable!() };
-    let expr = crate::codegen::layout(obj, dynamic);
+    let expr = crate::codegen::layout(
+        obj,
+        &layout_core::LayoutDto::SPEC,
+        layout_core::schema::Lang::Widget,
+        dynamic,
+    );
     // prettyplease reads syn 2's tree: the tokens are parsed again by that version
     let file: syn2::File = syn2::parse2(quote! { fn layout() { let _ = #expr; } }).unwrap();
     prettyplease::unparse(&file)

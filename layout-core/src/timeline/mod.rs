@@ -97,6 +97,7 @@ pub type MenuItems = IndexMap<String, MenuItemDto>;
 /// A header's tags: at most 2.
 pub const TAGS: Items = Items {
     what: "tag",
+    rust: "Tags",
     spec: &TagDto::SPEC,
     max: Some(2),
 };
@@ -104,6 +105,7 @@ pub const TAGS: Items = Items {
 /// A footer's buttons: at most 2.
 pub const BUTTONS: Items = Items {
     what: "button",
+    rust: "Buttons",
     spec: &FooterButtonDto::SPEC,
     max: Some(2),
 };
@@ -111,6 +113,7 @@ pub const BUTTONS: Items = Items {
 /// A footer menu's items.
 pub const MENU_ITEMS: Items = Items {
     what: "menu item",
+    rust: "MenuItems",
     spec: &MenuItemDto::SPEC,
     max: None,
 };
