@@ -16,12 +16,14 @@ use b24_widgets::event::EventBind;
 use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
 use b24_widgets::request::HandlerRequest;
+use b24_widgets::rest::timeline::ActivityFields;
 use b24_widgets::rest::{Client, OAuthApp};
 use b24_widgets::server::{
     app_router, escape_html, serve_listener, Lifecycle, Placement, Preview, WidgetHost,
 };
+use b24_widgets::timeline::TagType;
 use b24_widgets::widget::{AsyncWidget, Frame, UpdateError};
-use b24_widgets::{layout, ButtonState, LayoutDto, Text, Textarea, Violations};
+use b24_widgets::{layout, timeline, ButtonState, LayoutDto, Text, Textarea, Violations};
 
 /// The app's credentials on the local portal (to refresh an expired token).
 const CLIENT_ID: &str = "local.demo";
@@ -149,6 +151,55 @@ impl AsyncWidget for DealWidget {
 
 // README: end
 
+// README: timeline
+/// The demo's own record in its deal's timeline: a configurable activity, checked at
+/// compile time as `layout!` checks the widget. Its button asks the app to confirm
+/// (onCrmTimelineItemAction); the portal shows a loader until the app updates it.
+pub fn delivery(state: &str, confirmed: bool) -> b24_widgets::timeline::LayoutDto {
+    timeline! {
+        icon: { code: "info" },
+        header: {
+            title: { en: "Delivery booked", de: "Lieferung gebucht" },
+            tags: { state: { title: (state.to_owned()), type: (if confirmed { TagType::success } else { TagType::warning }) } },
+        },
+        body: {
+            logo: { code: "document" },
+            blocks: {
+                when: withTitle { title: "When", inline: true, block: text { value: "Tomorrow, 10:00", bold: true } },
+                note: largeText { value: "Entrance from the courtyard. Call on arrival.\nPayment in cash." },
+                deals: link { text: "All deals", action: redirect("/crm/deal/list/") },
+            },
+        },
+        footer: {
+            buttons: {
+                confirm: { title: "Confirm", type: primary, action: restEvent { id: "confirm", animationType: loader } },
+            },
+            menu: { showPostponeItem: false },
+        },
+    }
+}
+
+/// onCrmTimelineItemAction: the record's `confirm` button, answered by updating the record
+/// (which also releases its loader).
+async fn confirm(delivered: b24_widgets::server::Delivered) -> Result<(), b24_widgets::server::HandlerError> {
+    let data = &delivered.event.data;
+    let activity = data
+        .get("activityId")
+        .and_then(|v| v.as_str()?.parse::<u64>().ok());
+    if let (Some("confirm"), Some(id), Some(client)) = (
+        data.get("id").and_then(|v| v.as_str()),
+        activity,
+        &delivered.client,
+    ) {
+        client
+            .update_configurable_activity(id, &ActivityFields::default(), &delivery("confirmed", true))
+            .await?;
+        tracing::info!(activity = id, "the delivery was confirmed in the timeline");
+    }
+    Ok(())
+}
+// README: end timeline
+
 /// The demo, served at `listener`: the widget, the local portal beside it (saving takes
 /// `save_delay`), installed into that portal through `POST /install` as Bitrix24 installs
 /// an app (the placement bound on the portal, the portal stored in `store`), and the
@@ -215,7 +266,13 @@ pub async fn start(
             Ok(())
         });
     // README: end events
-    let life = Arc::new(life);
+    let timeline_action = EventBind::online(
+        "ONCRMTIMELINEITEMACTION",
+        format!("{}/events", base.replace("127.0.0.1", "localhost")),
+    )
+    .map_err(io)?;
+    let life = Arc::new(life.on(timeline_action, confirm));
+    let writer = life.clone();
     let issuer = portal.clone();
     let installed = life.clone();
     let code = portal.webhook_url("");
@@ -282,6 +339,23 @@ pub async fn start(
         let why = answer.text().await.unwrap_or_default();
         return Err(io(format!("the local portal could not install the app: {why}")));
     }
+    // installed: the app writes its record into deal 1's timeline
+    let installed = writer
+        .portal(Portal::MEMBER_ID)
+        .await
+        .map_err(io)?
+        .ok_or_else(|| io("the install was not stored"))?;
+    writer
+        .client(&installed)
+        .map_err(io)?
+        .add_configurable_activity(
+            Entity::DEAL,
+            1,
+            &ActivityFields::default(),
+            &delivery("booked", false),
+        )
+        .await
+        .map_err(io)?;
     Ok(portal)
 }
 

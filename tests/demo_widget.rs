@@ -123,3 +123,67 @@ async fn a_deal_that_cannot_be_read_does_not_open() {
     let e = demo::DealWidget::open(request).await.err().unwrap();
     assert_eq!(e.to_string(), "crm.deal.get: Not found");
 }
+
+/// The demo's record in deal 1's timeline: written at install, drawn on the card; its
+/// `confirm` button reaches the app (onCrmTimelineItemAction), which updates the record.
+#[tokio::test]
+async fn the_demo_writes_its_timeline_record_and_answers_its_button() {
+    let dir = std::env::temp_dir().join(format!("b24-demo-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(dir.join("app.db"));
+    let store = b24_store::connect(&format!("sqlite://{}", dir.join("app.db").display()))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let portal = demo::start(listener, std::time::Duration::ZERO, store)
+        .await
+        .unwrap();
+    let card = || async {
+        reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let page = card().await;
+    assert!(page.contains("data-b24-activity="), "{page}");
+    assert!(
+        page.contains("Delivery booked") && page.contains("tl-tag-warning\">booked"),
+        "{page}"
+    );
+    // the record's button: the portal tells the app, the app updates the record
+    let id = page
+        .split("data-b24-activity=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let clicked = reqwest::Client::new()
+        .post(format!("{base}/portal/timeline/action"))
+        .json(&serde_json::json!({"target": format!("activity:{id}"), "pointer": "/footer/buttons/confirm/action"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clicked.status(), 200);
+    portal.deliveries_settled().await;
+    // the app answers the event at once and runs its handler after: the card is read
+    // until the handler's update shows (5 s at most)
+    let mut page = card().await;
+    for _ in 0..50 {
+        if page.contains("tl-tag-success\">confirmed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = card().await;
+    }
+    assert!(page.contains("tl-tag-success\">confirmed"), "{page}");
+    assert!(
+        !page.contains("data-b24-blocked"),
+        "the update released the loader"
+    );
+    assert_eq!(demo::delivery("x", true).validate(), Ok(()));
+}

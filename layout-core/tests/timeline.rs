@@ -427,3 +427,79 @@ fn a_content_block_set_takes_1_to_20_blocks() {
         .message
         .contains("unknown property `icon` of RestAppLayoutDto"));
 }
+
+mod agreement {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A block of the timeline, or one it refuses, in JSON.
+    fn block() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            Just(json!("x")),
+            Just(json!({"en": "x"})),
+            Just(json!({"xx": "x"})),
+            Just(json!({}))
+        ];
+        let uri = prop_oneof![
+            Just("/crm/deal/details/1/"),
+            Just("javascript:alert(1)"),
+            Just("")
+        ];
+        prop_oneof![
+            (text.clone(), prop_oneof![Just("sm"), Just("lg")]).prop_map(|(v, s)| json!({"type": "text", "properties": {"value": v, "size": s}})),
+            text.clone().prop_map(|v| json!({"type": "largeText", "properties": {"value": v}})),
+            Just(json!({"type": "deadline"})),
+            Just(json!({"type": "text"})),
+            Just(json!({"type": "section", "properties": {"blocks": {}}})),
+            uri.prop_map(|u| json!({"type": "link", "properties": {"text": "go", "action": {"type": "redirect", "uri": u}}})),
+            prop_oneof![Just("largeText"), Just("text"), Just("deadline")].prop_map(|t| json!({"type": "lineOfBlocks", "properties": {"blocks": {"a": {"type": t, "properties": {"value": "x"}}}}})),
+        ]
+    }
+
+    fn activity() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![Just("a"), Just("b"), Just("c d"), Just("e")];
+        let tags = proptest::collection::vec(
+            (key.clone(), prop_oneof![Just("warning"), Just("lavender")]),
+            0..4,
+        );
+        let blocks = proptest::collection::vec((key, block()), 0..23);
+        (tags, blocks, any::<bool>()).prop_map(|(tags, blocks, icon)| {
+            let mut v = super::activity();
+            let tags: serde_json::Map<String, Value> = tags
+                .into_iter()
+                .map(|(k, t)| (k.to_owned(), json!({"title": "t", "type": t})))
+                .collect();
+            v["header"]["tags"] = Value::Object(tags);
+            let blocks: serde_json::Map<String, Value> = blocks
+                .into_iter()
+                .enumerate()
+                .map(|(i, (k, b))| (format!("{k}{i}"), b))
+                .collect();
+            v["body"]["blocks"] = Value::Object(blocks);
+            if !icon {
+                v.as_object_mut().unwrap().remove("icon");
+            }
+            v
+        })
+    }
+
+    proptest! {
+        /// The JSON checker, the typed model's walk and its quick verdict agree on every
+        /// activity: the same violations at the same pointers, the same verdict.
+        #[test]
+        fn json_and_typed_checks_agree(v in activity()) {
+            let from_json = layout_core::json::check_value_as(&v, &LayoutDto::SPEC);
+            if let Ok(typed) = serde_json::from_value::<LayoutDto>(v.clone()) {
+                let full = typed.validate_full();
+                prop_assert_eq!(typed.validate().is_ok(), full.is_ok());
+                let pairs = |r: &Result<(), Violations>| match r {
+                    Ok(()) => Vec::new(),
+                    Err(Violations(list)) => list.iter().map(|v| (v.pointer.clone(), v.rule)).collect(),
+                };
+                prop_assert_eq!(pairs(&from_json), pairs(&full));
+                // and what it prints reads back the same
+                prop_assert_eq!(serde_json::from_str::<Value>(&typed.to_json()).unwrap(), v);
+            }
+        }
+    }
+}
