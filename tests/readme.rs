@@ -169,6 +169,18 @@ fn the_events_example_is_the_demos() {
 }
 
 #[test]
+fn the_timeline_example_is_the_demos() {
+    let demo = include_str!("../examples/demo.rs");
+    let start = demo.find("// README: timeline\n").unwrap() + "// README: timeline\n".len();
+    let end = demo.find("// README: end timeline").unwrap();
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{}```", &demo[start..end])),
+        "README shows another timeline example"
+    );
+}
+
+#[test]
 fn the_b24_toml_example_is_valid() {
     let readme = include_str!("../README.md");
     let from = readme.find("## Start an app").unwrap();

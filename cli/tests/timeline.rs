@@ -187,3 +187,20 @@ fn schema_by_kind() {
     let o = run(&["schema", "--kind", "timeline"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_readme_shows_what_check_prints_for_an_activity() {
+    let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_b24"))
+        .args(["check", "activity.json"])
+        .current_dir(format!("{root}/tests/fixtures/readme"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        readme.contains(&format!("```text\n{}```", out(&o))),
+        "README shows another output:\n{}",
+        out(&o)
+    );
+}
