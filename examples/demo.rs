@@ -173,6 +173,7 @@ pub fn delivery(state: &str, confirmed: bool) -> b24_widgets::timeline::LayoutDt
         footer: {
             buttons: {
                 confirm: { title: "Confirm", type: primary, action: restEvent { id: "confirm", animationType: loader } },
+                details: { title: "Details", type: secondary, action: openRestApp { actionParams: { from: "timeline" } } },
             },
             menu: { showPostponeItem: false },
         },
@@ -339,6 +340,8 @@ pub async fn start(
         let why = answer.text().await.unwrap_or_default();
         return Err(io(format!("the local portal could not install the app: {why}")));
     }
+    // the app's own page, which a record's openRestApp opens: the echo of its request
+    portal.set_app_url(format!("{}/echo", base.replace("127.0.0.1", "localhost")));
     // installed: the app writes its record into deal 1's timeline
     let installed = writer
         .portal(Portal::MEMBER_ID)

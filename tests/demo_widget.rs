@@ -169,6 +169,30 @@ async fn the_demo_writes_its_timeline_record_and_answers_its_button() {
         .await
         .unwrap();
     assert_eq!(clicked.status(), 200);
+    // its other button opens the app's page in a slider, with the record's context
+    let opened: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/portal/timeline/open"))
+        .json(&serde_json::json!({"target": format!("activity:{id}"), "pointer": "/footer/buttons/details/action"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(opened["handler"].as_str().unwrap().ends_with("/echo"), "{opened}");
+    let fields = opened["fields"].as_array().unwrap();
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|p| p[0] == k)
+            .map(|p| p[1].as_str().unwrap().to_owned())
+    };
+    assert_eq!(field("PLACEMENT").as_deref(), Some("DEFAULT"));
+    let options: serde_json::Value = serde_json::from_str(&field("PLACEMENT_OPTIONS").unwrap()).unwrap();
+    assert_eq!(
+        options,
+        serde_json::json!({"entityTypeId": 2, "entityId": 1, "activityId": id.parse::<u64>().unwrap()})
+    );
     portal.deliveries_settled().await;
     // the app answers the event at once and runs its handler after: the card is read
     // until the handler's update shows (5 s at most)

@@ -725,7 +725,7 @@ impl<L: Clone> Checker<L> {
                     }
                     if !crate::timeline::is_language_code(lang) {
                         let mut v = Violation::new(
-                            at.clone(),
+                            at,
                             Rule::WrongLanguage,
                             format!("`{lang}` is not a language code"),
                         );
@@ -800,7 +800,7 @@ impl<L: Clone> Checker<L> {
                 {
                     self.push(
                         Violation::new(
-                            at.clone(),
+                            at,
                             Rule::DuplicateKey,
                             format!("{} id `{key}` is used twice", items.what),
                         ),
@@ -816,7 +816,7 @@ impl<L: Clone> Checker<L> {
                     if seen == max + 1 {
                         self.push(
                             Violation::new(
-                                at.clone(),
+                                at,
                                 Rule::TooManyItems,
                                 format!("at most {max} {}s, found {definite}", items.what),
                             )

@@ -135,6 +135,16 @@ fn each_rule_at_its_pointer() {
     );
 
     let mut v = activity();
+    v["icon"]["code"] = json!(" ");
+    one(
+        v,
+        "/icon/code",
+        Rule::EmptyValue,
+        "a code is needed, found an empty string",
+        "crm.timeline.icon.list",
+    );
+
+    let mut v = activity();
     v["header"]["subtitle"] = json!("x");
     one(
         v,

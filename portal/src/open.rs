@@ -165,12 +165,23 @@ impl Portal {
         }
     }
 
+    /// Sets the app's own page: what a local application's settings call its handler
+    /// path, opened in a slider by a timeline record's `openRestApp`.
+    pub fn set_app_url(&self, url: impl Into<String>) {
+        self.lock().app_url = Some(url.into());
+    }
+
     /// The request that opens the app's own slider from a timeline record's
     /// `openRestApp` action: `PLACEMENT=DEFAULT`, with the record's context
-    /// (`entityTypeId`, `entityId`, `activityId`) as its options. The app's page is the
-    /// handler its placements were bound to; `None` when it bound none.
+    /// (`entityTypeId`, `entityId`, `activityId`) as its options. The app's page is
+    /// [`set_app_url`](Self::set_app_url)'s, else the handler of its first placement;
+    /// `None` when there is neither.
     pub fn open_app(&self, target: crate::timeline::Target, host: &str) -> Option<Opened> {
-        let handler = self.placements().into_iter().next()?.handler;
+        let set = self.lock().app_url.clone();
+        let handler = match set {
+            Some(url) => url,
+            None => self.placements().into_iter().next()?.handler,
+        };
         let (owner_type_id, owner_id) = self.record_owner(target).unwrap_or((0, 0));
         let mut options = json!({"entityTypeId": owner_type_id, "entityId": owner_id});
         match target {

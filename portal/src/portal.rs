@@ -41,6 +41,9 @@ pub(crate) struct Inner {
     pub(crate) base: Option<String>,
     /// The timeline's own records: configurable activities, content-block sets, badges.
     pub(crate) timeline: crate::timeline::Records,
+    /// The app's own page (a local application's handler path in its settings), opened
+    /// in a slider by `openRestApp`.
+    pub(crate) app_url: Option<String>,
 }
 
 /// The portal: shared by every request to its router.
@@ -99,6 +102,7 @@ impl Portal {
                 events: crate::events::Events::default(),
                 base: None,
                 timeline: Default::default(),
+                app_url: None,
             }),
         })
     }

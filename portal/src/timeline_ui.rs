@@ -371,7 +371,9 @@ pub(crate) fn render(portal: &Portal, entity_type: &str, owner_type_id: u64, own
     for a in &configurable {
         items.push((a.id * 2 + 1, activity(a)));
     }
-    let (comments, plain): (Vec<(u64, String)>, Vec<(u64, String)>) = {
+    // (id, text) of the comments, and of the ordinary activities
+    type Records = Vec<(u64, String)>;
+    let (comments, plain): (Records, Records) = {
         let inner = portal.lock();
         let comments = inner
             .crm
@@ -429,7 +431,7 @@ pub(crate) fn render(portal: &Portal, entity_type: &str, owner_type_id: u64, own
             ),
         ));
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|item| std::cmp::Reverse(item.0));
     let body: String = items.into_iter().map(|(_, html)| html).collect();
     format!("<section class=\"tl\" data-b24-timeline><h3>Timeline</h3>{body}</section>")
 }

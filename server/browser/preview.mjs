@@ -165,6 +165,29 @@ try {
     await portal.frameLocator(`[data-b24-frame="${code}"]`).locator('[data-b24="echo"]', { hasText: code }).waitFor({ timeout: 5000 });
   }
 
+  // the deal's timeline: the app's record, written at install; its buttons do what the
+  // docs say: openRestApp opens the app's slider with the record's context, restEvent
+  // tells the app (onCrmTimelineItemAction), which answers by updating the record
+  await portal.goto(config.demo + "portal/crm/deal/details/1/");
+  const record = portal.locator("[data-b24-activity]").first();
+  await record.locator(".tl-title", { hasText: "Delivery booked" }).waitFor();
+  await record.locator(".tl-tag-warning", { hasText: "booked" }).waitFor();
+  await record.locator("[data-b24-open-app]").click();
+  const appPage = portal.frameLocator('[data-b24-frame="DEFAULT"]');
+  await appPage.locator('[data-b24="echo"]', { hasText: "DEFAULT" }).waitFor({ timeout: 5000 });
+  if (!(await appPage.locator("pre").textContent()).includes('"activityId"')) fail("the app's slider lacks the record's context");
+  await portal.screenshot({ path: `${config.out}/portal-timeline.png` });
+  await portal.locator("#slider-close").click();
+  await record.locator("[data-b24-rest-event]").click();
+  for (let i = 0; ; i++) {
+    await portal.waitForLoadState();
+    if (await portal.locator("[data-b24-activity] .tl-tag-success", { hasText: "confirmed" }).count() > 0) break;
+    if (i > 50) fail("the app did not confirm the record: " + (await portal.locator("[data-b24-timeline]").innerText()));
+    await portal.waitForTimeout(100);
+    await portal.reload();
+  }
+  console.log("the timeline record's button reached the app, which updated the record");
+
   // an app on the official SDK in a deal tab: it gets its init data and resizes its frame
   const sdkTab = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   sdkTab.on("pageerror", (e) => fail("sdk tab page error: " + e.message));
