@@ -17,7 +17,7 @@
 //! `placement.{bind,unbind,get}`, `batch`, `app.info`, `user.current`;
 //! `crm.{lead,deal,contact,company,quote}.{add,delete}`, `crm.item.{add,delete}`; the
 //! events: `event.{bind,unbind,get,test}`, `events`, `event.offline.{get,clear,error,list}`;
-//! the timeline's own records: `crm.activity.configurable.{add,update,get}`,
+//! the timeline's own records: `crm.activity.configurable.{add,update,get}`, `crm.activity.delete`,
 //! `crm.activity.layout.blocks.{set,get,delete}`, `crm.timeline.layout.blocks.{set,get,delete}`,
 //! `crm.activity.badge.{add,get,list,delete}`, their layouts checked by the rule table and
 //! drawn in the card's timeline.

@@ -62,7 +62,8 @@ const APP_ONLY: &str = "Method call is only possible in the context of a REST ap
 
 /// The methods this module answers.
 pub(crate) fn handles(method: &str) -> bool {
-    method.starts_with("crm.activity.configurable.")
+    method == "crm.activity.delete"
+        || method.starts_with("crm.activity.configurable.")
         || method.starts_with("crm.activity.layout.blocks.")
         || method.starts_with("crm.timeline.layout.blocks.")
         || method.starts_with("crm.activity.badge.")
@@ -165,13 +166,14 @@ impl Portal {
         p: &Map<String, Value>,
     ) -> Result<Value, Failure> {
         let badge = method.starts_with("crm.activity.badge.");
-        if caller == Caller::Webhook && !badge {
+        if caller == Caller::Webhook && !badge && method != "crm.activity.delete" {
             return Err(Failure::bad("ERROR_WRONG_CONTEXT", APP_ONLY));
         }
         let (answer, changes) = {
             let mut inner = self.lock();
             let inner = &mut *inner;
             let answer = match method {
+                "crm.activity.delete" => activity_delete(inner, p),
                 "crm.activity.configurable.add" => configurable_add(inner, p),
                 "crm.activity.configurable.update" => configurable_update(inner, p),
                 "crm.activity.configurable.get" => configurable_get(inner, p),
@@ -469,6 +471,31 @@ fn configurable_add(inner: &mut crate::portal::Inner, p: &Map<String, Value>) ->
         data: None,
     });
     Ok(json!({"activity": {"id": id}}))
+}
+
+/// `crm.activity.delete`: an activity (configurable or not) and the sets on it.
+fn activity_delete(inner: &mut crate::portal::Inner, p: &Map<String, Value>) -> Result<Value, Failure> {
+    let id = as_id(p.get("id").or_else(|| p.get("ID")))
+        .filter(|&id| id > 0)
+        .ok_or_else(|| Failure::bad("", "ID is not defined or invalid"))?;
+    if inner
+        .crm
+        .objects
+        .get_mut(&6)
+        .and_then(|m| m.remove(&id))
+        .is_none()
+    {
+        return Err(Failure::bad("", "Not found"));
+    }
+    inner.timeline.activities.remove(&id);
+    inner.timeline.sets.remove(&Target::Activity(id));
+    inner.crm.changes.push(Change {
+        name: EventName::crm(Object::Activity, Action::Delete),
+        id,
+        entity_type_id: None,
+        data: None,
+    });
+    Ok(Value::Bool(true))
 }
 
 fn configurable_update(inner: &mut crate::portal::Inner, p: &Map<String, Value>) -> Result<Value, Failure> {

@@ -447,4 +447,27 @@ async fn a_rest_event_click_reaches_the_app_and_blocks_the_record_until_it_is_up
     assert!(!page.contains("data-b24-blocked") && page.contains("Confirmed"));
     // not an action, or not a restEvent
     assert_eq!(click("/header/title").await.unwrap().status(), 400);
+    // deleted as every activity is: gone from the card and from `get`
+    client
+        .call("crm.activity.delete", json!({"id": id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .configurable_activity(id)
+            .await
+            .unwrap_err()
+            .api()
+            .unwrap()
+            .code
+            .as_str(),
+        "NOT_FOUND"
+    );
+    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains(&format!("data-b24-activity=\"{id}\"")));
 }
