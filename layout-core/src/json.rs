@@ -13,10 +13,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::check::check_root;
-use crate::layout::LayoutDto;
 use crate::pointer::Ptr;
 use crate::violation::{Rule, Violation, Violations};
-use crate::wire::FromWire;
 
 /// Why a JSON text is not a valid layout.
 #[derive(Debug, thiserror::Error)]
@@ -125,20 +123,6 @@ fn document_order(root: &Value, pointer: &str) -> Vec<usize> {
     key
 }
 
-impl LayoutDto {
-    /// Reads and validates a layout from JSON text.
-    pub fn from_json(text: &str) -> Result<LayoutDto, ReadError> {
-        let value = check_json(text)?;
-        Ok(LayoutDto::from_wire(&value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))?)
-    }
-
-    /// Validates a JSON value and reads it into the typed model.
-    pub fn from_value(value: &Value) -> Result<LayoutDto, Violations> {
-        check_value(value)?;
-        LayoutDto::from_wire(value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))
-    }
-}
-
 struct Seed<'a> {
     ptr: &'a Ptr<'a>,
     duplicates: &'a RefCell<Vec<Violation>>,
@@ -229,6 +213,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::LayoutDto;
 
     #[test]
     fn duplicate_keys_are_reported_with_their_pointer() {

@@ -3,7 +3,6 @@
 use crate::blocks::Blocks;
 use crate::enums::ButtonState;
 use crate::schema::{self, Kind, StrRule};
-use crate::violation::Violations;
 use crate::wire::wire_struct;
 
 wire_struct! {
@@ -51,49 +50,65 @@ wire_struct! {
     cross: []
 }
 
-impl LayoutDto {
-    /// Every rule of the table this layout breaks, each with its JSON pointer.
-    pub fn validate(&self) -> Result<(), Violations> {
-        // most layouts keep every rule: that is answered without a message (see `fast`)
-        if self.fast_ok() {
-            return Ok(());
+/// What every document of the table has: reading and checking outside JSON (every broken
+/// rule at its pointer), `validate()` (the quick verdict first, see [`fast`](crate::fast)),
+/// printing. One declaration for the widget's LayoutDto and the timeline's two.
+macro_rules! document {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// Every rule of the table this document breaks, each with its JSON pointer.
+            pub fn validate(&self) -> Result<(), crate::violation::Violations> {
+                if self.fast_ok() {
+                    return Ok(());
+                }
+                self.validate_full()
+            }
+
+            /// The verdict of the full checker alone (for tests and benchmarks).
+            #[doc(hidden)]
+            pub fn validate_full(&self) -> Result<(), crate::violation::Violations> {
+                let report = crate::check::check_root(self as &crate::typed::Typed, &Self::SPEC);
+                if report.violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(crate::violation::Violations(report.violations))
+                }
+            }
+
+            /// Reads and checks a document from JSON text: every broken rule at once.
+            pub fn from_json(text: &str) -> Result<Self, crate::json::ReadError> {
+                let value = crate::json::check_json_as(text, &Self::SPEC)?;
+                Ok(<Self as crate::wire::FromWire>::from_wire(&value, &crate::pointer::Ptr::Root)
+                    .map_err(|v| crate::violation::Violations(vec![v]))?)
+            }
+
+            /// Checks a JSON value and reads it into the typed model.
+            pub fn from_value(value: &serde_json::Value) -> Result<Self, crate::violation::Violations> {
+                crate::json::check_value_as(value, &Self::SPEC)?;
+                <Self as crate::wire::FromWire>::from_wire(value, &crate::pointer::Ptr::Root)
+                    .map_err(|v| crate::violation::Violations(vec![v]))
+            }
+
+            /// The document as a JSON value (key order kept).
+            pub fn to_value(&self) -> serde_json::Value {
+                serde_json::to_value(self).expect("a document always serializes")
+            }
+
+            /// Compact JSON, as the portal takes it (`setLayout` for a widget, the REST methods
+            /// for a timeline record).
+            pub fn to_json(&self) -> String {
+                let mut out = String::with_capacity(512);
+                crate::write::WriteJson::write_json(self, &mut out);
+                out
+            }
+
+            /// Indented JSON, for people and snapshots.
+            pub fn to_json_pretty(&self) -> String {
+                serde_json::to_string_pretty(self).expect("a document always serializes")
+            }
         }
-        // the typed model itself is walked (see `typed`): no JSON copy is made
-        let report = crate::check::check_layout(self as &crate::typed::Typed);
-        if report.violations.is_empty() {
-            Ok(())
-        } else {
-            Err(Violations(report.violations))
-        }
-    }
-
-    /// The verdict of the full checker alone, without the quick answer of
-    /// [`fast`](crate::fast) (for tests and benchmarks that compare the two).
-    #[doc(hidden)]
-    pub fn validate_full(&self) -> Result<(), Violations> {
-        let report = crate::check::check_layout(self as &crate::typed::Typed);
-        if report.violations.is_empty() {
-            Ok(())
-        } else {
-            Err(Violations(report.violations))
-        }
-    }
-
-    /// The layout as a JSON value (key order kept).
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("a LayoutDto always serializes")
-    }
-
-    /// The layout as compact JSON, as `setLayout` takes it.
-    pub fn to_json(&self) -> String {
-        // written by the model itself (see `write`): the same bytes as serde_json's
-        let mut out = String::with_capacity(256);
-        crate::write::WriteJson::write_json(self, &mut out);
-        out
-    }
-
-    /// The layout as indented JSON, for people and snapshots.
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a LayoutDto always serializes")
-    }
+    )*};
 }
+pub(crate) use document;
+
+document!(LayoutDto);

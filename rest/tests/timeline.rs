@@ -6,9 +6,9 @@
 use std::sync::{Arc, Mutex};
 
 use b24_placement::placement::Entity;
-use b24_portal::{Config, Portal};
+use b24_portal::Portal;
 use b24_rest::timeline::{ActivityFields, Badge, Record};
-use b24_rest::{Client, Error, RateLimit, Tokens};
+use b24_rest::{Client, Error};
 use layout_core::timeline::{
     ActionDto, BodyDto, ButtonType, FooterButtonDto, FooterDto, HeaderDto, IconDto, LayoutDto, LogoDto,
     RestAppLayoutDto, RestEvent, TagDto, TagType, Text, Translated,
@@ -16,36 +16,24 @@ use layout_core::timeline::{
 use layout_core::Rule;
 use serde_json::{json, Value};
 
+mod common;
+
 async fn serve() -> (String, Arc<Portal>) {
-    let portal = Portal::new(Config {
-        per_second: 1000.0,
-        burst: 1000.0,
-        ..Config::default()
-    });
-    let app = b24_portal::router(portal.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), portal)
+    common::serve(common::quick()).await
 }
 
 fn app_client(base: &str, portal: &Portal) -> Client {
-    let issued = portal.issue_tokens();
-    Client::from_tokens(Tokens {
-        access_token: issued.access_token,
-        refresh_token: Some(issued.refresh_token),
-        client_endpoint: format!("{base}/rest/"),
-        server_endpoint: Some(format!("{base}/rest/")),
-        expires: None,
-        member_id: None,
-        scope: None,
-    })
-    .rate_limit(RateLimit {
-        per_second: 1000.0,
-        burst: 1000.0,
-    })
-    .build()
-    .unwrap()
+    common::oauth(base, portal).build().unwrap()
+}
+
+/// The deal card's page.
+async fn card(base: &str) -> String {
+    reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 fn layout(title: &str) -> LayoutDto {
@@ -124,12 +112,7 @@ async fn a_configurable_activity_is_added_read_updated_and_drawn() {
     );
 
     // the card draws it, escaped
-    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = card(&base).await;
     assert!(page.contains(&format!("data-b24-activity=\"{id}\"")), "{page}");
     assert!(page.contains("Delivery moved"));
     assert!(page.contains("&lt;new&gt;") && page.contains("Call &lt;back&gt; at 10"));
@@ -277,12 +260,7 @@ async fn content_block_sets_on_a_comment_and_an_activity() {
         client.layout_blocks(Entity::DEAL, 1, record).await.unwrap(),
         Some(set.clone())
     );
-    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = card(&base).await;
     assert!(
         page.contains(&format!("data-b24-set=\"timeline:{comment}\"")),
         "{page}"
@@ -427,23 +405,13 @@ async fn a_rest_event_click_reaches_the_app_and_blocks_the_record_until_it_is_up
     assert_eq!(get("data[entityTypeId]"), Some("2"));
     assert_eq!(get("data[deal]"), Some("1"));
     // `loader`: the whole record waits for the app
-    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = card(&base).await;
     assert!(page.contains("data-b24-blocked=\"record\""), "{page}");
     client
         .update_configurable_activity(id, &ActivityFields::default(), &layout("Confirmed"))
         .await
         .unwrap();
-    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = card(&base).await;
     assert!(!page.contains("data-b24-blocked") && page.contains("Confirmed"));
     // not an action, or not a restEvent
     assert_eq!(click("/header/title").await.unwrap().status(), 400);
@@ -463,11 +431,6 @@ async fn a_rest_event_click_reaches_the_app_and_blocks_the_record_until_it_is_up
             .as_str(),
         "NOT_FOUND"
     );
-    let page = reqwest::get(format!("{base}/portal/crm/deal/details/1/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = card(&base).await;
     assert!(!page.contains(&format!("data-b24-activity=\"{id}\"")));
 }

@@ -30,16 +30,13 @@ pub mod blocks;
 mod text;
 
 use indexmap::IndexMap;
-use serde_json::Value;
 
 pub use action::{ActionDto, ActionSliderParamsDto, OpenRestApp, Redirect, RestEvent};
 pub use blocks::{Block, Blocks, ContentBlockDto, Deadline, LargeText, LineOfBlocks, Link, Text, WithTitle};
 pub use text::{Flag, Translated};
 
-use crate::json::ReadError;
 use crate::schema::{self, Items, Kind, Lang, StructSpec};
-use crate::violation::Violations;
-use crate::wire::{wire_enum, wire_struct, FromWire};
+use crate::wire::{wire_enum, wire_struct};
 
 /// The interface languages of Bitrix24, by the codes the portals use (as
 /// `catalog.price.type.lang.getLanguages` lists them, with `ru` and `ua`). A key of a
@@ -269,61 +266,7 @@ macro_rules! fast_items {
 }
 fast_items!(TagDto, FooterButtonDto, MenuItemDto);
 
-/// What the two documents of the timeline share: reading, checking, printing.
-macro_rules! document {
-    ($($ty:ident),*) => {$(
-        impl $ty {
-            /// Every rule of the table this document breaks, each with its JSON pointer.
-            pub fn validate(&self) -> Result<(), Violations> {
-                if self.fast_ok() {
-                    return Ok(());
-                }
-                self.validate_full()
-            }
-
-            /// The verdict of the full checker alone (for tests and benchmarks).
-            #[doc(hidden)]
-            pub fn validate_full(&self) -> Result<(), Violations> {
-                let report = crate::check::check_root(self as &crate::typed::Typed, &Self::SPEC);
-                if report.violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(Violations(report.violations))
-                }
-            }
-
-            /// Reads and checks a document from JSON text: every broken rule at once.
-            pub fn from_json(text: &str) -> Result<Self, ReadError> {
-                let value = crate::json::check_json_as(text, &Self::SPEC)?;
-                Ok(Self::from_wire(&value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))?)
-            }
-
-            /// Checks a JSON value and reads it into the typed model.
-            pub fn from_value(value: &Value) -> Result<Self, Violations> {
-                crate::json::check_value_as(value, &Self::SPEC)?;
-                Self::from_wire(value, &crate::pointer::Ptr::Root).map_err(|v| Violations(vec![v]))
-            }
-
-            /// The document as a JSON value (key order kept).
-            pub fn to_value(&self) -> Value {
-                serde_json::to_value(self).expect("a timeline document always serializes")
-            }
-
-            /// Compact JSON, as the REST method takes it.
-            pub fn to_json(&self) -> String {
-                let mut out = String::with_capacity(512);
-                crate::write::WriteJson::write_json(self, &mut out);
-                out
-            }
-
-            /// Indented JSON, for people and snapshots.
-            pub fn to_json_pretty(&self) -> String {
-                serde_json::to_string_pretty(self).expect("a timeline document always serializes")
-            }
-        }
-    )*};
-}
-document!(LayoutDto, RestAppLayoutDto);
+crate::layout::document!(LayoutDto, RestAppLayoutDto);
 
 /// The root objects of the timeline language, for tools that take any document.
 pub const ROOTS: &[&StructSpec] = &[&LayoutDto::SPEC, &RestAppLayoutDto::SPEC];

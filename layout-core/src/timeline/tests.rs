@@ -1,6 +1,7 @@
 use super::*;
 use crate::pointer::Ptr;
 use crate::schema::{Lang, Role};
+use crate::wire::FromWire;
 
 /// Each timeline block type is declared once (`block_types!` in timeline/blocks.rs); the
 /// enum, the table's list, the containers' lists and the reader agree.
