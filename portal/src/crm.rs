@@ -44,6 +44,8 @@ pub struct Crm {
     /// camelCase for `crm.item`).
     pub objects: BTreeMap<u64, BTreeMap<u64, Map<String, Value>>>,
     pub comments: Vec<Comment>,
+    /// The user fields of the classic objects.
+    pub user_fields: Vec<crate::fields::UserField>,
     /// The changes the last method made, to raise as events.
     pub(crate) changes: Vec<Change>,
 }
@@ -68,6 +70,15 @@ fn upper_snake(camel: &str) -> String {
         out.push(c.to_ascii_uppercase());
     }
     out
+}
+
+/// How a classic object stores a field `crm.item.*` names: `categoryId` -> `CATEGORY_ID`,
+/// `ufCrm_LEVEL` -> `UF_CRM_LEVEL`, an original name as it is.
+fn stored_name(name: &str) -> String {
+    if name.starts_with("UF_") {
+        return name.to_owned();
+    }
+    b24_crm::names::to_upper(name).unwrap_or_else(|| upper_snake(name))
 }
 
 fn classic(fields: Value) -> Map<String, Value> {
@@ -97,6 +108,13 @@ impl Crm {
                     "COMPANY_ID": ((id - 1) % 3 + 1).to_string(),
                     "CATEGORY_ID": "0",
                     "COMMENTS": "",
+                    "UF_CRM_DELIVERY_NOTE": if id == 1 { "Ring twice" } else { "" },
+                    "UF_CRM_WEIGHT": if id == 1 { "12.5" } else { "" },
+                    "UF_CRM_DELIVERY_DATE": if id == 1 { "2026-12-24" } else { "" },
+                    "UF_CRM_LEVEL": if id == 1 { "13" } else { "11" },
+                    "UF_CRM_VIP": if id == 1 { "1" } else { "0" },
+                    "UF_CRM_BUDGET": format!("{}|USD", 2000 * id),
+                    "UF_CRM_PARTNER": if id == 1 { "CO_2" } else { "" },
                 })),
             );
         }
@@ -151,6 +169,7 @@ impl Crm {
         }
         Crm {
             objects,
+            user_fields: crate::fields::demo_user_fields(),
             changes: Vec::new(),
             comments: vec![Comment {
                 id: 1,
@@ -165,6 +184,10 @@ impl Crm {
     pub fn call(&mut self, method: &str, p: &Map<String, Value>) -> Option<Result<Listed, Failure>> {
         let parts: Vec<&str> = method.split('.').collect();
         Some(match parts.as_slice() {
+            ["crm", "item", "fields"] => self
+                .item_type(p)
+                .and_then(|t| self.fields(t, true, p))
+                .map(Listed::one),
             ["crm", "item", "get"] => self
                 .item_type(p)
                 .and_then(|t| self.item_get(t, p))
@@ -184,6 +207,14 @@ impl Crm {
                 .map(Listed::one),
             ["crm", "timeline", "comment", "add"] => self.comment_add(p).map(Listed::one),
             ["crm", "timeline", "comment", "list"] => self.comment_list(p),
+            ["crm", name, "userfield", op] => {
+                let e = CLASSIC
+                    .iter()
+                    .find(|e| e.kind().as_str().eq_ignore_ascii_case(name) && e.entity_type_id() != 6)?;
+                return self
+                    .userfield(u64::from(e.entity_type_id()), op, p)
+                    .map(|r| r.map(Listed::one));
+            }
             ["crm", name, op] => {
                 let type_id = u64::from(
                     CLASSIC
@@ -192,6 +223,7 @@ impl Crm {
                         .entity_type_id(),
                 );
                 match *op {
+                    "fields" => self.fields(type_id, false, p).map(Listed::one),
                     "get" => self.get(type_id, p).map(Listed::one),
                     "list" => self.list(type_id, p, false),
                     "update" if type_id != 6 => self.update(type_id, p).map(Listed::one),
@@ -227,11 +259,17 @@ impl Crm {
             .get_mut(&type_id)
             .and_then(|m| m.get_mut(&id))
             .ok_or_else(|| Failure::bad("", "Not found"))?;
+        let _ = object;
+        // what the portal does not have, or cannot write, is dropped without a word
+        let kept = self.kept(type_id, fields, b24_crm::NameForm::Upper, false, false);
+        let object = self
+            .objects
+            .get_mut(&type_id)
+            .and_then(|m| m.get_mut(&id))
+            .ok_or_else(|| Failure::bad("", "Not found"))?;
         let mut changed = false;
-        for (k, v) in fields {
-            if k != "ID" {
-                changed |= object.insert(k.to_ascii_uppercase(), v.clone()).as_ref() != Some(v);
-            }
+        for (k, v) in kept {
+            changed |= object.insert(k, v.clone()).as_ref() != Some(&v);
         }
         // nothing changed, nothing saved: no event
         if changed {
@@ -257,13 +295,22 @@ impl Crm {
         let Some(Value::Object(fields)) = p.get("fields") else {
             return Err(Failure::bad("", "The parameter 'fields' must be an array."));
         };
+        // what the portal does not have, or cannot write, is dropped without a word
+        let original = matches!(p.get("useOriginalUfNames").and_then(Value::as_str), Some("Y"));
+        let form = if items {
+            b24_crm::NameForm::Camel
+        } else {
+            b24_crm::NameForm::Upper
+        };
+        let fields: Map<String, Value> = self.kept(t, fields, form, original, true).into_iter().collect();
+        let fields = &fields;
         let objects = self.objects.entry(t).or_default();
         let id = objects.keys().next_back().map_or(1, |last| last + 1);
         let mut object = Map::new();
         if items && !ITEM_TYPES.contains(&t) {
             object.insert("ID".into(), Value::String(id.to_string()));
             for (k, v) in fields {
-                object.insert(upper_snake(k), v.clone());
+                object.insert(stored_name(k), v.clone());
             }
         } else if items {
             object.insert("id".into(), Value::from(id));
@@ -334,6 +381,12 @@ impl Crm {
         let Some(Value::Object(fields)) = p.get("fields") else {
             return Err(Failure::bad("INVALID_ARG_VALUE", "fields is required"));
         };
+        let original = matches!(p.get("useOriginalUfNames").and_then(Value::as_str), Some("Y"));
+        let kept: Map<String, Value> = self
+            .kept(t, fields, b24_crm::NameForm::Camel, original, false)
+            .into_iter()
+            .collect();
+        let fields = &kept;
         let item = self
             .objects
             .get_mut(&t)
@@ -345,7 +398,7 @@ impl Crm {
         for (k, v) in fields {
             if k != "id" {
                 // a classic entity keeps its fields in upper case
-                let key = if classic { upper_snake(k) } else { k.clone() };
+                let key = if classic { stored_name(k) } else { k.clone() };
                 changed |= item.insert(key, v.clone()).as_ref() != Some(v);
             }
         }
@@ -558,6 +611,9 @@ fn item_view(o: &Map<String, Value>, t: u64) -> Map<String, Value> {
 }
 
 fn camel(upper: &str) -> String {
+    if let Some(uf) = b24_crm::names::to_camel(upper) {
+        return uf;
+    }
     let mut out = String::new();
     for (i, part) in upper.split('_').enumerate() {
         let lower = part.to_ascii_lowercase();

@@ -31,6 +31,7 @@ mod config;
 pub mod crm;
 mod events;
 mod failure;
+mod fields;
 mod http;
 mod install;
 mod methods;

@@ -54,6 +54,8 @@ struct Inner {
     reset_at: Mutex<HashMap<String, u64>>,
     /// The channel every change is made through (`auth_connector`).
     auth_connector: Option<String>,
+    /// The portal's field schemas read so far, by entity (see `fields`).
+    pub(crate) schemas: Mutex<HashMap<String, Arc<b24_crm::Schema>>>,
 }
 
 /// A REST client of one portal. Cheap to clone: clones share the tokens, the bucket and
@@ -68,6 +70,12 @@ struct Inner {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+impl Client {
+    pub(crate) fn schemas(&self) -> &Mutex<HashMap<String, Arc<b24_crm::Schema>>> {
+        &self.inner.schemas
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -218,6 +226,7 @@ impl Builder {
                 on_refresh: self.on_refresh,
                 reset_at: Mutex::new(HashMap::new()),
                 auth_connector: self.auth_connector,
+                schemas: Mutex::new(HashMap::new()),
             }),
         })
     }

@@ -151,6 +151,14 @@ pub enum Error {
     /// The client was made with something it cannot use (named).
     #[error("{0}")]
     Config(String),
+    /// A write refused before it was sent: a field the portal does not have (it would be
+    /// ignored), a read-only or immutable one, a value of the wrong type (every problem at
+    /// its pointer).
+    #[error("{method}: not sent: {errors}")]
+    Fields {
+        method: String,
+        errors: b24_crm::FieldErrors,
+    },
     /// A call refused before it was sent: its layout or fields break rules that the
     /// portal would refuse them for (every broken rule, each at its JSON pointer).
     #[error("{method}: not sent: {violations}")]

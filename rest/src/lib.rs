@@ -12,6 +12,7 @@
 //! | [`batch`] | [`Batch`], [`BatchAnswer`] |
 //! | `list` | [`Client::list`]: every item, by the fast recipe |
 //! | [`crm`] | typed reads ([`CrmObject`]), timeline comments, placement.bind/unbind/get |
+//! | [`fields`] | the portal's field schemas (cached), writes checked against them before they are sent |
 //! | [`timeline`] | configurable activities, content-block sets, badges: layouts checked before they are sent |
 //!
 //! Tokens are [`Secret`](b24_placement::Secret)s: no Debug, Display, error or log shows
@@ -24,6 +25,7 @@ pub mod chain;
 mod client;
 pub mod crm;
 pub mod error;
+pub mod fields;
 mod list;
 pub mod sync;
 pub mod timeline;
