@@ -14,6 +14,7 @@ mod apply;
 mod check;
 mod dev;
 mod event;
+mod fields;
 mod new;
 mod placement;
 mod report;
@@ -137,6 +138,9 @@ enum Command {
         #[command(subcommand)]
         action: AppAction,
     },
+    /// A portal's CRM fields: `b24 fields deal` (a table, or --json), `b24 fields pull`
+    /// (a snapshot to commit), `b24 fields diff SNAPSHOT`.
+    Fields(fields::Fields),
     /// The portal's events, for a handler under development.
     Event {
         #[command(subcommand)]
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> std::io::Result<u8> {
             action: AppAction::Sync(args),
         } => app::sync(&args),
         Command::New(args) => new::new(&args),
+        Command::Fields(args) => fields::fields(&args),
         Command::Dev(args) => dev::dev(&args),
         Command::Schema { kind } => {
             let schema = kind.doc().json_schema();

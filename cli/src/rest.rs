@@ -35,6 +35,13 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// The portal's domain, from the webhook or the endpoint (never a token).
+    pub(crate) fn domain(&self) -> Option<String> {
+        let url = self.webhook.as_deref().or(self.endpoint.as_deref())?;
+        let rest = url.split("://").nth(1)?;
+        Some(rest.split('/').next()?.to_owned())
+    }
+
     pub(crate) fn client(&self) -> Result<Client, String> {
         if let Some(url) = &self.webhook {
             if self.endpoint.is_some() || self.auth.is_some() {
