@@ -38,6 +38,10 @@ pub struct DealWidget {
     title: String,
     amount: String,
     stage: String,
+    /// The deal's user fields: its customer level (an enumeration, shown by its label) and
+    /// its delivery note.
+    level: String,
+    note: String,
     details_shown: bool,
 }
 
@@ -50,10 +54,25 @@ impl DealWidget {
         let (entity, id) = request.entity().ok_or("this widget opens on a deal card")?;
         let deal = client.get(entity, id).await?;
         let text = |name: &str| deal.text(name).unwrap_or_default().to_owned();
+        // README: fields
+        // a user field of the portal's own: its enumeration's labels come from the portal's
+        // fields (read once per client, and what every checked write is checked against)
+        let fields = client.fields(entity).await?;
+        let level = fields
+            .field("UF_CRM_LEVEL")
+            .and_then(|f| {
+                f.items
+                    .iter()
+                    .find(|i| Some(i.id.as_str()) == deal.text("UF_CRM_LEVEL"))
+            })
+            .map_or_else(|| "(none)".to_owned(), |i| i.value.clone());
+        // README: end fields
         Ok(DealWidget {
             title: deal.title().unwrap_or("(no title)").to_owned(),
             amount: format!("{} {}", text("OPPORTUNITY"), text("CURRENCY_ID")),
             stage: text("STAGE_ID"),
+            level,
+            note: text("UF_CRM_DELIVERY_NOTE"),
             client,
             entity,
             id,
@@ -99,6 +118,9 @@ impl AsyncWidget for DealWidget {
                     visible: false,
                     blocks: {
                         stage: text { value: format!("Stage: {}", self.stage) },
+                        level: text { value: format!("Customer level: {}", self.level) },
+                        note: text { value: format!("Delivery note: {}", self.note) },
+                        vip: link { text: "Mark as VIP", action: layoutEvent("markVip") },
                         open: link { text: "Open the deal list", action: redirect("/crm/deal/list/") },
                     },
                 },
@@ -139,6 +161,19 @@ impl AsyncWidget for DealWidget {
                     // a REST error shows on the field
                     Err(e) => frame.send(Self::comment_error(&format!("Not saved: {e}")))?,
                 }
+            }
+            Event::Layout { value, .. } if value == "markVip" => {
+                // a write checked against the portal's fields before it is sent: a
+                // misspelt or wrongly typed field is an error here, not a silent no-op
+                let mut fields = serde_json::Map::new();
+                fields.insert("UF_CRM_VIP".into(), "Y".into());
+                let label = match self.client.update_fields(self.entity, self.id, &fields).await {
+                    Ok(()) => "VIP".to_owned(),
+                    Err(e) => format!("Not saved: {e}"),
+                };
+                frame.send(Command::SetLayoutItemState(
+                    ItemState::new("vip").properties(b24_widgets::Link::default().text(label)),
+                ))?;
             }
             Event::SecondaryButtonClick => frame.send(Command::Finish)?,
             // the portal said the deal changed elsewhere (ONCRMDEALUPDATE): shown at once

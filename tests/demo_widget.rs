@@ -82,6 +82,40 @@ async fn it_reads_its_deal_and_adds_a_comment() {
     );
 }
 
+/// The deal's user fields: the level shown by its label, VIP written through a checked
+/// write.
+#[tokio::test]
+async fn it_reads_and_writes_the_deals_user_fields() {
+    let (host, portal) = portal(Config::default()).await;
+    let widget = demo::DealWidget::open(request(&host, &portal)).await.unwrap();
+    let mut h = AsyncHarness::start(widget).unwrap();
+    let layout = h.state.layout_json().unwrap();
+    let details = &layout["blocks"]["details"]["properties"]["blocks"];
+    // deal 2 is a Bronze customer (item 11) in the demo's data
+    assert_eq!(details["level"]["properties"]["value"], "Customer level: Bronze");
+    let d = h
+        .send(Event::Layout {
+            id: "vip".into(),
+            value: "markVip".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(names(&d), ["setLayoutItemState"]);
+    let layout = h.state.layout_json().unwrap();
+    assert_eq!(
+        layout["blocks"]["details"]["properties"]["blocks"]["vip"]["properties"]["text"],
+        "VIP"
+    );
+    let webhook = portal.webhook_url(&format!("http://{host}"));
+    let deal = b24_widgets::rest::Client::from_webhook(webhook.expose())
+        .unwrap()
+        .call("crm.deal.get", serde_json::json!({"id": 2}))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(deal["UF_CRM_VIP"], "Y");
+}
+
 #[tokio::test]
 async fn a_rest_error_shows_on_the_field() {
     // a portal whose app credentials differ: an expired token cannot be refreshed

@@ -143,7 +143,7 @@ fn the_rest_example_is_the_one_that_runs() {
 fn the_async_widget_is_the_demos() {
     let demo = include_str!("../examples/demo.rs");
     let start = demo.find("// README: async widget\n").unwrap() + "// README: async widget\n".len();
-    let end = demo.find("// README: end").unwrap();
+    let end = start + demo[start..].find("// README: end\n").unwrap();
     let readme = include_str!("../README.md");
     assert!(
         readme.contains(&format!("```rust\n{}```", &demo[start..end])),
@@ -177,6 +177,22 @@ fn the_timeline_example_is_the_demos() {
     assert!(
         readme.contains(&format!("```rust\n{}```", &demo[start..end])),
         "README shows another timeline example"
+    );
+}
+
+#[test]
+fn the_fields_example_is_the_demos() {
+    let demo = include_str!("../examples/demo.rs");
+    let start = demo.find("        // README: fields\n").unwrap() + "        // README: fields\n".len();
+    let end = demo.find("        // README: end fields").unwrap();
+    let code: String = demo[start..end]
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("        ").unwrap_or(l)))
+        .collect();
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{code}```")),
+        "README shows another fields example"
     );
 }
 

@@ -192,3 +192,23 @@ async fn user_fields_in_both_spellings_and_added_at_run_time() {
         .unwrap_err();
     assert!(e.to_string().contains("Incorrect custom type specified."), "{e}");
 }
+
+/// README shows this refusal word for word.
+#[tokio::test]
+async fn the_readme_shows_what_a_refused_write_says() {
+    let (base, portal) = common::serve(common::quick()).await;
+    let client = common::oauth(&base, &portal).build().unwrap();
+    let e = client
+        .update_fields(
+            Entity::DEAL,
+            1,
+            &fields(json!({"TITEL": "x", "UF_CRM_LEVEL": "Gold", "ufCrm_VIP": "Y"})),
+        )
+        .await
+        .unwrap_err();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```text\n{e}\n```")),
+        "README shows another refusal:\n{e}"
+    );
+}
