@@ -28,8 +28,12 @@ try {
   if (!(await hook("details").isHidden())) fail("the hidden list is shown");
 
   // a layoutEvent link: the server's widget answers with setLayoutItemState(visible)
-  await page.locator('#layout [data-b24-action="layoutEvent"]').click();
+  await hook("more").click();
   await hook("details").waitFor({ state: "visible" });
+  // the deal's user fields: its level by its label, and VIP written through a checked write
+  if (!(await hook("level").textContent()).includes("Customer level: Gold")) fail("the deal's level is not shown");
+  await hook("vip").click();
+  await page.locator('#layout [data-b24-id="vip"]', { hasText: /^VIP$/ }).waitFor();
 
   // the primary button with no comment: the error on the field
   const primary = page.locator('[data-b24="primaryButton"]');
@@ -75,7 +79,7 @@ try {
   await slowA.locator('[data-b24="primaryButton"]').click();
   await slowA.locator('[data-b24="primaryButton"][aria-busy="true"]').waitFor({ timeout: 500 });
   const started = Date.now();
-  await slowB.locator('#layout [data-b24-action="layoutEvent"]').click();
+  await slowB.locator('#layout [data-b24-id="more"]').click();
   await slowB.locator('#layout [data-b24-id="details"]').waitFor({ state: "visible", timeout: 2000 });
   const answered = Date.now() - started;
   if (answered >= 400) fail(`the other frame's event took ${answered} ms`);
