@@ -139,61 +139,33 @@ fn the_rest_example_is_the_one_that_runs() {
     );
 }
 
-#[test]
-fn the_async_widget_is_the_demos() {
+/// The demo's lines between `// README: NAME` and the next `// README: end...`, out of
+/// their indentation: what README shows.
+fn demo_part(name: &str) -> String {
     let demo = include_str!("../examples/demo.rs");
-    let start = demo.find("// README: async widget\n").unwrap() + "// README: async widget\n".len();
-    let end = start + demo[start..].find("// README: end\n").unwrap();
-    let readme = include_str!("../README.md");
-    assert!(
-        readme.contains(&format!("```rust\n{}```", &demo[start..end])),
-        "README shows another async widget"
-    );
-}
-
-#[test]
-fn the_events_example_is_the_demos() {
-    let demo = include_str!("../examples/demo.rs");
-    let start = demo.find("    // README: events\n").unwrap() + "    // README: events\n".len();
-    let end = demo.find("    // README: end events").unwrap();
-    // the demo's lines, out of their function's indentation
-    let code: String = demo[start..end]
+    let marker = format!("// README: {name}\n");
+    let at = demo
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no marker {marker:?}"));
+    let indent = demo[..at].rsplit('\n').next().unwrap_or("");
+    let start = at + marker.len();
+    let end = start + demo[start..].find("// README: end").unwrap();
+    let end = demo[..end].rfind('\n').map_or(end, |i| i + 1);
+    demo[start..end]
         .lines()
-        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
-        .collect();
-    let readme = include_str!("../README.md");
-    assert!(
-        readme.contains(&format!("```rust\n{code}```")),
-        "README shows another events example"
-    );
+        .map(|l| format!("{}\n", l.strip_prefix(indent).unwrap_or(l)))
+        .collect()
 }
 
 #[test]
-fn the_timeline_example_is_the_demos() {
-    let demo = include_str!("../examples/demo.rs");
-    let start = demo.find("// README: timeline\n").unwrap() + "// README: timeline\n".len();
-    let end = demo.find("// README: end timeline").unwrap();
+fn the_demos_examples_are_those_readme_shows() {
     let readme = include_str!("../README.md");
-    assert!(
-        readme.contains(&format!("```rust\n{}```", &demo[start..end])),
-        "README shows another timeline example"
-    );
-}
-
-#[test]
-fn the_fields_example_is_the_demos() {
-    let demo = include_str!("../examples/demo.rs");
-    let start = demo.find("        // README: fields\n").unwrap() + "        // README: fields\n".len();
-    let end = demo.find("        // README: end fields").unwrap();
-    let code: String = demo[start..end]
-        .lines()
-        .map(|l| format!("{}\n", l.strip_prefix("        ").unwrap_or(l)))
-        .collect();
-    let readme = include_str!("../README.md");
-    assert!(
-        readme.contains(&format!("```rust\n{code}```")),
-        "README shows another fields example"
-    );
+    for name in ["async widget", "events", "timeline", "fields"] {
+        assert!(
+            readme.contains(&format!("```rust\n{}```", demo_part(name))),
+            "README shows another {name} example"
+        );
+    }
 }
 
 #[test]

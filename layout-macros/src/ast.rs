@@ -400,15 +400,7 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
             if literal {
                 parse_json(input, diag)
             } else if input.peek(token::Brace) {
-                let content;
-                let brace = braced!(content in input);
-                let fields = parse_pairs(&content, "translation", diag, |input, _, diag| {
-                    parse_value(input, Some(Kind::Str(layout_core::schema::StrRule::ANY)), diag)
-                });
-                Ok(Val::Obj(Obj {
-                    fields,
-                    span: brace.span.join(),
-                }))
+                string_map(input, "translation", diag)
             } else {
                 expr(input)
             }
@@ -455,20 +447,25 @@ pub fn parse_value(input: ParseStream, kind: Option<Kind>, diag: &mut Diag) -> s
         }
         Kind::Values => {
             if input.peek(token::Brace) {
-                let content;
-                let brace = braced!(content in input);
-                let fields = parse_pairs(&content, "option", diag, |input, _, diag| {
-                    parse_value(input, Some(Kind::Str(layout_core::schema::StrRule::ANY)), diag)
-                });
-                Ok(Val::Obj(Obj {
-                    fields,
-                    span: brace.span.join(),
-                }))
+                string_map(input, "option", diag)
             } else {
                 expr(input)
             }
         }
     }
+}
+
+/// `{ key: "text", ... }`: a widget's option labels, a timeline text's translations.
+fn string_map(input: ParseStream, what: &str, diag: &mut Diag) -> syn::Result<Val> {
+    let content;
+    let brace = braced!(content in input);
+    let fields = parse_pairs(&content, what, diag, |input, _, diag| {
+        parse_value(input, Some(Kind::Str(layout_core::schema::StrRule::ANY)), diag)
+    });
+    Ok(Val::Obj(Obj {
+        fields,
+        span: brace.span.join(),
+    }))
 }
 
 /// A JSON-like value: literals, `null`, `{ key: value }`, `[a, b]`, or `(expr)`.

@@ -254,12 +254,6 @@ impl Crm {
         let Some(Value::Object(fields)) = p.get("fields") else {
             return Err(Failure::bad("", "The parameter 'fields' must be an array."));
         };
-        let object = self
-            .objects
-            .get_mut(&type_id)
-            .and_then(|m| m.get_mut(&id))
-            .ok_or_else(|| Failure::bad("", "Not found"))?;
-        let _ = object;
         // what the portal does not have, or cannot write, is dropped without a word
         let kept = self.kept(type_id, fields, b24_crm::NameForm::Upper, false, false);
         let object = self

@@ -398,16 +398,7 @@ fn activity_row(a: &Configurable) -> Map<String, Value> {
     let subject = a
         .layout
         .pointer("/header/title")
-        .map(|t| match t {
-            Value::String(s) => s.clone(),
-            Value::Object(m) => m
-                .get("en")
-                .or_else(|| m.values().next())
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            _ => String::new(),
-        })
+        .map(crate::timeline_ui::text)
         .unwrap_or_default();
     let yn = |k: &str| {
         if a.fields.get(k) == Some(&json!(true)) {

@@ -6,6 +6,7 @@
 //! `openRestApp`), with stable `data-b24-*` hooks.
 
 use b24_html::escape_html as escape;
+use layout_core::timeline::Translated;
 use serde_json::Value;
 
 use crate::portal::Portal;
@@ -14,19 +15,12 @@ use crate::timeline::{Blocked, Target};
 /// The portal's language (what `resolve` picks from a text with translations).
 const LANGUAGE: &str = "en";
 
-/// A textWithTranslation as the user sees it: their language, else English, else the first.
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Object(m) => m
-            .get(LANGUAGE)
-            .or_else(|| m.get("en"))
-            .or_else(|| m.values().next())
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        _ => String::new(),
-    }
+/// A textWithTranslation as the user sees it, by the model's one rule
+/// ([`Translated::resolve`]: their language, else English, else the first).
+pub(crate) fn text(v: &Value) -> String {
+    serde_json::from_value::<Translated>(v.clone())
+        .map(|t| t.resolve(LANGUAGE).to_owned())
+        .unwrap_or_default()
 }
 
 fn flag(v: Option<&Value>) -> bool {
