@@ -12,16 +12,21 @@
 //! | [`names`] | the two spellings of a user field (`UF_CRM_5_DIGIT` / `ufCrm5Digit`) |
 //! | [`schema`] | [`Field`], [`Schema`]: a portal's `crm.*.fields` / `crm.item.fields` read |
 //! | [`standard`] | the documented standard fields of each object: the schema without a portal |
+//! | [`value`] | field values in their own types: decimals, dates with their zone, money, stages |
+//! | [`object`] | [`Deal`](object::Deal), [`Lead`](object::Lead)...: typed objects read from any answer |
 //! | [`check`] | [`check_write`]: a write checked against a schema, every error at once |
 //! | [`snapshot`] | a portal's schemas saved to a file (`b24 fields pull`), read back with places |
 
 pub mod check;
 pub mod names;
+pub mod object;
 pub mod schema;
 pub mod snapshot;
 pub mod standard;
 pub mod types;
+pub mod value;
 
+pub use object::{Activity, Company, Contact, CrmObject, Deal, Item, Lead, Quote, UserFields};
 pub use check::{check_write, FieldError, FieldErrors, Problem, WriteKind};
 pub use schema::{EnumItem, Field, NameForm, Schema};
 pub use snapshot::{Snapshot, SnapshotError};

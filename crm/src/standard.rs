@@ -316,6 +316,18 @@ pub fn schema(entity: Entity, form: NameForm) -> Schema {
     Schema { form, fields }
 }
 
+/// Each standard field of `entity` by its two names: (classic, `crm.item`), in order,
+/// each once.
+pub fn names(entity: Entity) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for &(upper, camel, ..) in declarations(entity) {
+        if !out.iter().any(|(u, _)| *u == upper) {
+            out.push((upper, camel));
+        }
+    }
+    out
+}
+
 /// The entities with a `crm.<name>.*` family of their own (the rest go through `crm.item.*`).
 pub const CLASSIC: &[Entity] = &[
     Entity::LEAD,

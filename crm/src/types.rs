@@ -134,7 +134,7 @@ pub fn is_date(s: &str) -> bool {
 
 /// A date, then `T` or a space and `hh:mm[:ss]`, then an optional zone (`+03:00`, `Z`).
 pub fn is_datetime(s: &str) -> bool {
-    if s.len() < 16 || !is_date(&s[..10]) || !matches!(s.as_bytes()[10], b'T' | b' ') {
+    if s.len() < 16 || !s.get(..10).is_some_and(is_date) || !matches!(s.as_bytes()[10], b'T' | b' ') {
         return false;
     }
     let rest = &s[11..];
