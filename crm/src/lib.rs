@@ -14,6 +14,7 @@
 //! | [`standard`] | the documented standard fields of each object: the schema without a portal |
 //! | [`value`] | field values in their own types: decimals, dates with their zone, money, stages |
 //! | [`object`] | [`Deal`](object::Deal), [`Lead`](object::Lead)...: typed objects read from any answer |
+//! | [`write`] | Rust values written to fields, one trait per kind (what `fields!` checks an expression with) |
 //! | [`check`] | [`check_write`]: a write checked against a schema, every error at once |
 //! | [`snapshot`] | a portal's schemas saved to a file (`b24 fields pull`), read back with places |
 
@@ -25,6 +26,7 @@ pub mod snapshot;
 pub mod standard;
 pub mod types;
 pub mod value;
+pub mod write;
 
 pub use object::{Activity, Company, Contact, CrmObject, Deal, Item, Lead, Quote, UserFields};
 pub use check::{check_write, FieldError, FieldErrors, Problem, WriteKind};

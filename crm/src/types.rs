@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// Declares every field type once: its wire name and what a written value must be.
 macro_rules! field_types {
-    ($($variant:ident = $wire:literal: $takes:literal),* $(,)?) => {
+    ($($variant:ident = $wire:literal: $takes:literal => $writer:ident),* $(,)?) => {
         /// A field's `type`. A type this crate does not know is kept by name
         /// ([`FieldType::Other`]): its values are not checked.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +33,19 @@ macro_rules! field_types {
                 }
             }
 
+            /// The function of [`crate::write`] that writes a Rust value to a field of
+            /// this type (what `fields!` calls on an expression, so that the compiler
+            /// checks its type).
+            pub fn writer(&self) -> &'static str {
+                match self {
+                    $(FieldType::$variant => stringify!($writer),)*
+                    FieldType::Other(_) => "any",
+                }
+            }
+
+            /// Every writer's name, once per type.
+            pub const WRITERS: &'static [&'static str] = &[$(stringify!($writer)),*];
+
             /// What a value of this type is, for messages.
             pub fn takes(&self) -> &'static str {
                 match self {
@@ -45,36 +58,36 @@ macro_rules! field_types {
 }
 
 field_types! {
-    Integer = "integer": "a whole number",
-    Double = "double": "a number",
-    String = "string": "a string",
-    Text = "text": "a string",
-    Char = "char": "\"Y\" or \"N\"",
-    Boolean = "boolean": "\"Y\" or \"N\" (or 1/0, true/false)",
-    Date = "date": "a date, YYYY-MM-DD",
-    Datetime = "datetime": "a date and time, YYYY-MM-DDThh:mm:ss+hh:mm",
-    File = "file": "a file: its id, or [name, base64]",
-    User = "user": "a user id",
-    Employee = "employee": "a user id",
-    CrmStatus = "crm_status": "a status code (crm.status.list)",
-    CrmLead = "crm_lead": "a lead id",
-    CrmDeal = "crm_deal": "a deal id",
-    CrmContact = "crm_contact": "a contact id",
-    CrmCompany = "crm_company": "a company id",
-    CrmQuote = "crm_quote": "a quote id",
-    CrmCategory = "crm_category": "a funnel id",
-    CrmEntity = "crm_entity": "an item id",
-    CrmCurrency = "crm_currency": "a currency code such as \"EUR\"",
-    CrmMultifield = "crm_multifield": "an entry {\"VALUE\": ..., \"VALUE_TYPE\": ...}",
-    Location = "location": "a location id",
-    Enumeration = "enumeration": "the ID of one of its items",
-    Money = "money": "an amount and a currency: \"300|EUR\"",
-    Url = "url": "an address",
-    Address = "address": "an address string",
-    Crm = "crm": "a CRM binding such as \"D_1\" or \"CO_3\"",
-    IblockSection = "iblock_section": "a section id",
-    IblockElement = "iblock_element": "an element id",
-    CrmUserfield = "crm_userfield": "a user field's value",
+    Integer = "integer": "a whole number" => whole,
+    Double = "double": "a number" => number,
+    String = "string": "a string" => text,
+    Text = "text": "a string" => text,
+    Char = "char": "\"Y\" or \"N\"" => yes_no,
+    Boolean = "boolean": "\"Y\" or \"N\" (or 1/0, true/false)" => yes_no,
+    Date = "date": "a date, YYYY-MM-DD" => date,
+    Datetime = "datetime": "a date and time, YYYY-MM-DDThh:mm:ss+hh:mm" => datetime,
+    File = "file": "a file: its id, or [name, base64]" => any,
+    User = "user": "a user id" => whole,
+    Employee = "employee": "a user id" => whole,
+    CrmStatus = "crm_status": "a status code (crm.status.list)" => text,
+    CrmLead = "crm_lead": "a lead id" => whole,
+    CrmDeal = "crm_deal": "a deal id" => whole,
+    CrmContact = "crm_contact": "a contact id" => whole,
+    CrmCompany = "crm_company": "a company id" => whole,
+    CrmQuote = "crm_quote": "a quote id" => whole,
+    CrmCategory = "crm_category": "a funnel id" => whole,
+    CrmEntity = "crm_entity": "an item id" => whole,
+    CrmCurrency = "crm_currency": "a currency code such as \"EUR\"" => currency,
+    CrmMultifield = "crm_multifield": "an entry {\"VALUE\": ..., \"VALUE_TYPE\": ...}" => multifield,
+    Location = "location": "a location id" => whole,
+    Enumeration = "enumeration": "the ID of one of its items" => whole,
+    Money = "money": "an amount and a currency: \"300|EUR\"" => money,
+    Url = "url": "an address" => text,
+    Address = "address": "an address string" => text,
+    Crm = "crm": "a CRM binding such as \"D_1\" or \"CO_3\"" => binding,
+    IblockSection = "iblock_section": "a section id" => whole,
+    IblockElement = "iblock_element": "an element id" => whole,
+    CrmUserfield = "crm_userfield": "a user field's value" => any,
 }
 
 /// The value types of multifield entries, per `TYPE_ID` (FIELDS.md §4.1).
