@@ -5,6 +5,7 @@
 //! | `macros` | yes | [`layout!`] and [`layout_json!`]: a LayoutDto checked at compile time; [`timeline!`] and [`timeline_json!`]: a timeline record checked the same way |
 //! | `server` | no | [`server`]: the axum widget server, its local preview, and what a `main` needs to run it (`server::run`, `server::tokio`, `server::axum`) |
 //! | `rest` | no | [`rest`]: the async REST client of a portal (typed errors, token refresh, rate limit, batch, lists as streams) |
+//! | `crm` | no (with `rest`) | [`crm`]: CRM objects typed against the portal's fields, and `crm::fields!`, a write checked at compile time |
 //! | `portal` | no | [`portal`]: a local stand-in of a portal's REST side, to try a widget and test a client without a portal |
 //!
 //! Always there: the typed LayoutDto of the built-in timeline interface
@@ -53,6 +54,16 @@ pub mod server {
 #[cfg(feature = "rest")]
 pub mod rest {
     pub use b24_rest::*;
+}
+
+/// CRM objects typed against the portal's fields: [`Deal`](crm::Deal), [`Lead`](crm::Lead)...
+/// read from any answer, the portal's fields ([`Schema`](crm::Schema)), writes checked
+/// before they are sent ([`check_write`](crm::check_write)), and [`fields!`](crm::fields):
+/// a write checked at compile time against a snapshot of the portal's fields.
+#[cfg(feature = "crm")]
+pub mod crm {
+    pub use b24_crm::*;
+    pub use b24_crm_macros::fields;
 }
 
 /// A local stand-in of a portal's REST side: `portal::router(portal::Portal::new(...))`

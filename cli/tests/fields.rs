@@ -95,3 +95,32 @@ fn a_table_json_a_snapshot_and_its_diff() {
         err(&o)
     );
 }
+
+/// The snapshot committed at the workspace's root (what `fields!` checks the demo's and
+/// the tests' writes against) is what the local portal gives.
+#[test]
+fn the_committed_snapshot_is_the_local_portals() {
+    let (base, portal) = common::serve_portal(Config::default());
+    let webhook = portal.webhook_url(&base).expose().to_owned();
+    let committed = concat!(env!("CARGO_MANIFEST_DIR"), "/../b24-fields.json");
+    let dir = std::env::temp_dir().join(format!("b24-fields-root-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fresh = dir.join("b24-fields.json").display().to_string();
+    let o = run(&["fields", "pull", "--out", &fresh, "--item", "183"], &webhook);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(&["fields", "diff", committed], &webhook);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "b24-fields.json differs from the local portal's fields:\n{}{}\nthe fresh pull: {fresh}",
+        out(&o),
+        err(&o)
+    );
+    let a = b24_crm::Snapshot::read(committed).unwrap();
+    let b = b24_crm::Snapshot::read(&fresh).unwrap();
+    assert_eq!(
+        a.entities.keys().collect::<Vec<_>>(),
+        b.entities.keys().collect::<Vec<_>>(),
+        "the fresh pull: {fresh}"
+    );
+}

@@ -33,3 +33,19 @@ pub use check::{check_write, FieldError, FieldErrors, Problem, WriteKind};
 pub use schema::{EnumItem, Field, NameForm, Schema};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use types::FieldType;
+
+/// What the code `fields!` generates calls. Not an API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json::{Map, Value};
+
+    /// A JSON value written in the macro's output as text.
+    pub fn json(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or(Value::Null)
+    }
+
+    /// Stands for the value of a `fields!` that did not compile, beside its errors.
+    pub const fn never<T>() -> T {
+        panic!("a fields! with errors")
+    }
+}
