@@ -28,7 +28,7 @@ pub mod types;
 pub mod value;
 pub mod write;
 
-pub use object::{Activity, Company, Contact, CrmObject, Deal, Item, Lead, Quote, UserFields};
+pub use object::{Activity, Company, Contact, Object, Deal, Item, Lead, Quote, UserFields};
 pub use check::{check_write, FieldError, FieldErrors, Problem, WriteKind};
 pub use schema::{EnumItem, Field, NameForm, Schema};
 pub use snapshot::{Snapshot, SnapshotError};

@@ -9,7 +9,7 @@
 //! `crm.item.*` (`title`, `ufCrm...`) alike.
 //!
 //! ```
-//! use b24_crm::object::Deal;
+//! use b24_crm::object::{Deal, Object};
 //!
 //! let deal: Deal = serde_json::from_str(r#"{"ID": "7", "TITLE": "Delivery",
 //!     "OPPORTUNITY": "1200.50", "CURRENCY_ID": "EUR", "STAGE_ID": "C1:NEW",
@@ -92,7 +92,7 @@ impl UserFields {
 }
 
 /// What every typed object does.
-pub trait CrmObject: Default + Sized {
+pub trait Object: Default + Sized {
     /// The object's fields declared in Rust, in the order of the docs.
     const FIELDS: &'static [Declared];
     /// The entity whose standard fields it holds (`DYNAMIC(0)` for any `crm.item`).
@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 struct ObjectVisitor<T>(std::marker::PhantomData<T>);
 
-impl<'de, T: CrmObject> Visitor<'de> for ObjectVisitor<T> {
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a CRM object (a map of field to value)")
@@ -195,7 +195,7 @@ macro_rules! objects {
             pub other: IndexMap<String, Value>,
         }
 
-        impl CrmObject for $name {
+        impl Object for $name {
             const FIELDS: &'static [Declared] = &[$(Declared {
                 upper: $upper,
                 rust: stringify!($field),

@@ -34,6 +34,12 @@ impl CrmObject {
         crate::answer::whole(self.field("id")?)
     }
 
+    /// The object in its typed form ([`b24_crm::Deal`], [`b24_crm::Item`]...): its
+    /// standard fields in their own types, its user fields by name, the rest as sent.
+    pub fn typed<T: b24_crm::Object>(&self) -> T {
+        T::from_map(self.fields.clone())
+    }
+
     /// The object's title (a deal's, a quote's...) or, for people, its name.
     pub fn title(&self) -> Option<&str> {
         self.text("title").or_else(|| self.text("name"))
@@ -111,6 +117,13 @@ impl Client {
             }
         };
         Ok(CrmObject { entity, fields })
+    }
+
+    /// Reads `entity` number `id` into its typed form: `client.get_as::<Deal>(Entity::DEAL,
+    /// 7)`, `client.get_as::<Item>(Entity::DYNAMIC(183), 1)`. A field the type does not
+    /// declare, or whose value is not of its type, is kept in `other`, never an error.
+    pub async fn get_as<T: b24_crm::Object>(&self, entity: Entity, id: u64) -> Result<T, Error> {
+        Ok(T::from_map(self.get(entity, id).await?.fields))
     }
 
     /// Reads the object a widget was opened for; `None` when its placement carries none

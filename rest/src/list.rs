@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::{Map, Value};
 
 use crate::client::Client;
@@ -54,6 +54,25 @@ struct State {
 }
 
 impl Client {
+    /// [`Client::list`], each item in its typed form (`client.list_as::<Deal>("crm.deal.list",
+    /// json!({"select": ["*", "UF_*"]}))`).
+    pub fn list_as<T: b24_crm::Object + Send + 'static>(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        let method_name = method.to_owned();
+        self.list(method, params).map(move |item| {
+            let item = item?;
+            let kind = crate::answer_kind(&item);
+            T::from_value(item).ok_or_else(|| Error::NotJson {
+                method: method_name.clone(),
+                status: 200,
+                what: format!("an item that is not an object ({kind})"),
+            })
+        })
+    }
+
     /// Every item of the list method `method` (`crm.deal.list`, `crm.item.list`, ...),
     /// as a stream, one page of 50 per call. `params` may hold `filter` and `select`; the
     /// order and the `start` are the recipe's. Stops after the first error.

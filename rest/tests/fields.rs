@@ -212,3 +212,46 @@ async fn the_readme_shows_what_a_refused_write_says() {
         "README shows another refusal:\n{e}"
     );
 }
+
+/// The local portal's deals read into `Deal`: money, stages, dates with their zone, user
+/// fields by either spelling, from `crm.deal.get`, `crm.deal.list` and `crm.item.get`.
+#[tokio::test]
+async fn deals_read_into_their_typed_form() {
+    use b24_crm::{Deal, Item, Object};
+    use futures_util::TryStreamExt;
+
+    let (base, portal) = common::serve(common::quick()).await;
+    let client = common::oauth(&base, &portal).build().unwrap();
+    let deal: Deal = client.get_as(Entity::DEAL, 2).await.unwrap();
+    assert_eq!(deal.id, Some(2));
+    assert!(deal.title.is_some());
+    let amount = deal.amount().unwrap();
+    assert_eq!(amount.currency.as_str(), deal.currency_id.unwrap().as_str());
+    assert!(deal.stage_id.is_some());
+    assert!(deal.date_create.is_some(), "{:?}", deal.other);
+    // deal 2 is a Bronze customer: the label from the portal's fields
+    let schema = client.fields(Entity::DEAL).await.unwrap();
+    assert_eq!(deal.user_fields.label("UF_CRM_LEVEL", &schema), Some("Bronze"));
+    assert_eq!(deal.user_fields.label("ufCrm_LEVEL", &schema), Some("Bronze"));
+    // nothing the portal sent is lost, nothing failed to read
+    let raw = client.get(Entity::DEAL, 2).await.unwrap();
+    let typed_count = Deal::FIELDS.len();
+    assert!(deal.other.is_empty(), "not read: {:?}", deal.other);
+    assert!(raw.fields.len() <= typed_count + deal.user_fields.len());
+
+    let deals: Vec<Deal> = client
+        .list_as("crm.deal.list", json!({"select": ["*", "UF_*"]}))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(deals.len() >= 2);
+    assert_eq!(deals.iter().find(|d| d.id == Some(2)).unwrap().title, deal.title);
+
+    // an item of a custom type, from crm.item.get in its camelCase spelling
+    let item: Item = client.get_as(Entity::DYNAMIC(183), 1).await.unwrap();
+    assert_eq!(item.id, Some(1));
+    assert_eq!(item.title.as_deref(), Some("Shipment #1"));
+    let stage = item.stage_id.unwrap();
+    assert_eq!((stage.category(), stage.code()), (1, "NEW"));
+    assert_eq!(item.other.get("entityTypeId"), Some(&json!(183)));
+}

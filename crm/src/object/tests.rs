@@ -4,7 +4,7 @@ use crate::standard;
 use proptest::prelude::*;
 use serde_json::json;
 
-fn agree<T: CrmObject>() {
+fn agree<T: Object>() {
     let entity = T::entity();
     let schema = standard::schema(entity, NameForm::Upper);
     for d in T::FIELDS {
