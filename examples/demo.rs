@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use b24_widgets::bind::PlacementBind;
 use b24_widgets::command::{ButtonPatch, Command, Event, ItemState};
+use b24_widgets::crm::{fields, Deal};
 use b24_widgets::event::EventBind;
 use b24_widgets::placement::Entity;
 use b24_widgets::portal::{Config, Portal};
@@ -52,27 +53,28 @@ impl DealWidget {
             .app(OAuthApp::new(CLIENT_ID, CLIENT_SECRET))
             .build()?;
         let (entity, id) = request.entity().ok_or("this widget opens on a deal card")?;
-        let deal = client.get(entity, id).await?;
-        let text = |name: &str| deal.text(name).unwrap_or_default().to_owned();
         // README: fields
-        // a user field of the portal's own: its enumeration's labels come from the portal's
-        // fields (read once per client, and what every checked write is checked against)
+        // the deal in its typed form: the amount a decimal with its currency, the stage with
+        // its funnel, user fields found by either spelling, anything else kept as sent
+        let deal: Deal = client.get_as(entity, id).await?;
+        // an enumeration's labels come from the portal's fields (read once per client, and
+        // what every checked write is checked against)
         let fields = client.fields(entity).await?;
-        let level = fields
-            .field("UF_CRM_LEVEL")
-            .and_then(|f| {
-                f.items
-                    .iter()
-                    .find(|i| Some(i.id.as_str()) == deal.text("UF_CRM_LEVEL"))
-            })
-            .map_or_else(|| "(none)".to_owned(), |i| i.value.clone());
+        let level = deal
+            .user_fields
+            .label("UF_CRM_LEVEL", &fields)
+            .unwrap_or("(none)");
         // README: end fields
         Ok(DealWidget {
-            title: deal.title().unwrap_or("(no title)").to_owned(),
-            amount: format!("{} {}", text("OPPORTUNITY"), text("CURRENCY_ID")),
-            stage: text("STAGE_ID"),
-            level,
-            note: text("UF_CRM_DELIVERY_NOTE"),
+            title: deal.title.clone().unwrap_or_else(|| "(no title)".into()),
+            amount: Self::amount(&deal),
+            stage: deal.stage_id.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+            level: level.to_owned(),
+            note: deal
+                .user_fields
+                .text("UF_CRM_DELIVERY_NOTE")
+                .unwrap_or_default()
+                .to_owned(),
             client,
             entity,
             id,
@@ -80,13 +82,17 @@ impl DealWidget {
         })
     }
 
+    fn amount(deal: &Deal) -> String {
+        deal.amount()
+            .map_or_else(String::new, |m| format!("{} {}", m.amount, m.currency))
+    }
+
     /// Reads the deal again (it changed elsewhere) and shows what changed.
     async fn reread(&mut self, frame: &mut Frame<'_>) -> Result<(), UpdateError> {
-        let deal = self.client.get(self.entity, self.id).await?;
-        let text = |name: &str| deal.text(name).unwrap_or_default().to_owned();
-        self.title = deal.title().unwrap_or("(no title)").to_owned();
-        self.amount = format!("{} {}", text("OPPORTUNITY"), text("CURRENCY_ID"));
-        self.stage = text("STAGE_ID");
+        let deal: Deal = self.client.get_as(self.entity, self.id).await?;
+        self.title = deal.title.clone().unwrap_or_else(|| "(no title)".into());
+        self.amount = Self::amount(&deal);
+        self.stage = deal.stage_id.as_ref().map(|s| s.to_string()).unwrap_or_default();
         frame.send(Command::SetLayoutItemState(
             ItemState::new("title").properties(Text::default().value(self.title.clone())),
         ))?;
@@ -164,9 +170,11 @@ impl AsyncWidget for DealWidget {
             }
             Event::Layout { value, .. } if value == "markVip" => {
                 // a write checked against the portal's fields before it is sent: a
-                // misspelt or wrongly typed field is an error here, not a silent no-op
-                let mut fields = serde_json::Map::new();
-                fields.insert("UF_CRM_VIP".into(), "Y".into());
+                // misspelt or wrongly typed field is an error here, not a silent no-op;
+                // `fields!` checks the names and types at compile time against the
+                // snapshot of the portal's fields (b24-fields.json), the client again
+                // against the portal's own before sending
+                let fields = fields!(update deal { UF_CRM_VIP: true });
                 let label = match self.client.update_fields(self.entity, self.id, &fields).await {
                     Ok(()) => "VIP".to_owned(),
                     Err(e) => format!("Not saved: {e}"),

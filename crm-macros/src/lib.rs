@@ -155,7 +155,10 @@ impl Parse for Entry {
             (s.value(), s.span())
         } else {
             let i: Ident = input.parse().map_err(|e| {
-                syn::Error::new(e.span(), "expected a field name such as `TITLE` or `UF_CRM_LEVEL`")
+                syn::Error::new(
+                    e.span(),
+                    "expected a field name such as `TITLE` or `UF_CRM_LEVEL`",
+                )
             })?;
             (i.to_string(), i.span())
         };
@@ -166,11 +169,7 @@ impl Parse for Entry {
             )
         })?;
         let value: Expr = input.parse()?;
-        Ok(Entry {
-            key,
-            key_span,
-            value,
-        })
+        Ok(Entry { key, key_span, value })
     }
 }
 
@@ -223,17 +222,16 @@ fn literal(expr: &Expr) -> Option<Literal> {
 /// an enumeration's label for its item's ID.
 fn as_portal_reads(field: &Field, v: Value) -> Value {
     match (&field.r#type, v) {
-        (FieldType::Char | FieldType::Boolean, Value::Bool(b)) => Value::String(if b { "Y" } else { "N" }.into()),
+        (FieldType::Char | FieldType::Boolean, Value::Bool(b)) => {
+            Value::String(if b { "Y" } else { "N" }.into())
+        }
         (FieldType::Enumeration, Value::String(s)) => match field.items.iter().find(|i| i.value == s) {
             Some(item) if !field.items.iter().any(|i| i.id == s) => Value::String(item.id.clone()),
             _ => Value::String(s),
         },
-        (FieldType::Enumeration, Value::Array(items)) => Value::Array(
-            items
-                .into_iter()
-                .map(|v| as_portal_reads_one(field, v))
-                .collect(),
-        ),
+        (FieldType::Enumeration, Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|v| as_portal_reads_one(field, v)).collect())
+        }
         (_, Value::Array(items)) if matches!(field.r#type, FieldType::Char | FieldType::Boolean) => {
             Value::Array(items.into_iter().map(|v| as_portal_reads_one(field, v)).collect())
         }
@@ -286,7 +284,11 @@ pub(crate) fn expand(input: TokenStream, source: &Source) -> TokenStream {
 }
 
 /// The map's code, or every error.
-pub(crate) fn analyse(input: TokenStream, source: &Source, ty: &TokenStream) -> Result<TokenStream, Vec<syn::Error>> {
+pub(crate) fn analyse(
+    input: TokenStream,
+    source: &Source,
+    ty: &TokenStream,
+) -> Result<TokenStream, Vec<syn::Error>> {
     let input: Input = syn::parse2(input).map_err(|e| vec![e])?;
     let mut errs = Vec::new();
     let kind = match &input.verb {
@@ -299,7 +301,12 @@ pub(crate) fn analyse(input: TokenStream, source: &Source, ty: &TokenStream) -> 
     let Some(entity) = input.target.entity else {
         let closest = ENTITIES
             .iter()
-            .map(|e| (strsim::damerau_levenshtein(e, &input.target.name.to_lowercase()), e))
+            .map(|e| {
+                (
+                    strsim::damerau_levenshtein(e, &input.target.name.to_lowercase()),
+                    e,
+                )
+            })
             .filter(|(d, _)| *d <= 2)
             .min_by_key(|(d, _)| *d);
         let help = match closest {
@@ -419,10 +426,18 @@ pub(crate) fn analyse(input: TokenStream, source: &Source, ty: &TokenStream) -> 
                 let writer = field.map_or("any", |f| f.r#type.writer());
                 let many = field.is_some_and(|f| f.is_multiple);
                 let writer = Ident::new(
-                    &if many { format!("{writer}_many") } else { writer.to_owned() },
+                    &if many {
+                        format!("{writer}_many")
+                    } else {
+                        writer.to_owned()
+                    },
                     Span::call_site(),
                 );
-                let expr = &entry.value;
+                // `(x)` as in `layout!`: the parentheses are the macro's, not the value's
+                let expr = match &entry.value {
+                    Expr::Paren(p) => &*p.expr,
+                    other => other,
+                };
                 quote_spanned!(expr.span()=> ::b24_widgets::crm::write::#writer(#expr))
             }
         };

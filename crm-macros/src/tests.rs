@@ -69,9 +69,12 @@ fn literals_are_written_as_the_portal_reads_them() {
     assert!(out.contains(r#"String :: from ("1200.50")"#), "{out}");
     assert!(out.contains(r#"String :: from ("13")"#), "{out}");
     assert!(out.contains(r#"String :: from ("Y")"#), "{out}");
-    assert!(out.contains("write :: date ((closes))"), "{out}");
+    assert!(out.contains("write :: date (closes)"), "{out}");
     assert!(out.contains("write :: whole_many (ids)"), "{out}");
-    assert!(out.contains(r#"include_bytes ! ("/app/b24-fields.json")"#), "{out}");
+    assert!(
+        out.contains(r#"include_bytes ! ("/app/b24-fields.json")"#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -110,7 +113,10 @@ fn every_mistake_at_once() {
 
 #[test]
 fn an_add_names_what_it_requires_and_what_cannot_be() {
-    let e = errs(quote!(add company { COMPANY_TYPE: "CUSTOMER" }), &Source::Standard);
+    let e = errs(
+        quote!(add company { COMPANY_TYPE: "CUSTOMER" }),
+        &Source::Standard,
+    );
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].contains("`TITLE` is required"), "{e:?}");
     ok(quote!(add deal { CATEGORY_ID: 1, TITLE: "x" }), &Source::Standard);
@@ -118,27 +124,45 @@ fn an_add_names_what_it_requires_and_what_cannot_be() {
 
 #[test]
 fn without_a_snapshot_the_standard_fields() {
-    ok(quote!(update deal { TITLE: "x", OPPORTUNITY: 5, IS_RECURRING: false }), &Source::Standard);
+    ok(
+        quote!(update deal { TITLE: "x", OPPORTUNITY: 5, IS_RECURRING: false }),
+        &Source::Standard,
+    );
     let e = errs(quote!(update deal { UF_CRM_LEVEL: 13 }), &Source::Standard);
-    assert!(e[0].contains("note: without a snapshot of the portal's fields only the standard fields are known"), "{e:?}");
+    assert!(
+        e[0].contains("note: without a snapshot of the portal's fields only the standard fields are known"),
+        "{e:?}"
+    );
     // a custom type's items in crm.item's spelling
-    ok(quote!(update item(183) { title: "x", opened: true }), &Source::Standard);
+    ok(
+        quote!(update item(183) { title: "x", opened: true }),
+        &Source::Standard,
+    );
     let e = errs(quote!(update item(183) { TITLE: "x" }), &Source::Standard);
     assert!(e[0].contains("`TITLE` is spelled `title` here"), "{e:?}");
     // the snapshot has no item:183
     let e = errs(quote!(update item(183) { ufCrm183_1: 1 }), &snapshot());
-    assert!(e[0].contains("the snapshot /app/b24-fields.json has no `item:183`"), "{e:?}");
+    assert!(
+        e[0].contains("the snapshot /app/b24-fields.json has no `item:183`"),
+        "{e:?}"
+    );
     assert!(e[0].contains("`b24 fields pull --item 183` adds it"), "{e:?}");
 }
 
 #[test]
 fn syntax_and_objects() {
     let e = errs(quote!(change deal { TITLE: "x" }), &Source::Standard);
-    assert!(e[0].starts_with("expected `update` or `add`, found `change`"), "{e:?}");
+    assert!(
+        e[0].starts_with("expected `update` or `add`, found `change`"),
+        "{e:?}"
+    );
     let e = errs(quote!(update deals { TITLE: "x" }), &Source::Standard);
     assert_eq!(e[0], "`deals` is no CRM object\nhelp: did you mean `deal`?");
     let e = errs(quote!(update deal { TITLE "x" }), &Source::Standard);
     assert!(e[0].starts_with("expected `:` after `TITLE`"), "{e:?}");
-    let e = errs(quote!(update deal { TITLE: "x" }), &Source::Broken("b24-fields.json:/entities: bad".into()));
+    let e = errs(
+        quote!(update deal { TITLE: "x" }),
+        &Source::Broken("b24-fields.json:/entities: bad".into()),
+    );
     assert!(e[0].starts_with("b24-fields.json:/entities: bad"), "{e:?}");
 }

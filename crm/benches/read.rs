@@ -33,7 +33,9 @@ fn bench(c: &mut Criterion) {
     let text = serde_json::to_string(&deals).unwrap();
     let typed: Vec<Deal> = serde_json::from_str(&text).unwrap();
     assert_eq!(typed.len(), 1000);
-    assert!(typed.iter().all(|d| d.other.is_empty() && d.user_fields.len() == 7));
+    assert!(typed
+        .iter()
+        .all(|d| d.other.is_empty() && d.user_fields.len() == 7));
     assert_eq!(typed[9].amount().unwrap().to_string(), "1010.50|EUR");
 
     let mut g = c.benchmark_group("1,000 deals from crm.deal.list's text");

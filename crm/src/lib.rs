@@ -28,11 +28,12 @@ pub mod types;
 pub mod value;
 pub mod write;
 
-pub use object::{Activity, Company, Contact, Object, Deal, Item, Lead, Quote, UserFields};
 pub use check::{check_write, FieldError, FieldErrors, Problem, WriteKind};
+pub use object::{Activity, Company, Contact, Deal, Item, Lead, Object, Quote, UserFields};
 pub use schema::{EnumItem, Field, NameForm, Schema};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use types::FieldType;
+pub use value::{Currency, DateTime, Decimal, FixedOffset, Money, Multifield, NaiveDate, Semantic, Stage};
 
 /// What the code `fields!` generates calls. Not an API.
 #[doc(hidden)]

@@ -34,8 +34,10 @@ use serde_json::{Map, Value};
 
 use crate::names;
 use crate::schema::Schema;
-pub use crate::value::{Currency, DateTime, Decimal, FixedOffset, Money, Multifield, NaiveDate, Semantic, Stage};
 use crate::value::Wire;
+pub use crate::value::{
+    Currency, DateTime, Decimal, FixedOffset, Money, Multifield, NaiveDate, Semantic, Stage,
+};
 
 /// One typed field of an object: its classic name, its Rust name, what it reads.
 #[derive(Clone, Copy, Debug)]

@@ -70,7 +70,9 @@ impl Wire for Decimal {
             Value::String(s) => Decimal::from_str_exact(s.trim()).ok(),
             Value::Number(n) => match (n.as_i64(), n.as_f64()) {
                 (Some(i), _) => Some(Decimal::from(i)),
-                (None, Some(f)) => Decimal::from_str(&n.to_string()).ok().or_else(|| f.to_string().parse().ok()),
+                (None, Some(f)) => Decimal::from_str(&n.to_string())
+                    .ok()
+                    .or_else(|| f.to_string().parse().ok()),
                 _ => None,
             },
             _ => None,
@@ -293,7 +295,9 @@ impl Stage {
     /// The funnel it belongs to: `C1:NEW` and `DT183_1:NEW` are in funnel 1, `NEW` and
     /// `DT183_0:NEW`... in the general one (0).
     pub fn category(&self) -> u64 {
-        let Some((prefix, _)) = self.0.split_once(':') else { return 0 };
+        let Some((prefix, _)) = self.0.split_once(':') else {
+            return 0;
+        };
         let number = match prefix.strip_prefix('C') {
             Some(n) => n,
             None => prefix.rsplit_once('_').map_or("", |(_, n)| n),
@@ -411,7 +415,10 @@ mod tests {
         assert_eq!(u64::from_wire(json!("5")), Ok(5));
         assert_eq!(u64::from_wire(json!(5)), Ok(5));
         assert_eq!(u64::from_wire(json!("five")), Err(json!("five")));
-        assert_eq!(Decimal::from_wire(json!("1000.50")).unwrap().to_string(), "1000.50");
+        assert_eq!(
+            Decimal::from_wire(json!("1000.50")).unwrap().to_string(),
+            "1000.50"
+        );
         assert_eq!(Decimal::from_wire(json!(12)).unwrap(), Decimal::from(12));
         assert_eq!(bool::from_wire(json!("Y")), Ok(true));
         assert_eq!(bool::from_wire(json!("N")), Ok(false));

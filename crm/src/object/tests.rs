@@ -23,7 +23,10 @@ fn agree<T: Object>() {
     }
     let declared: Vec<&str> = T::FIELDS.iter().map(|d| d.upper).collect();
     let standard: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-    assert_eq!(declared, standard, "{entity:?}: the typed fields are the standard ones, in order");
+    assert_eq!(
+        declared, standard,
+        "{entity:?}: the typed fields are the standard ones, in order"
+    );
 }
 
 /// One declaration: the typed objects hold exactly the standard fields, each in a type
@@ -64,7 +67,12 @@ fn a_deal_from_the_classic_method_and_from_crm_item() {
     assert_eq!(classic.comments.as_deref(), Some(""));
     assert_eq!(classic.user_fields.text("ufCrm_LEVEL"), Some("13"));
     assert_eq!(
-        classic.user_fields.get_as::<Money>("UF_CRM_BUDGET").unwrap().amount.to_string(),
+        classic
+            .user_fields
+            .get_as::<Money>("UF_CRM_BUDGET")
+            .unwrap()
+            .amount
+            .to_string(),
         "300.50"
     );
     assert_eq!(classic.other["NEW_FIELD"], json!({"a": 1}));
@@ -84,7 +92,10 @@ fn a_deal_from_the_classic_method_and_from_crm_item() {
 
 #[test]
 fn a_value_not_of_its_type_is_kept_as_sent() {
-    let deal = Deal::from_value(json!({"ID": "five", "OPPORTUNITY": "lots", "DATE_CREATE": "yesterday", "CONTACT_IDS": [1, "x"]})).unwrap();
+    let deal = Deal::from_value(
+        json!({"ID": "five", "OPPORTUNITY": "lots", "DATE_CREATE": "yesterday", "CONTACT_IDS": [1, "x"]}),
+    )
+    .unwrap();
     assert_eq!(deal.id, None);
     assert_eq!(deal.opportunity, None);
     assert_eq!(deal.other["ID"], "five");
