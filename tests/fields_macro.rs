@@ -57,12 +57,18 @@ async fn what_compiles_is_what_the_portal_keeps() {
     assert_eq!(deal.user_fields.label("UF_CRM_LEVEL", &schema), Some("Gold"));
     assert_eq!(deal.user_fields.get_as::<bool>("UF_CRM_VIP"), Some(true));
     assert_eq!(deal.user_fields.get_as::<Money>("UF_CRM_BUDGET"), Some(budget));
-    assert_eq!(deal.user_fields.get_as::<NaiveDate>("UF_CRM_DELIVERY_DATE"), Some(closes));
+    assert_eq!(
+        deal.user_fields.get_as::<NaiveDate>("UF_CRM_DELIVERY_DATE"),
+        Some(closes)
+    );
     assert!(deal.other.is_empty(), "{:?}", deal.other);
 
     // an add: what the company requires is there
     let id = client
-        .add_fields(Entity::COMPANY, &fields!(add company { TITLE: "Umbrella", IS_MY_COMPANY: false }))
+        .add_fields(
+            Entity::COMPANY,
+            &fields!(add company { TITLE: "Umbrella", IS_MY_COMPANY: false }),
+        )
         .await
         .unwrap();
     let company: b24_widgets::crm::Company = client.get_as(Entity::COMPANY, id).await.unwrap();
@@ -71,7 +77,10 @@ async fn what_compiles_is_what_the_portal_keeps() {
 
     // a custom type's item, in crm.item's spelling
     let write = fields!(update item(183) { title: "Shipment to Lisbon", opened: true });
-    client.update_fields(Entity::DYNAMIC(183), 1, &write).await.unwrap();
+    client
+        .update_fields(Entity::DYNAMIC(183), 1, &write)
+        .await
+        .unwrap();
     let item: b24_widgets::crm::Item = client.get_as(Entity::DYNAMIC(183), 1).await.unwrap();
     assert_eq!(item.title.as_deref(), Some("Shipment to Lisbon"));
     assert_eq!(item.opened, Some(true));

@@ -183,3 +183,17 @@ fn the_b24_toml_example_is_valid() {
     assert_eq!(app.placements.len(), 1);
     assert_eq!(app.events.len(), 1);
 }
+
+#[test]
+fn the_fields_errors_shown_are_the_compilers() {
+    let readme = include_str!("../README.md");
+    let stderr = include_str!("ui/fields_every_mistake.stderr");
+    let start = readme
+        .find("```text\nerror: the portal has no field `TITEL`")
+        .expect("README shows fields!'s errors");
+    let block = &readme[start + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    for error in block.trim_end().split("\n\n") {
+        assert!(stderr.contains(error), "not in the compiler's output:\n{error}");
+    }
+}
