@@ -57,7 +57,7 @@ impl DealWidget {
         // the deal in its typed form: the amount a decimal with its currency, the stage with
         // its funnel, user fields found by either spelling, anything else kept as sent
         let deal: Deal = client.get_as(entity, id).await?;
-        // an enumeration's labels come from the portal's fields (read once per client, and
+        // an enumeration's labels come from the portal's fields (read once per portal, and
         // what every checked write is checked against)
         let fields = client.fields(entity).await?;
         let level = deal

@@ -54,8 +54,9 @@ struct Inner {
     reset_at: Mutex<HashMap<String, u64>>,
     /// The channel every change is made through (`auth_connector`).
     auth_connector: Option<String>,
-    /// The portal's field schemas read so far, by entity (see `fields`).
-    pub(crate) schemas: Mutex<HashMap<String, Arc<b24_crm::Schema>>>,
+    /// The portal's field schemas read so far, shared by every client of the portal (see
+    /// `fields`).
+    pub(crate) schemas: Arc<crate::fields::Schemas>,
 }
 
 /// A REST client of one portal. Cheap to clone: clones share the tokens, the bucket and
@@ -73,7 +74,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub(crate) fn schemas(&self) -> &Mutex<HashMap<String, Arc<b24_crm::Schema>>> {
+    pub(crate) fn schemas(&self) -> &crate::fields::Schemas {
         &self.inner.schemas
     }
 }
@@ -226,7 +227,7 @@ impl Builder {
                 on_refresh: self.on_refresh,
                 reset_at: Mutex::new(HashMap::new()),
                 auth_connector: self.auth_connector,
-                schemas: Mutex::new(HashMap::new()),
+                schemas: crate::fields::schemas_for(&self.key),
             }),
         })
     }

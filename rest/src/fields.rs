@@ -1,9 +1,12 @@
 //! CRM writes checked against the portal's own fields: a misspelt, read-only or wrongly
 //! typed field is refused before anything is sent ([`Error::Fields`]), where the portal
-//! would answer `true` and ignore it. The schema of each object is read once per client
-//! (`crm.<entity>.fields`, `crm.item.fields`) and kept; `call` stays for raw writes.
+//! would answer `true` and ignore it. The schema of each object is read once per portal
+//! (`crm.<entity>.fields`, `crm.item.fields`) and kept for [`KEPT`], shared by every client
+//! of that portal (a widget server makes one per request); `call` stays for raw writes.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
 
 use b24_crm::snapshot::entity_key;
 use b24_crm::{check_write, NameForm, Schema, WriteKind};
@@ -12,6 +15,30 @@ use serde_json::{json, Map, Value};
 
 use crate::client::Client;
 use crate::error::Error;
+
+/// How long a portal's fields are kept before they are read again (a user field added on
+/// the portal is seen by then; `forget_fields` sooner).
+pub const KEPT: Duration = Duration::from_secs(600);
+
+/// A portal's schemas read so far, by entity key, with when each was read.
+pub(crate) type Schemas = Mutex<HashMap<String, (Instant, Arc<Schema>)>>;
+
+/// The schemas of the portal `key` (the key its bucket is shared by), shared by its
+/// clients while one of them lives.
+pub(crate) fn schemas_for(key: &str) -> Arc<Schemas> {
+    static ALL: OnceLock<Mutex<HashMap<String, Weak<Schemas>>>> = OnceLock::new();
+    let mut all = ALL
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = all.get(key).and_then(Weak::upgrade) {
+        return s;
+    }
+    all.retain(|_, s| s.strong_count() > 0);
+    let s = Arc::new(Schemas::default());
+    all.insert(key.to_owned(), Arc::downgrade(&s));
+    s
+}
 
 /// How an entity is reached: its own `crm.<name>.*` methods, or `crm.item.*`.
 fn family(entity: Entity) -> Option<String> {
@@ -22,10 +49,15 @@ fn family(entity: Entity) -> Option<String> {
 
 impl Client {
     /// The portal's fields of `entity` (standard and user fields, with types, flags and
-    /// enumeration items), read once and kept by this client and its clones.
+    /// enumeration items), read once and kept for [`KEPT`] by every client of the portal.
     pub async fn fields(&self, entity: Entity) -> Result<Arc<Schema>, Error> {
         let key = entity_key(entity);
-        if let Some(s) = self.schemas().lock().ok().and_then(|m| m.get(&key).cloned()) {
+        let kept = self.schemas().lock().ok().and_then(|m| {
+            m.get(&key)
+                .filter(|(read, _)| read.elapsed() < KEPT)
+                .map(|(_, s)| s.clone())
+        });
+        if let Some(s) = kept {
             return Ok(s);
         }
         let (method, params) = match family(entity) {
@@ -42,13 +74,13 @@ impl Client {
             what: format!("fields that cannot be read ({e})"),
         })?);
         if let Ok(mut m) = self.schemas().lock() {
-            m.insert(key, schema.clone());
+            m.insert(key, (Instant::now(), schema.clone()));
         }
         Ok(schema)
     }
 
-    /// Forgets the fields read, so that the next check reads them again (a user field
-    /// was added).
+    /// Forgets the portal's fields read (for every client of the portal), so that the next
+    /// check reads them again (a user field was added).
     pub fn forget_fields(&self) {
         if let Ok(mut m) = self.schemas().lock() {
             m.clear();

@@ -255,3 +255,25 @@ async fn deals_read_into_their_typed_form() {
     assert_eq!((stage.category(), stage.code()), (1, "NEW"));
     assert_eq!(item.other.get("entityTypeId"), Some(&json!(183)));
 }
+
+/// A widget server makes a client per request: the portal's fields are read once for all
+/// of them, and forgotten for all at once.
+#[tokio::test]
+async fn the_fields_are_read_once_per_portal() {
+    let (base, portal) = common::serve(common::quick()).await;
+    let first = common::oauth(&base, &portal).build().unwrap();
+    first.fields(Entity::DEAL).await.unwrap();
+    let calls = portal.counts().0;
+    let second = common::oauth(&base, &portal).build().unwrap();
+    let schema = second.fields(Entity::DEAL).await.unwrap();
+    assert!(schema.field("UF_CRM_LEVEL").is_some());
+    second
+        .update_fields(Entity::DEAL, 1, &fields(json!({"TITLE": "Kept"})))
+        .await
+        .unwrap();
+    // the update alone: no crm.deal.fields
+    assert_eq!(portal.counts().0, calls + 1);
+    second.forget_fields();
+    first.fields(Entity::DEAL).await.unwrap();
+    assert_eq!(portal.counts().0, calls + 2);
+}
