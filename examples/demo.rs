@@ -598,7 +598,7 @@ async fn main() {
             .map(|p| p.placement.as_str())
             .collect::<Vec<_>>()
     );
-    println!("Local portal: http://{addr}/portal/crm/deal/details/1/ (lists, cards, analytics: every placement the app bound)");
+    println!("Local portal: http://{addr}/portal/ (a small Bitrix24: lists, cards, pipelines, analytics, every placement the app bound)");
     println!(
         "Events: the portal POSTs ONCRMDEALUPDATE to http://localhost:{}/events (change a deal: its open frame follows); deliveries at http://{addr}/portal/events",
         addr.port()

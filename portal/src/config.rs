@@ -22,6 +22,8 @@ pub struct Config {
     /// How long a call that changes CRM data takes (`crm.*.add`, `.update`...): a slow
     /// portal, so that a widget's loading state can be seen. None by default.
     pub write_delay: Duration,
+    /// How many deals the demo data holds (120: three pages of `crm.deal.list`).
+    pub deals: u64,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             webhook_user: 1,
             webhook_code: Secret::new("demowebhookcode"),
             write_delay: Duration::ZERO,
+            deals: 120,
         }
     }
 }

@@ -26,8 +26,102 @@ const CLASSIC: &[Entity] = &[
     Entity::INVOICE,
 ];
 
+/// The portal's one user (the webhook's, the app's installer): id, name, last name.
+pub const USER: (u64, &str, &str) = (1, "Anna", "Admin");
+
 /// The types `crm.item.*` serves: smart invoices (31) and the custom type 183.
 const ITEM_TYPES: &[u64] = &[31, 183];
+
+/// A stage of a pipeline: its code, its name, what it means (`P` in progress, `S` won,
+/// `F` lost) and its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stage {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub semantics: &'static str,
+    pub color: &'static str,
+}
+
+const fn stage(id: &'static str, name: &'static str, semantics: &'static str, color: &'static str) -> Stage {
+    Stage {
+        id,
+        name,
+        semantics,
+        color,
+    }
+}
+
+/// The stages of each pipeline the demo CRM has, in order: deals (the general funnel),
+/// leads, quotes, smart invoices, the custom type. Declared once: the cards' stage bars,
+/// the kanban, the analytics and the demo data read them.
+const PIPELINES: &[(u64, &str, &[Stage])] = &[
+    (
+        2,
+        "STAGE_ID",
+        &[
+            stage("NEW", "New", "P", "#39a8ef"),
+            stage("PREPARATION", "Preparing documents", "P", "#2fc6f6"),
+            stage("PREPAYMENT_INVOICE", "Invoice", "P", "#55d0e0"),
+            stage("EXECUTING", "In progress", "P", "#47e4c2"),
+            stage("WON", "Deal won", "S", "#7bd500"),
+            stage("LOSE", "Deal lost", "F", "#ff5752"),
+        ],
+    ),
+    (
+        1,
+        "STATUS_ID",
+        &[
+            stage("NEW", "Unassigned", "P", "#39a8ef"),
+            stage("IN_PROCESS", "In progress", "P", "#2fc6f6"),
+            stage("PROCESSED", "Processed", "P", "#55d0e0"),
+            stage("CONVERTED", "Good lead", "S", "#7bd500"),
+            stage("JUNK", "Junk lead", "F", "#ff5752"),
+        ],
+    ),
+    (
+        7,
+        "STATUS_ID",
+        &[
+            stage("DRAFT", "New", "P", "#39a8ef"),
+            stage("SENT", "Sent to client", "P", "#2fc6f6"),
+            stage("APPROVED", "Approved", "S", "#7bd500"),
+            stage("DECLAINED", "Declined", "F", "#ff5752"),
+        ],
+    ),
+    (
+        31,
+        "stageId",
+        &[
+            stage("DT31_1:N", "New", "P", "#39a8ef"),
+            stage("DT31_1:S", "Sent", "P", "#2fc6f6"),
+            stage("DT31_1:P", "Paid", "S", "#7bd500"),
+            stage("DT31_1:D", "Not paid", "F", "#ff5752"),
+        ],
+    ),
+    (
+        183,
+        "stageId",
+        &[
+            stage("DT183_1:NEW", "New", "P", "#39a8ef"),
+            stage("DT183_1:PREPARATION", "Packing", "P", "#2fc6f6"),
+            stage("DT183_1:SUCCESS", "Delivered", "S", "#7bd500"),
+            stage("DT183_1:FAIL", "Lost", "F", "#ff5752"),
+        ],
+    ),
+];
+
+/// The stages of `type_id`'s pipeline, in order (none for a type without one).
+pub fn pipeline(type_id: u64) -> &'static [Stage] {
+    PIPELINES
+        .iter()
+        .find(|(t, ..)| *t == type_id)
+        .map_or(&[], |(_, _, stages)| *stages)
+}
+
+/// The field that holds the stage of `type_id` (`STAGE_ID`, `STATUS_ID`, `stageId`).
+pub fn stage_field(type_id: u64) -> Option<&'static str> {
+    PIPELINES.iter().find(|(t, ..)| *t == type_id).map(|(_, f, _)| *f)
+}
 
 /// A timeline comment.
 #[derive(Clone, Debug)]
@@ -74,7 +168,7 @@ fn upper_snake(camel: &str) -> String {
 
 /// How a classic object stores a field `crm.item.*` names: `categoryId` -> `CATEGORY_ID`,
 /// `ufCrm_LEVEL` -> `UF_CRM_LEVEL`, an original name as it is.
-fn stored_name(name: &str) -> String {
+pub(crate) fn stored_name(name: &str) -> String {
     if name.starts_with("UF_") {
         return name.to_owned();
     }
@@ -89,13 +183,18 @@ fn classic(fields: Value) -> Map<String, Value> {
 }
 
 impl Crm {
-    /// The demo data: 120 deals (enough for three pages), three leads, contacts and
-    /// companies, two quotes, activities, smart invoices and custom items.
-    pub fn demo() -> Crm {
+    /// The demo data: `deals` deals (120 by default: three pages), three leads, contacts
+    /// and companies, two quotes, activities, smart invoices and custom items.
+    pub fn demo(deals: u64) -> Crm {
         let mut objects: BTreeMap<u64, BTreeMap<u64, Map<String, Value>>> = BTreeMap::new();
-        let stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON"];
+        let stages: Vec<&str> = pipeline(2)
+            .iter()
+            .map(|s| s.id)
+            .filter(|s| *s != "LOSE")
+            .collect();
+        let deal_count = deals;
         let deals = objects.entry(2).or_default();
-        for id in 1..=120u64 {
+        for id in 1..=deal_count {
             deals.insert(
                 id,
                 classic(json!({
@@ -426,24 +525,34 @@ impl Crm {
     }
 
     /// A list method: filter, order by id, pages of 50 (`start=-1`: one page, no count).
-    fn list(&self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Listed, Failure> {
-        let all: Vec<Map<String, Value>> = self
-            .objects
-            .get(&t)
-            .map(|m| {
-                m.values()
-                    .map(|o| if items { item_view(o, t) } else { o.clone() })
-                    .collect()
-            })
-            .unwrap_or_default();
+    pub(crate) fn list(&self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Listed, Failure> {
+        let empty = BTreeMap::new();
+        let all = self.objects.get(&t).unwrap_or(&empty);
         let filter = match p.get("filter") {
             Some(Value::Object(f)) => f.clone(),
             None | Some(Value::Array(_)) => Map::new(),
             Some(_) => return Err(Failure::bad("INVALID_ARG_VALUE", "filter must be an object")),
         };
-        let mut rows: Vec<Map<String, Value>> = Vec::new();
-        for row in all {
-            if matches_filter(&row, &filter)? {
+        // the filter reads the fields as the method spells them; only the page is copied
+        let filter = if items && !ITEM_TYPES.contains(&t) {
+            filter
+                .into_iter()
+                .map(|(k, v)| {
+                    let (op, field) = split_op(&k);
+                    let upper = if field.chars().any(|c| c.is_ascii_lowercase()) {
+                        stored_name(field)
+                    } else {
+                        field.to_owned()
+                    };
+                    (format!("{op}{upper}"), v)
+                })
+                .collect()
+        } else {
+            filter
+        };
+        let mut rows: Vec<&Map<String, Value>> = Vec::new();
+        for row in all.values() {
+            if matches_filter(row, &filter)? {
                 rows.push(row);
             }
         }
@@ -485,7 +594,7 @@ impl Crm {
             .into_iter()
             .skip(from)
             .take(PAGE)
-            .map(Value::Object)
+            .map(|o| Value::Object(if items { item_view(o, t) } else { o.clone() }))
             .collect();
         let next = (counted && from + PAGE < total).then_some((from + PAGE) as u64);
         let result = if items {
@@ -611,7 +720,7 @@ fn item_view(o: &Map<String, Value>, t: u64) -> Map<String, Value> {
     out
 }
 
-fn camel(upper: &str) -> String {
+pub(crate) fn camel(upper: &str) -> String {
     if let Some(uf) = b24_crm::names::to_camel(upper) {
         return uf;
     }

@@ -83,6 +83,7 @@ pub struct Issued {
 impl Portal {
     /// A portal with the demo CRM.
     pub fn new(config: Config) -> Arc<Portal> {
+        let deals = config.deals;
         Arc::new_cyclic(|me| Portal {
             config,
             me: me.clone(),
@@ -90,7 +91,7 @@ impl Portal {
             in_flight: crate::events::InFlight::default(),
             activity: tokio::sync::broadcast::channel(1024).0,
             inner: Mutex::new(Inner {
-                crm: Crm::demo(),
+                crm: Crm::demo(deals),
                 placements: Vec::new(),
                 tokens: Vec::new(),
                 bucket: (0.0, Instant::now()),
@@ -182,16 +183,6 @@ impl Portal {
             inner.requests.remove(0);
         }
         inner.requests.push(request);
-    }
-
-    /// The ids of the first `n` objects of an entity type.
-    pub(crate) fn ids_of(&self, type_id: u64, n: usize) -> Vec<u64> {
-        self.lock()
-            .crm
-            .objects
-            .get(&type_id)
-            .map(|m| m.keys().take(n).copied().collect())
-            .unwrap_or_default()
     }
 
     /// The handler requests the portal made, tokens masked, oldest first.

@@ -205,7 +205,7 @@ fn block(b: &Value, ctx: &Ctx, pointer: &str) -> String {
 }
 
 /// One configurable activity, as Bitrix24 draws it.
-fn activity(a: &crate::timeline::Configurable) -> String {
+fn activity(a: &crate::timeline::Configurable, app_menu: &str) -> String {
     let l = &a.layout;
     let target = Target::Activity(a.id);
     let incoming = a.fields.get("isIncomingChannel") == Some(&Value::Bool(true));
@@ -330,7 +330,7 @@ fn activity(a: &crate::timeline::Configurable) -> String {
     format!(
         "<article class=\"tl-item tl-configurable{}\" data-b24-activity=\"{id}\"{busy}>\
          <div class=\"tl-icon\" data-b24-icon=\"{icon}\">{icon}</div>\
-         <div class=\"tl-card\"><div class=\"tl-header\">{title}{tags}</div>\
+         <div class=\"tl-card\"><div class=\"tl-header\">{title}{tags}{app_menu}</div>\
          <div class=\"tl-body\">{logo}<div class=\"tl-blocks\">{body}</div></div>\
          <div class=\"tl-footer\">{buttons}<details class=\"tl-menu\" data-b24-menu><summary>…</summary><ul>{items}</ul></details></div>\
          </div></article>",
@@ -355,15 +355,22 @@ fn set(layout: &Value, target: Target, client_id: &str) -> String {
     )
 }
 
-/// The timeline of `owner_type_id` number `owner_id`: every record, newest first.
-pub(crate) fn render(portal: &Portal, entity_type: &str, owner_type_id: u64, owner_id: u64) -> String {
+/// The timeline of `owner_type_id` number `owner_id`: every record, newest first, each
+/// with `menu` (the app's items of a record's menu) in its header.
+pub(crate) fn render(
+    portal: &Portal,
+    entity_type: &str,
+    owner_type_id: u64,
+    owner_id: u64,
+    menu: &str,
+) -> String {
     let (configurable, sets) = portal.timeline_records(owner_type_id, owner_id);
     let set_of = |t: Target| sets.iter().find(|(s, _)| *s == t).map(|(_, v)| v.clone());
     let client_id = portal.config.client_id.clone();
     // (sort key: kind and id, newest first) -> html
     let mut items: Vec<(u64, String)> = Vec::new();
     for a in &configurable {
-        items.push((a.id * 2 + 1, activity(a)));
+        items.push((a.id * 2 + 1, activity(a, menu)));
     }
     // (id, text) of the comments, and of the ordinary activities
     type Records = Vec<(u64, String)>;
@@ -408,7 +415,7 @@ pub(crate) fn render(portal: &Portal, entity_type: &str, owner_type_id: u64, own
         items.push((
             id * 2,
             format!(
-                "<article class=\"tl-item tl-comment\" data-b24-comment=\"{id}\"><div class=\"tl-icon\">comment</div><div class=\"tl-card\"><div class=\"tl-header\"><span class=\"tl-title\">Comment</span></div><div class=\"tl-body\"><span class=\"tl-text\">{}</span>{extra}</div></div></article>",
+                "<article class=\"tl-item tl-comment\" data-b24-comment=\"{id}\"><div class=\"tl-icon\">comment</div><div class=\"tl-card\"><div class=\"tl-header\"><span class=\"tl-title\">Comment</span>{menu}</div><div class=\"tl-body\"><span class=\"tl-text\">{}</span>{extra}</div></div></article>",
                 escape(&comment)
             ),
         ));
@@ -420,14 +427,21 @@ pub(crate) fn render(portal: &Portal, entity_type: &str, owner_type_id: u64, own
         items.push((
             id * 2 + 1,
             format!(
-                "<article class=\"tl-item tl-activity\" data-b24-plain-activity=\"{id}\"><div class=\"tl-icon\">activity</div><div class=\"tl-card\"><div class=\"tl-header\"><span class=\"tl-title\">{}</span></div><div class=\"tl-body\">{extra}</div></div></article>",
+                "<article class=\"tl-item tl-activity\" data-b24-plain-activity=\"{id}\"><div class=\"tl-icon\">activity</div><div class=\"tl-card\"><div class=\"tl-header\"><span class=\"tl-title\">{}</span>{menu}</div><div class=\"tl-body\">{extra}</div></div></article>",
                 escape(&subject)
             ),
         ));
     }
+    // the record every card begins with, as Bitrix24 writes it when the object is made
+    items.push((
+        0,
+        format!(
+            "<article class=\"tl-item tl-created\" data-b24-created><div class=\"tl-icon\">new</div><div class=\"tl-card\"><div class=\"tl-header\"><span class=\"tl-title\">Created</span>{menu}</div></div></article>"
+        ),
+    ));
     items.sort_by_key(|item| std::cmp::Reverse(item.0));
     let body: String = items.into_iter().map(|(_, html)| html).collect();
-    format!("<section class=\"tl\" data-b24-timeline><h3>Timeline</h3>{body}</section>")
+    format!("<section class=\"tl\" data-b24-timeline>{body}</section>")
 }
 
 #[cfg(test)]

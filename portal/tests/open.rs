@@ -186,27 +186,14 @@ async fn every_bound_code_is_on_a_page_where_bitrix24_puts_it() {
         )
         .await;
     }
-    let entities = [
-        "lead",
-        "deal",
-        "contact",
-        "company",
-        "quote",
-        "smart_invoice",
-        "order",
-        "dynamic_183",
-        "invoice",
-        "activity",
-    ];
-    let mut pages: Vec<String> = vec!["/portal/report/analytics/".into()];
-    for e in entities {
-        pages.push(format!("/portal/crm/{e}/details/1/"));
-        pages.push(format!("/portal/crm/{e}/list/"));
-        pages.push(format!("/portal/crm/{e}/kanban/"));
-        pages.push(format!("/portal/crm/{e}/automation/"));
-    }
+    // from the home, by links alone, as a new user finds them
+    let mut queue: std::collections::VecDeque<String> = ["/portal/".to_owned()].into();
+    let mut seen = std::collections::BTreeSet::new();
     let mut found = std::collections::BTreeSet::new();
-    for page in &pages {
+    while let Some(page) = queue.pop_front() {
+        if !seen.insert(page.clone()) {
+            continue;
+        }
         let req = Request::get(page.as_str()).body(Body::empty()).unwrap();
         let res = app.clone().oneshot(req).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{page}");
@@ -214,7 +201,30 @@ async fn every_bound_code_is_on_a_page_where_bitrix24_puts_it() {
         for part in html.split("data-b24-placement=\"").skip(1) {
             found.insert(part.split('"').next().unwrap().to_owned());
         }
+        for part in html.split("href=\"").skip(1) {
+            let link = part.split('"').next().unwrap();
+            let link = match link.strip_prefix('?') {
+                // a page of the same list
+                Some(q) => format!("{}?{q}", page.split('?').next().unwrap()),
+                None => link.to_owned(),
+            };
+            // the pages, not the JSON logs or the assets; a list's first pages only
+            let page_n: u32 = link
+                .split("page=")
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            if link.starts_with("/portal/")
+                && !link.starts_with("/portal/requests")
+                && !link.starts_with("/portal/events")
+                && !link.starts_with("/portal/assets")
+                && page_n <= 2
+            {
+                queue.push_back(link);
+            }
+        }
     }
+    assert!(seen.len() > 20, "{seen:?}");
     let missing: Vec<&String> = all.iter().filter(|c| !found.contains(*c)).collect();
     assert!(missing.is_empty(), "placements on no page: {missing:?}");
 }
