@@ -190,7 +190,10 @@ async fn the_preview_in_chromium() {
     let sdk = sdk_preview(root).await;
     let sdk_tab = sdk_tab(root).await;
     let out = root.join("target/browser");
-    let config = serde_json::json!({ "demo": demo, "slow": slow, "examples": examples, "sdk": sdk, "sdkTab": sdk_tab, "out": out });
+    // the local portal's incoming webhook, for the REST side's view of what the pages show
+    let defaults = b24_widgets::portal::Config::default();
+    let webhook_path = format!("{}/{}/", defaults.webhook_user, defaults.webhook_code.expose());
+    let config = serde_json::json!({ "demo": demo, "slow": slow, "examples": examples, "sdk": sdk, "sdkTab": sdk_tab, "out": out, "webhookPath": webhook_path });
     let run = tokio::task::spawn_blocking(move || {
         Process::new("node")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("server/browser/preview.mjs"))

@@ -41,6 +41,12 @@
         .then(function (req) {
           if (req.error) { log(req.error); return; }
           if (b.getAttribute("data-built-in") === "Y") { builtIn(req); b.disabled = true; return; }
+          if (field) {
+            // a search or an autofill runs beside its field, as the form's drop-down does
+            var beside = field.parentNode.querySelector(".query-frame");
+            if (!beside) { beside = document.createElement("div"); beside.className = "query-frame"; field.parentNode.appendChild(beside); }
+            show(req, b.textContent, beside); return;
+          }
           if (b.hasAttribute("data-b24-tab-placement") && tabContent) {
             selectTab(b); cardMain.hidden = true; tabContent.hidden = false; show(req, b.textContent, tabContent); return;
           }

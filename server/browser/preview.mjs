@@ -114,24 +114,30 @@ try {
 
   // the local portal: the deal card shows the tab the app bound at install; opening it
   // posts the family's request into the slider's frame, which asks for its height
-  const portal = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  const portal = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   portal.on("pageerror", (e) => fail("portal page error: " + e.message));
+  // a placement inside a menu: the menu is opened first, as a user opens it
+  const clickPlacement = async (page, code) => {
+    const button = page.locator(`[data-b24-placement="${code}"]`).first();
+    if (!(await button.isVisible())) await page.locator(`details.menu:has([data-b24-placement="${code}"]) > summary`).first().click();
+    await button.click();
+  };
   await portal.goto(config.demo + "portal/crm/deal/details/1/");
-  await portal.locator('[data-b24-placement="CRM_DEAL_DETAIL_TAB"]').click();
+  await clickPlacement(portal, "CRM_DEAL_DETAIL_TAB");
   const tab = portal.frameLocator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]');
   await tab.locator('[data-b24="tab-title"]', { hasText: "Website redesign" }).waitFor();
-  await portal.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor();
+  await portal.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor({ state: "attached" });
   const height = await portal.locator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]').evaluate((f) => f.style.height);
   if (height !== "180px") fail("resizeWindow not applied: " + height);
   const requestLog = await (await portal.request.get(config.demo + "portal/requests")).json();
   const sent = requestLog.find((r) => r.placement === "CRM_DEAL_DETAIL_TAB");
   if (!sent || sent.fields.AUTH_ID !== "***" || !sent.fields.PLACEMENT_OPTIONS.includes('"ID":"1"')) fail("the request log: " + JSON.stringify(requestLog));
-  await portal.locator('[data-b24="request"]', { hasText: '"AUTH_ID": "***"' }).waitFor();
+  await portal.locator('[data-b24="request"]', { hasText: '"AUTH_ID": "***"' }).waitFor({ state: "attached" });
   await portal.screenshot({ path: `${config.out}/portal-card.png` });
 
   // More above the timeline: the built-in interface, drawn by the card itself
-  await portal.locator("#slider-close").click();
-  await portal.locator('[data-b24-placement="CRM_DEAL_DETAIL_ACTIVITY"]').click();
+  await portal.locator('[data-b24-tab="main"]').click();
+  await clickPlacement(portal, "CRM_DEAL_DETAIL_ACTIVITY");
   await portal.locator('#built-in [data-b24-id="title"]', { hasText: "Website redesign" }).waitFor().catch(async (e) => {
     // what the card saw, to tell why
     const seen = await portal.evaluate(() => [document.getElementById("portal-log").innerText, document.getElementById("built-in").innerHTML.slice(0, 2000)]);
@@ -155,19 +161,81 @@ try {
   const searched = (await (await portal.request.get(config.demo + "portal/requests")).json()).find((r) => r.placement === "CRM_DETAIL_SEARCH");
   if (!searched || !searched.fields.PLACEMENT_OPTIONS.includes('"searchQuery":"dai"')) fail("the search request: " + JSON.stringify(searched));
 
-  // every other family, opened from where it lives: its page shows the code it was sent
-  for (const [path, code] of [
-    ["portal/crm/deal/list/", "CRM_DEAL_LIST_MENU"], ["portal/crm/deal/list/", "CRM_DEAL_LIST_TOOLBAR"],
-    ["portal/crm/deal/details/1/", "CRM_DEAL_DETAIL_TOOLBAR"], ["portal/crm/deal/details/1/", "CRM_DEAL_DOCUMENTGENERATOR_BUTTON"],
-    ["portal/crm/deal/details/1/", "CRM_DEAL_ACTIVITY_TIMELINE_MENU"], ["portal/crm/deal/automation/", "CRM_DEAL_ROBOT_DESIGNER_TOOLBAR"],
-    ["portal/crm/deal/kanban/", "CRM_FUNNELS_TOOLBAR"], ["portal/report/analytics/", "CRM_ANALYTICS_MENU"],
-    ["portal/report/analytics/", "CRM_ANALYTICS_TOOLBAR"], ["portal/crm/company/details/1/", "CRM_REQUISITE_AUTOCOMPLETE"],
-    ["portal/crm/company/details/1/", "CRM_BANK_DETAIL_AUTOCOMPLETE"], ["portal/report/analytics/", "BI_ANALYTICS_MENU"],
+  // every other family, reached by clicks from the home alone: the home says where each
+  // placement lives, its page has it, and the handler shows the code it was sent
+  for (const code of [
+    "CRM_DEAL_LIST_MENU", "CRM_DEAL_LIST_TOOLBAR", "CRM_DEAL_DETAIL_TOOLBAR", "CRM_DEAL_DOCUMENTGENERATOR_BUTTON",
+    "CRM_DEAL_ACTIVITY_TIMELINE_MENU", "CRM_DEAL_ROBOT_DESIGNER_TOOLBAR", "CRM_FUNNELS_TOOLBAR", "CRM_ANALYTICS_MENU",
+    "CRM_ANALYTICS_TOOLBAR", "CRM_REQUISITE_AUTOCOMPLETE", "CRM_BANK_DETAIL_AUTOCOMPLETE", "BI_ANALYTICS_MENU",
   ]) {
-    await portal.goto(config.demo + path);
-    await portal.locator(`[data-b24-placement="${code}"]`).first().click();
+    await portal.goto(config.demo + "portal/");
+    await portal.locator(`[data-b24-home-placement="${code}"] a`).click();
+    await portal.waitForLoadState();
+    await clickPlacement(portal, code);
     await portal.frameLocator(`[data-b24-frame="${code}"]`).locator('[data-b24="echo"]', { hasText: code }).waitFor({ timeout: 5000 });
   }
+  // and the left menu reaches every part of the CRM from the home
+  await portal.goto(config.demo + "portal/");
+  await portal.screenshot({ path: `${config.out}/portal-home.png` });
+  for (const hook of ["deal", "lead", "contact", "company", "quote", "smart_invoice", "invoice", "order", "dynamic_183", "kanban", "automation", "analytics", "bi"]) {
+    await portal.locator(`[data-b24-nav="${hook}"]`).click();
+    await portal.waitForLoadState();
+    if ((await portal.locator(`[data-b24-nav="${hook}"].active`).count()) !== 1) fail(`the menu's ${hook} is not the page it opened`);
+    if ((await portal.locator('[data-b24="page-title"]').innerText()).trim() === "") fail(`${hook}: no title`);
+  }
+
+  // a list is the REST side's records, a page at a time
+  await portal.goto(config.demo + "portal/");
+  await portal.locator('[data-b24-nav="deal"]').click();
+  await portal.locator('[data-b24="list"] tbody tr').first().waitFor();
+  const listed = await (await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.deal.list.json", { data: { start: 0 } })).json();
+  const rows = await portal.locator('[data-b24="list"] tbody tr').count();
+  if (rows !== listed.result.length) fail(`the list shows ${rows} rows, crm.deal.list gives ${listed.result.length}`);
+  if (await portal.locator('[data-b24="list"]').getAttribute("data-b24-total") !== String(listed.total)) fail("the list's total is not crm.deal.list's");
+  const first = await portal.locator('[data-b24-row-link]').first().innerText();
+  if (first !== listed.result[0].TITLE) fail(`the first row is ${first}, not ${listed.result[0].TITLE}`);
+  await portal.screenshot({ path: `${config.out}/portal-list.png` });
+  await portal.locator('[data-b24-page="2"]').first().click();
+  await portal.waitForURL(/page=2/);
+  const second = await (await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.deal.list.json", { data: { start: 50 } })).json();
+  if (await portal.locator('[data-b24-row-link]').first().innerText() !== second.result[0].TITLE) fail("page 2 is not crm.deal.list's second page");
+
+  // a card shows its fields and its timeline; a comment added over REST shows there
+  await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.timeline.comment.add.json", { data: { fields: { ENTITY_ID: 2, ENTITY_TYPE: "deal", COMMENT: "Written over REST" } } });
+  await portal.locator('[data-b24-row-link]').first().click();
+  await portal.goto(config.demo + "portal/crm/deal/details/2/");
+  await portal.locator('[data-b24-field="UF_CRM_LEVEL"]').waitFor();
+  if (await portal.locator('[data-b24-field="UF_CRM_LEVEL"] option:checked').innerText() !== "Bronze") fail("the card's level is not the deal's");
+  await portal.locator("[data-b24-comment] .tl-text", { hasText: "Written over REST" }).waitFor();
+  await portal.locator('[data-b24="stage-bar"] [aria-current="step"]').waitFor();
+  // a change made on the page is the REST side's: a stage moved, a field saved
+  await portal.locator('[data-b24-stage="WON"]').click();
+  await portal.waitForLoadState();
+  await portal.locator('[data-b24-stage="WON"][aria-current="step"]').waitFor();
+  await portal.locator('[data-b24-field="UF_CRM_DELIVERY_NOTE"]').fill("Leave it at the door");
+  await portal.locator('[data-b24="record-save"]').click();
+  await portal.waitForLoadState();
+  await portal.locator('[data-b24-field="UF_CRM_DELIVERY_NOTE"][value="Leave it at the door"]').waitFor();
+  const deal2 = await (await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.deal.get.json", { data: { id: 2 } })).json();
+  if (deal2.result.STAGE_ID !== "WON" || deal2.result.UF_CRM_DELIVERY_NOTE !== "Leave it at the door") fail("the REST side does not see the card's change: " + JSON.stringify(deal2.result));
+  await portal.locator('[data-b24="record-comment"]').fill("Written on the card");
+  await portal.locator('[data-b24="comment-save"]').click();
+  await portal.waitForLoadState();
+  const comments = await (await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.timeline.comment.list.json", { data: { filter: { ENTITY_ID: 2, ENTITY_TYPE: "deal" } } })).json();
+  if (!comments.result.some((c) => c.COMMENT === "Written on the card")) fail("the REST side does not see the card's comment");
+  await portal.goto(config.demo + "portal/crm/deal/details/1/");
+  await portal.screenshot({ path: `${config.out}/portal-card-fields.png` });
+  // the kanban moves a deal through the same method
+  await portal.goto(config.demo + "portal/crm/deal/kanban/");
+  await portal.screenshot({ path: `${config.out}/portal-kanban.png` });
+  const card3 = portal.locator('[data-b24-kanban-card="3"]');
+  await card3.locator('[data-b24="kanban-move"]').selectOption("LOSE");
+  await card3.locator("button").click();
+  await portal.waitForLoadState();
+  await portal.locator('[data-b24-column="LOSE"] [data-b24-kanban-card="3"]').waitFor();
+  const deal3 = await (await portal.request.post(config.demo + "rest/" + config.webhookPath + "crm.deal.get.json", { data: { id: 3 } })).json();
+  if (deal3.result.STAGE_ID !== "LOSE") fail("the kanban's move is not the REST side's");
+  console.log("the local portal: every family reached from its home, lists and cards are the REST side's data, page changes reach it");
 
   // the deal's timeline: the app's record, written at install; its buttons do what the
   // docs say: openRestApp opens the app's slider with the record's context, restEvent
@@ -199,7 +267,7 @@ try {
   await sdkTab.locator('[data-b24-placement="CRM_DEAL_DETAIL_TAB"]').click();
   const sdkFrame = sdkTab.frameLocator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]');
   await sdkFrame.locator('[data-b24="sdk"]', { hasText: '"ID":"1"' }).waitFor({ timeout: 15000 });
-  await sdkTab.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor({ timeout: 15000 });
+  await sdkTab.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor({ state: "attached", timeout: 15000 });
   const sdkHeight = await sdkTab.locator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]').evaluate((f) => f.style.height);
   if (sdkHeight !== "300px") fail("the SDK's resizeWindow not applied: " + sdkHeight);
 
