@@ -157,7 +157,7 @@ async fn run(args: &Dev) -> std::io::Result<u8> {
                             say(
                                 "ready",
                                 format!(
-                                    "the card: {portal_base}/portal/crm/{}/details/1/",
+                                    "the card: {portal_base}/portal/crm/{}/details/1/ (the portal's home: {portal_base}/portal/)",
                                     card_entity(&app)
                                 ),
                             );

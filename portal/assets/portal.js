@@ -54,6 +54,22 @@
         });
     });
   });
+  // the kanban: a card dragged to another stage is moved as the Move button moves it
+  var dragged = null;
+  document.querySelectorAll("[data-b24-kanban-card]").forEach(function (c) {
+    c.addEventListener("dragstart", function () { dragged = c; c.classList.add("dragging"); });
+    c.addEventListener("dragend", function () { c.classList.remove("dragging"); });
+  });
+  document.querySelectorAll("[data-b24-column]").forEach(function (col) {
+    col.addEventListener("dragover", function (e) { if (dragged) e.preventDefault(); });
+    col.addEventListener("drop", function (e) {
+      e.preventDefault();
+      if (!dragged || dragged.closest("[data-b24-column]") === col) return;
+      var select = dragged.querySelector('[data-b24="kanban-move"]');
+      select.value = col.getAttribute("data-b24-column");
+      select.form.submit();
+    });
+  });
   // the timeline's actions: a restEvent goes to the app through the portal, an
   // openRestApp opens the app's slider with the record's context
   document.querySelectorAll("[data-b24-rest-event]").forEach(function (b) {

@@ -55,7 +55,7 @@ fn stage_bar(type_id: u64, o: &Map<String, Value>) -> String {
     if stages.is_empty() {
         return String::new();
     }
-    let current = text(field(o, &crate::crm::stored_name(f)).or_else(|| o.get(f)));
+    let current = text(field(o, f));
     let at = stages.iter().position(|s| s.id == current);
     let mut out = String::from("<form method=\"post\" class=\"stage-bar\" data-b24=\"stage-bar\"><input type=\"hidden\" name=\"_form\" value=\"stage\">");
     for (i, s) in stages.iter().enumerate() {
@@ -158,6 +158,80 @@ fn shown(f: Option<&b24_crm::Field>, value: &Value) -> String {
     }
 }
 
+/// A field's name in capitals: `stageId` is `STAGE_ID`.
+fn upper(name: &str) -> String {
+    if name.chars().any(|c| c.is_ascii_lowercase()) {
+        crate::crm::stored_name(name)
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A field's label as the card writes it: the portal's title for a user field, a readable
+/// name for a standard one (`ASSIGNED_BY_ID`: "Responsible").
+fn label(f: &b24_crm::Field) -> String {
+    if f.is_dynamic && !f.title.is_empty() && f.title != f.name {
+        return f.title.clone();
+    }
+    let upper = upper(&f.name);
+    let known = [
+        ("OPPORTUNITY", "Amount"),
+        ("BEGINDATE", "Start date"),
+        ("CLOSEDATE", "Close date"),
+        ("ASSIGNED_BY_ID", "Responsible"),
+        ("CREATED_BY_ID", "Created by"),
+        ("CREATED_BY", "Created by"),
+        ("DATE_CREATE", "Created on"),
+        ("CREATED_TIME", "Created on"),
+        ("DATE_MODIFY", "Modified on"),
+        ("CATEGORY_ID", "Pipeline"),
+        ("COMMENTS", "Comment"),
+        ("OPENED", "Available to everyone"),
+        ("ID", "ID"),
+    ];
+    if let Some((_, l)) = known.iter().find(|(k, _)| *k == upper) {
+        return (*l).to_owned();
+    }
+    let words = upper
+        .trim_end_matches("_IDS")
+        .trim_end_matches("_ID")
+        .replace('_', " ")
+        .to_lowercase();
+    let mut c = words.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => upper,
+    }
+}
+
+/// A value shown, as HTML: a stage by its name, a bound contact or company as a link to
+/// its card.
+fn linked(portal: &Portal, type_id: u64, f: &b24_crm::Field, value: &Value) -> String {
+    let t = text(Some(value));
+    let is_stage = crate::crm::stage_field(type_id).is_some_and(|s| upper(s) == upper(&f.name));
+    if is_stage {
+        if let Some(stage) = crate::crm::pipeline(type_id).iter().find(|s| s.id == t) {
+            return escape(stage.name);
+        }
+    }
+    let target = match f.r#type {
+        FieldType::CrmContact => Some((3, "contact")),
+        FieldType::CrmCompany => Some((4, "company")),
+        FieldType::CrmLead => Some((1, "lead")),
+        FieldType::CrmDeal => Some((2, "deal")),
+        _ => None,
+    };
+    if let (Some((t_id, name)), Ok(id)) = (target, t.parse::<u64>()) {
+        if let Some(o) = read(portal, t_id, name, id) {
+            return format!(
+                "<a href=\"/portal/crm/{name}/details/{id}/\">{}</a>",
+                escape(&title_of(&o))
+            );
+        }
+    }
+    escape(&shown(Some(f), value))
+}
+
 /// The fields column's form: the record's fields, the ones the user may change as inputs.
 fn fields_form(portal: &Portal, type_id: u64, o: &Map<String, Value>) -> String {
     let form = if o.keys().any(|k| k == "id") {
@@ -186,17 +260,13 @@ fn fields_form(portal: &Portal, type_id: u64, o: &Map<String, Value>) -> String 
                 continue;
             }
             seen.insert(name.clone());
-            let label = if f.title.is_empty() {
-                name.clone()
-            } else {
-                f.title.clone()
-            };
+            let label = label(f);
             let cell = match input(f, &value) {
                 Some(i) => i,
                 None => format!(
                     "<span data-b24-value=\"{}\">{}</span>",
                     escape(name),
-                    escape(&shown(Some(f), &value))
+                    linked(portal, type_id, f, &value)
                 ),
             };
             rows.push_str(&format!(

@@ -24,7 +24,7 @@ pub(crate) fn stage_name(type_id: u64, o: &Map<String, Value>) -> String {
     let Some(f) = crate::crm::stage_field(type_id) else {
         return String::new();
     };
-    let id = text(field(o, &crate::crm::stored_name(f)).or_else(|| o.get(f)));
+    let id = text(field(o, f));
     crate::crm::pipeline(type_id)
         .iter()
         .find(|s| s.id == id)

@@ -104,7 +104,7 @@ pub(crate) async fn kanban(State(portal): State<Arc<Portal>>, Path(entity): Path
                 })
                 .collect();
             cards.push_str(&format!(
-                "<div class=\"kanban-card\" data-b24-kanban-card=\"{id}\"><a href=\"/portal/crm/{e}/details/{id}/\">{title}</a>\
+                "<div class=\"kanban-card\" draggable=\"true\" data-b24-kanban-card=\"{id}\"><a href=\"/portal/crm/{e}/details/{id}/\">{title}</a>\
                  <div class=\"kanban-amount\">{amount}</div>\
                  <form method=\"post\" class=\"kanban-move\"><input type=\"hidden\" name=\"ID\" value=\"{id}\">\
                  <select name=\"STAGE\" data-b24=\"kanban-move\" aria-label=\"Move to stage\">{options}</select>\
