@@ -250,11 +250,21 @@ try {
   if (!(await appPage.locator("pre").textContent()).includes('"activityId"')) fail("the app's slider lacks the record's context");
   await portal.screenshot({ path: `${config.out}/portal-timeline.png` });
   await portal.locator("#slider-close").click();
-  await record.locator("[data-b24-rest-event]").click();
+  await portal.locator("#slider").waitFor({ state: "hidden" });
+  // the portal's answer to the click is awaited before the page is reloaded
+  const [action] = await Promise.all([
+    portal.waitForResponse((r) => r.url().endsWith("/portal/timeline/action")),
+    record.locator("[data-b24-rest-event]").click(),
+  ]);
+  // (the page reloads on the answer: its status tells, its body is gone)
+  if (action.status() !== 200) fail("the portal refused the restEvent: " + action.status());
   for (let i = 0; ; i++) {
     await portal.waitForLoadState();
     if (await portal.locator("[data-b24-activity] .tl-tag-success", { hasText: "confirmed" }).count() > 0) break;
-    if (i > 50) fail("the app did not confirm the record: " + (await portal.locator("[data-b24-timeline]").innerText()));
+    if (i > 100) {
+      const deliveries = await (await portal.request.get(config.demo + "portal/events")).json();
+      fail("the app did not confirm the record: " + (await portal.locator("[data-b24-timeline]").innerText()) + "\ndeliveries: " + JSON.stringify(deliveries.slice(-12)) + "\nlog: " + (await portal.locator("#portal-log").innerText()));
+    }
     await portal.waitForTimeout(100);
     await portal.reload();
   }
