@@ -75,8 +75,14 @@ async fn what_compiles_is_what_the_portal_keeps() {
     assert_eq!(company.title.as_deref(), Some("Umbrella"));
     assert_eq!(company.is_my_company, Some(false));
 
-    // a custom type's item, in crm.item's spelling
-    let write = fields!(update item(183) { title: "Shipment to Lisbon", opened: true });
+    // a custom type's item, in crm.item's spelling, its own user fields included
+    let weight = Decimal::new(985, 1);
+    let write = fields!(update item(183) {
+        title: "Shipment to Lisbon",
+        opened: true,
+        ufCrm5Route: "Porto - Lisbon",
+        ufCrm5Weight: weight,
+    });
     client
         .update_fields(Entity::DYNAMIC(183), 1, &write)
         .await
@@ -84,5 +90,17 @@ async fn what_compiles_is_what_the_portal_keeps() {
     let item: b24_widgets::crm::Item = client.get_as(Entity::DYNAMIC(183), 1).await.unwrap();
     assert_eq!(item.title.as_deref(), Some("Shipment to Lisbon"));
     assert_eq!(item.opened, Some(true));
+    assert_eq!(item.user_fields.text("UF_CRM_5_ROUTE"), Some("Porto - Lisbon"));
+    assert_eq!(item.user_fields.get_as::<Decimal>("ufCrm5Weight"), Some(weight));
+    // and in their original spelling, as useOriginalUfNames=Y asks
+    let original = client
+        .call(
+            "crm.item.get",
+            json!({"entityTypeId": 183, "id": 1, "useOriginalUfNames": "Y"}),
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(original["item"]["UF_CRM_5_ROUTE"], "Porto - Lisbon");
     assert_eq!(b24_widgets::crm::Item::FIELDS[0].upper, "ID");
 }

@@ -270,7 +270,8 @@ impl Crm {
             );
             objects.entry(183).or_default().insert(
                 id,
-                classic(json!({"id": id, "title": format!("Shipment #{id}"), "stageId": "DT183_1:NEW", "entityTypeId": 183})),
+                classic(json!({"id": id, "title": format!("Shipment #{id}"), "stageId": "DT183_1:NEW", "entityTypeId": 183,
+                    "ufCrm5Route": if id == 1 { "Lisbon - Porto" } else { "" }, "ufCrm5Weight": if id == 1 { "120.5" } else { "" }})),
             );
         }
         Crm {
@@ -415,7 +416,7 @@ impl Crm {
         } else if items {
             object.insert("id".into(), Value::from(id));
             for (k, v) in fields {
-                object.insert(k.clone(), v.clone());
+                object.insert(item_key(k), v.clone());
             }
             object.insert("entityTypeId".into(), Value::from(t));
         } else {
@@ -473,7 +474,8 @@ impl Crm {
             .get(&t)
             .and_then(|m| m.get(&id))
             .ok_or_else(|| Failure::bad("NOT_FOUND", "Element not found"))?;
-        Ok(json!({"item": item_view(item, t)}))
+        let original = matches!(p.get("useOriginalUfNames").and_then(Value::as_str), Some("Y"));
+        Ok(json!({"item": uf_spelling(item_view(item, t), original)}))
     }
 
     fn item_update(&mut self, t: u64, p: &Map<String, Value>) -> Result<Value, Failure> {
@@ -498,7 +500,7 @@ impl Crm {
         for (k, v) in fields {
             if k != "id" {
                 // a classic entity keeps its fields in upper case
-                let key = if classic { stored_name(k) } else { k.clone() };
+                let key = if classic { stored_name(k) } else { item_key(k) };
                 changed |= item.insert(key, v.clone()).as_ref() != Some(v);
             }
         }
@@ -528,6 +530,7 @@ impl Crm {
     pub(crate) fn list(&self, t: u64, p: &Map<String, Value>, items: bool) -> Result<Listed, Failure> {
         let empty = BTreeMap::new();
         let all = self.objects.get(&t).unwrap_or(&empty);
+        let original_uf = matches!(p.get("useOriginalUfNames").and_then(Value::as_str), Some("Y"));
         let filter = match p.get("filter") {
             Some(Value::Object(f)) => f.clone(),
             None | Some(Value::Array(_)) => Map::new(),
@@ -594,7 +597,13 @@ impl Crm {
             .into_iter()
             .skip(from)
             .take(PAGE)
-            .map(|o| Value::Object(if items { item_view(o, t) } else { o.clone() }))
+            .map(|o| {
+                Value::Object(if items {
+                    uf_spelling(item_view(o, t), original_uf)
+                } else {
+                    o.clone()
+                })
+            })
             .collect();
         let next = (counted && from + PAGE < total).then_some((from + PAGE) as u64);
         let result = if items {
@@ -702,6 +711,21 @@ impl Listed {
 }
 
 /// An object as `crm.item.*` shows it: camelCase keys, numbers as numbers.
+/// How an item of `crm.item` keeps a field: user fields in `crm.item`'s spelling.
+fn item_key(name: &str) -> String {
+    b24_crm::names::to_camel(name).unwrap_or_else(|| name.to_owned())
+}
+
+/// An item's user fields as `useOriginalUfNames=Y` asks: `UF_CRM_5_ROUTE`, not `ufCrm5Route`.
+fn uf_spelling(item: Map<String, Value>, original: bool) -> Map<String, Value> {
+    if !original {
+        return item;
+    }
+    item.into_iter()
+        .map(|(k, v)| (b24_crm::names::to_upper(&k).unwrap_or(k), v))
+        .collect()
+}
+
 fn item_view(o: &Map<String, Value>, t: u64) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in o {

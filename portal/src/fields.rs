@@ -15,7 +15,7 @@ use crate::crm::Crm;
 use crate::failure::Failure;
 use crate::params::as_id;
 
-/// A user field of a classic object.
+/// A user field of a CRM object.
 #[derive(Clone, Debug)]
 pub struct UserField {
     pub id: u64,
@@ -136,11 +136,13 @@ impl UserField {
     }
 }
 
-/// The demo's user fields on deals: one of each common type.
+/// The demo's user fields: on deals one of each common type; on the custom type 183 (a
+/// smart process whose own id is 5: its fields are `UF_CRM_5_...`, `ufCrm5...` in
+/// `crm.item.*`) a route and a weight.
 pub(crate) fn demo_user_fields() -> Vec<UserField> {
-    let f = |id: u64, name: &str, ty: &str, label: &str, list: Vec<(u64, &str)>| UserField {
+    let on = |type_id: u64, id: u64, name: &str, ty: &str, label: &str, list: Vec<(u64, &str)>| UserField {
         id,
-        type_id: 2,
+        type_id,
         field_name: format!("UF_CRM_{name}"),
         user_type_id: ty.to_owned(),
         multiple: false,
@@ -154,6 +156,8 @@ pub(crate) fn demo_user_fields() -> Vec<UserField> {
             json!({})
         },
     };
+    let f =
+        |id: u64, name: &str, ty: &str, label: &str, list: Vec<(u64, &str)>| on(2, id, name, ty, label, list);
     vec![
         f(1, "DELIVERY_NOTE", "string", "Delivery note", vec![]),
         f(2, "WEIGHT", "double", "Weight, kg", vec![]),
@@ -168,6 +172,8 @@ pub(crate) fn demo_user_fields() -> Vec<UserField> {
         f(5, "VIP", "boolean", "VIP", vec![]),
         f(6, "BUDGET", "money", "Budget", vec![]),
         f(7, "PARTNER", "crm", "Partner", vec![]),
+        on(183, 8, "5_ROUTE", "string", "Route", vec![]),
+        on(183, 9, "5_WEIGHT", "double", "Weight, kg", vec![]),
     ]
 }
 

@@ -92,9 +92,8 @@ async fn main() {
         post(move |body: String| {
             let page = shaped_page.clone();
             async move {
-                let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-                    .into_owned()
-                    .collect();
+                let pairs: Vec<(String, String)> =
+                    form_urlencoded::parse(body.as_bytes()).into_owned().collect();
                 assert!(pairs.len() > 5);
                 Html(page)
             }
@@ -131,7 +130,12 @@ async fn main() {
         verified_ratios.push(ver_rps / bare_rps);
         p99_ratios.push(our_p99.as_secs_f64() / shaped_p99.as_secs_f64());
     }
-    for r in [&mut ratios, &mut shaped_ratios, &mut verified_ratios, &mut p99_ratios] {
+    for r in [
+        &mut ratios,
+        &mut shaped_ratios,
+        &mut verified_ratios,
+        &mut p99_ratios,
+    ] {
         r.sort_by(f64::total_cmp);
     }
     println!(

@@ -158,6 +158,11 @@ fn shown(f: Option<&b24_crm::Field>, value: &Value) -> String {
     }
 }
 
+/// A user field's name as the portal keeps it: `ufCrm5Route` is `UF_CRM_5_ROUTE`.
+fn upper_uf(name: &str) -> String {
+    b24_crm::names::to_upper(name).unwrap_or_else(|| name.to_owned())
+}
+
 /// A field's name in capitals: `stageId` is `STAGE_ID`.
 fn upper(name: &str) -> String {
     if name.chars().any(|c| c.is_ascii_lowercase()) {
@@ -169,9 +174,12 @@ fn upper(name: &str) -> String {
 
 /// A field's label as the card writes it: the portal's title for a user field, a readable
 /// name for a standard one (`ASSIGNED_BY_ID`: "Responsible").
-fn label(f: &b24_crm::Field) -> String {
-    if f.is_dynamic && !f.title.is_empty() && f.title != f.name {
-        return f.title.clone();
+fn label(f: &b24_crm::Field, user_labels: &[(String, String)]) -> String {
+    if f.is_dynamic {
+        let upper = upper_uf(&f.name);
+        if let Some((_, l)) = user_labels.iter().find(|(n, _)| *n == upper) {
+            return l.clone();
+        }
     }
     let upper = upper(&f.name);
     let known = [
@@ -239,7 +247,17 @@ fn fields_form(portal: &Portal, type_id: u64, o: &Map<String, Value>) -> String 
     } else {
         NameForm::Upper
     };
-    let schema = portal.lock().crm.schema(type_id, form, false);
+    let (schema, user_labels) = {
+        let inner = portal.lock();
+        let labels: Vec<(String, String)> = inner
+            .crm
+            .user_fields
+            .iter()
+            .filter(|u| u.type_id == type_id)
+            .map(|u| (u.field_name.clone(), u.label.clone()))
+            .collect();
+        (inner.crm.schema(type_id, form, false), labels)
+    };
     let mut rows = String::new();
     let always = [
         "TITLE",
@@ -260,7 +278,7 @@ fn fields_form(portal: &Portal, type_id: u64, o: &Map<String, Value>) -> String 
                 continue;
             }
             seen.insert(name.clone());
-            let label = label(f);
+            let label = label(f, &user_labels);
             let cell = match input(f, &value) {
                 Some(i) => i,
                 None => format!(
