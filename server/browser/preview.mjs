@@ -125,6 +125,8 @@ try {
   await portal.goto(config.demo + "portal/crm/deal/details/1/");
   await clickPlacement(portal, "CRM_DEAL_DETAIL_TAB");
   const tab = portal.frameLocator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]');
+  // the tab replaces the card's columns, as Bitrix24's tabs do
+  await portal.locator("#card-main").waitFor({ state: "hidden" });
   await tab.locator('[data-b24="tab-title"]', { hasText: "Website redesign" }).waitFor();
   await portal.locator("#portal-log li", { hasText: "resizeWindow" }).waitFor({ state: "attached" });
   const height = await portal.locator('[data-b24-frame="CRM_DEAL_DETAIL_TAB"]').evaluate((f) => f.style.height);
