@@ -321,3 +321,52 @@ async fn the_portal_sends_what_the_docs_samples_show() {
     }
     assert_eq!(checked, 57);
 }
+
+/// What the CRM holds reaches the pages escaped: a deal's title, a comment, a user
+/// field's value, on the list, the card, the kanban.
+#[tokio::test]
+async fn the_pages_escape_what_the_crm_holds() {
+    let portal = Portal::new(Config {
+        per_second: 1e9,
+        burst: 1e9,
+        ..Config::default()
+    });
+    let app = router(portal.clone());
+    let hook = portal.webhook_url("").expose().to_owned();
+    let evil = "<script>alert(1)</script>\"'&";
+    let (status, _) = call(
+        &app,
+        &format!("{hook}crm.deal.update"),
+        json!({"id": 1, "fields": {"TITLE": evil, "UF_CRM_DELIVERY_NOTE": evil}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(
+        &app,
+        &format!("{hook}crm.timeline.comment.add"),
+        json!({"fields": {"ENTITY_ID": 1, "ENTITY_TYPE": "deal", "COMMENT": evil}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for page in [
+        "/portal/crm/deal/list/",
+        "/portal/crm/deal/details/1/",
+        "/portal/crm/deal/kanban/",
+    ] {
+        let res = app
+            .clone()
+            .oneshot(Request::get(page).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(
+            !html.contains("<script>alert"),
+            "{page} lets a title through unescaped"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page} does not show it"
+        );
+    }
+}
