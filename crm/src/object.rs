@@ -176,13 +176,40 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
+/// The typed objects, each with its fields; `person`, `tracked` and `multifields` stand
+/// for the groups of fields several objects share (as `standard.rs` shares them).
 macro_rules! objects {
     ($(
+        $(#[$doc:meta])*
+        $name:ident ($entity:expr) { $($body:tt)* }
+    )*) => {$(
+        objects!(@munch [$(#[$doc])*] $name ($entity) [] $($body)*);
+    )*};
+    (@munch $meta:tt $name:ident $entity:tt [$($done:tt)*] person, $($rest:tt)*) => {
+        objects!(@munch $meta $name $entity [$($done)* honorific: String = "HONORIFIC", name: String = "NAME", second_name: String = "SECOND_NAME", last_name: String = "LAST_NAME", birthdate: NaiveDate = "BIRTHDATE", post: String = "POST", address: String = "ADDRESS", address_2: String = "ADDRESS_2", address_city: String = "ADDRESS_CITY", address_postal_code: String = "ADDRESS_POSTAL_CODE", address_region: String = "ADDRESS_REGION", address_province: String = "ADDRESS_PROVINCE", address_country: String = "ADDRESS_COUNTRY", address_country_code: String = "ADDRESS_COUNTRY_CODE", address_loc_addr_id: u64 = "ADDRESS_LOC_ADDR_ID",] $($rest)*);
+    };
+    (@munch $meta:tt $name:ident $entity:tt [$($done:tt)*] tracked, $($rest:tt)*) => {
+        objects!(@munch $meta $name $entity [$($done)* assigned_by_id: u64 = "ASSIGNED_BY_ID", created_by_id: u64 = "CREATED_BY_ID", modify_by_id: u64 = "MODIFY_BY_ID", date_create: DateTime<FixedOffset> = "DATE_CREATE", date_modify: DateTime<FixedOffset> = "DATE_MODIFY", opened: bool = "OPENED", comments: String = "COMMENTS", source_id: String = "SOURCE_ID", source_description: String = "SOURCE_DESCRIPTION", originator_id: String = "ORIGINATOR_ID", origin_id: String = "ORIGIN_ID", utm_source: String = "UTM_SOURCE", utm_medium: String = "UTM_MEDIUM", utm_campaign: String = "UTM_CAMPAIGN", utm_content: String = "UTM_CONTENT", utm_term: String = "UTM_TERM", last_activity_time: DateTime<FixedOffset> = "LAST_ACTIVITY_TIME", last_activity_by: u64 = "LAST_ACTIVITY_BY",] $($rest)*);
+    };
+    (@munch $meta:tt $name:ident $entity:tt [$($done:tt)*] multifields, $($rest:tt)*) => {
+        objects!(@munch $meta $name $entity [$($done)* phone: Vec<Multifield> = "PHONE", email: Vec<Multifield> = "EMAIL", web: Vec<Multifield> = "WEB", im: Vec<Multifield> = "IM", link: Vec<Multifield> = "LINK",] $($rest)*);
+    };
+    (@munch $meta:tt $name:ident $entity:tt [$($done:tt)*] $field:ident: $ty:ty = $upper:literal, $($rest:tt)*) => {
+        objects!(@munch $meta $name $entity [$($done)* $field: $ty = $upper,] $($rest)*);
+    };
+    (@munch [$($meta:tt)*] $name:ident $entity:tt [$($done:tt)*]) => {
+        object! { $($meta)* $name $entity { $($done)* } }
+    };
+}
+
+/// One typed object: its struct, its reading, its entry in [`Object`].
+macro_rules! object {
+    (
         $(#[$doc:meta])*
         $name:ident ($entity:expr) {
             $($field:ident: $ty:ty = $upper:literal,)*
         }
-    )*) => {$(
+    ) => {
         $(#[$doc])*
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $name {
@@ -242,7 +269,7 @@ macro_rules! objects {
                 d.deserialize_map(ObjectVisitor::<$name>(std::marker::PhantomData))
             }
         }
-    )*};
+    };
 }
 
 objects! {
@@ -298,21 +325,7 @@ objects! {
     Lead (Entity::LEAD) {
         id: u64 = "ID",
         title: String = "TITLE",
-        honorific: String = "HONORIFIC",
-        name: String = "NAME",
-        second_name: String = "SECOND_NAME",
-        last_name: String = "LAST_NAME",
-        birthdate: NaiveDate = "BIRTHDATE",
-        post: String = "POST",
-        address: String = "ADDRESS",
-        address_2: String = "ADDRESS_2",
-        address_city: String = "ADDRESS_CITY",
-        address_postal_code: String = "ADDRESS_POSTAL_CODE",
-        address_region: String = "ADDRESS_REGION",
-        address_province: String = "ADDRESS_PROVINCE",
-        address_country: String = "ADDRESS_COUNTRY",
-        address_country_code: String = "ADDRESS_COUNTRY_CODE",
-        address_loc_addr_id: u64 = "ADDRESS_LOC_ADDR_ID",
+        person,
         company_title: String = "COMPANY_TITLE",
         status_id: Stage = "STATUS_ID",
         status_description: String = "STATUS_DESCRIPTION",
@@ -330,77 +343,21 @@ objects! {
         contact_ids: Vec<u64> = "CONTACT_IDS",
         is_return_customer: bool = "IS_RETURN_CUSTOMER",
         date_closed: DateTime<FixedOffset> = "DATE_CLOSED",
-        assigned_by_id: u64 = "ASSIGNED_BY_ID",
-        created_by_id: u64 = "CREATED_BY_ID",
-        modify_by_id: u64 = "MODIFY_BY_ID",
-        date_create: DateTime<FixedOffset> = "DATE_CREATE",
-        date_modify: DateTime<FixedOffset> = "DATE_MODIFY",
-        opened: bool = "OPENED",
-        comments: String = "COMMENTS",
-        source_id: String = "SOURCE_ID",
-        source_description: String = "SOURCE_DESCRIPTION",
-        originator_id: String = "ORIGINATOR_ID",
-        origin_id: String = "ORIGIN_ID",
-        utm_source: String = "UTM_SOURCE",
-        utm_medium: String = "UTM_MEDIUM",
-        utm_campaign: String = "UTM_CAMPAIGN",
-        utm_content: String = "UTM_CONTENT",
-        utm_term: String = "UTM_TERM",
-        last_activity_time: DateTime<FixedOffset> = "LAST_ACTIVITY_TIME",
-        last_activity_by: u64 = "LAST_ACTIVITY_BY",
-        phone: Vec<Multifield> = "PHONE",
-        email: Vec<Multifield> = "EMAIL",
-        web: Vec<Multifield> = "WEB",
-        im: Vec<Multifield> = "IM",
-        link: Vec<Multifield> = "LINK",
+        tracked,
+        multifields,
     }
     /// A contact (`crm.contact.get`, `crm.contact.list`).
     Contact (Entity::CONTACT) {
         id: u64 = "ID",
-        honorific: String = "HONORIFIC",
-        name: String = "NAME",
-        second_name: String = "SECOND_NAME",
-        last_name: String = "LAST_NAME",
-        birthdate: NaiveDate = "BIRTHDATE",
-        post: String = "POST",
-        address: String = "ADDRESS",
-        address_2: String = "ADDRESS_2",
-        address_city: String = "ADDRESS_CITY",
-        address_postal_code: String = "ADDRESS_POSTAL_CODE",
-        address_region: String = "ADDRESS_REGION",
-        address_province: String = "ADDRESS_PROVINCE",
-        address_country: String = "ADDRESS_COUNTRY",
-        address_country_code: String = "ADDRESS_COUNTRY_CODE",
-        address_loc_addr_id: u64 = "ADDRESS_LOC_ADDR_ID",
+        person,
         photo: Value = "PHOTO",
         type_id: String = "TYPE_ID",
         export: bool = "EXPORT",
         company_id: u64 = "COMPANY_ID",
         company_ids: Vec<u64> = "COMPANY_IDS",
         lead_id: u64 = "LEAD_ID",
-        assigned_by_id: u64 = "ASSIGNED_BY_ID",
-        created_by_id: u64 = "CREATED_BY_ID",
-        modify_by_id: u64 = "MODIFY_BY_ID",
-        date_create: DateTime<FixedOffset> = "DATE_CREATE",
-        date_modify: DateTime<FixedOffset> = "DATE_MODIFY",
-        opened: bool = "OPENED",
-        comments: String = "COMMENTS",
-        source_id: String = "SOURCE_ID",
-        source_description: String = "SOURCE_DESCRIPTION",
-        originator_id: String = "ORIGINATOR_ID",
-        origin_id: String = "ORIGIN_ID",
-        utm_source: String = "UTM_SOURCE",
-        utm_medium: String = "UTM_MEDIUM",
-        utm_campaign: String = "UTM_CAMPAIGN",
-        utm_content: String = "UTM_CONTENT",
-        utm_term: String = "UTM_TERM",
-        last_activity_time: DateTime<FixedOffset> = "LAST_ACTIVITY_TIME",
-        last_activity_by: u64 = "LAST_ACTIVITY_BY",
-        phone: Vec<Multifield> = "PHONE",
-        email: Vec<Multifield> = "EMAIL",
-        web: Vec<Multifield> = "WEB",
-        im: Vec<Multifield> = "IM",
-        link: Vec<Multifield> = "LINK",
+        tracked,
+        multifields,
     }
     /// A company (`crm.company.get`, `crm.company.list`).
     Company (Entity::COMPANY) {
@@ -419,29 +376,8 @@ objects! {
         contact_id: Vec<u64> = "CONTACT_ID",
         lead_id: u64 = "LEAD_ID",
         last_communication_time: String = "LAST_COMMUNICATION_TIME",
-        assigned_by_id: u64 = "ASSIGNED_BY_ID",
-        created_by_id: u64 = "CREATED_BY_ID",
-        modify_by_id: u64 = "MODIFY_BY_ID",
-        date_create: DateTime<FixedOffset> = "DATE_CREATE",
-        date_modify: DateTime<FixedOffset> = "DATE_MODIFY",
-        opened: bool = "OPENED",
-        comments: String = "COMMENTS",
-        source_id: String = "SOURCE_ID",
-        source_description: String = "SOURCE_DESCRIPTION",
-        originator_id: String = "ORIGINATOR_ID",
-        origin_id: String = "ORIGIN_ID",
-        utm_source: String = "UTM_SOURCE",
-        utm_medium: String = "UTM_MEDIUM",
-        utm_campaign: String = "UTM_CAMPAIGN",
-        utm_content: String = "UTM_CONTENT",
-        utm_term: String = "UTM_TERM",
-        last_activity_time: DateTime<FixedOffset> = "LAST_ACTIVITY_TIME",
-        last_activity_by: u64 = "LAST_ACTIVITY_BY",
-        phone: Vec<Multifield> = "PHONE",
-        email: Vec<Multifield> = "EMAIL",
-        web: Vec<Multifield> = "WEB",
-        im: Vec<Multifield> = "IM",
-        link: Vec<Multifield> = "LINK",
+        tracked,
+        multifields,
     }
     /// A quote (`crm.quote.get`, `crm.quote.list`).
     Quote (Entity::QUOTE) {
@@ -471,24 +407,7 @@ objects! {
         deal_id: u64 = "DEAL_ID",
         person_type_id: u64 = "PERSON_TYPE_ID",
         location_id: String = "LOCATION_ID",
-        assigned_by_id: u64 = "ASSIGNED_BY_ID",
-        created_by_id: u64 = "CREATED_BY_ID",
-        modify_by_id: u64 = "MODIFY_BY_ID",
-        date_create: DateTime<FixedOffset> = "DATE_CREATE",
-        date_modify: DateTime<FixedOffset> = "DATE_MODIFY",
-        opened: bool = "OPENED",
-        comments: String = "COMMENTS",
-        source_id: String = "SOURCE_ID",
-        source_description: String = "SOURCE_DESCRIPTION",
-        originator_id: String = "ORIGINATOR_ID",
-        origin_id: String = "ORIGIN_ID",
-        utm_source: String = "UTM_SOURCE",
-        utm_medium: String = "UTM_MEDIUM",
-        utm_campaign: String = "UTM_CAMPAIGN",
-        utm_content: String = "UTM_CONTENT",
-        utm_term: String = "UTM_TERM",
-        last_activity_time: DateTime<FixedOffset> = "LAST_ACTIVITY_TIME",
-        last_activity_by: u64 = "LAST_ACTIVITY_BY",
+        tracked,
     }
     /// An activity (`crm.activity.get`, `crm.activity.list`).
     Activity (Entity::ACTIVITY) {

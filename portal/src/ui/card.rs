@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use b24_crm::{FieldType, NameForm};
 use b24_placement::placement::Family;
@@ -531,18 +531,5 @@ pub(crate) async fn save(
             }
         }
     }
-    for (method, params) in calls {
-        if let Err(f) = call(&portal, &method, params) {
-            let message = format!(
-                "<p data-b24=\"record-error\">{method}: {}</p>",
-                escape(&f.description)
-            );
-            return (StatusCode::BAD_REQUEST, Html(message)).into_response();
-        }
-    }
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/portal/crm/{e}/details/{id}/"))],
-    )
-        .into_response()
+    super::write_then(&portal, calls, format!("/portal/crm/{e}/details/{id}/"))
 }

@@ -189,6 +189,21 @@ pub(crate) fn call(portal: &Portal, method: &str, params: Value) -> Result<Liste
     portal.run(Caller::App, method, &params, false)
 }
 
+/// Runs the calls of a form, in order, as the app; then back to `location`, or the
+/// first refusal as the page.
+pub(crate) fn write_then(portal: &Portal, calls: Vec<(String, Value)>, location: String) -> Response {
+    for (method, params) in calls {
+        if let Err(f) = call(portal, &method, params) {
+            let message = format!(
+                "<p data-b24=\"record-error\">{method}: {}</p>",
+                escape(&f.description)
+            );
+            return (StatusCode::BAD_REQUEST, axum::response::Html(message)).into_response();
+        }
+    }
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
 /// The method family of an entity: `crm.deal`, or `crm.item` (with its entityTypeId).
 pub(crate) fn family_of(type_id: u64, name: &str) -> (String, Option<u64>) {
     match type_id {

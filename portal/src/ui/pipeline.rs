@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use b24_placement::placement::Family;
 use serde_json::{json, Map, Value};
@@ -166,18 +166,11 @@ pub(crate) async fn move_stage(
     if let Some(t) = item_type {
         params["entityTypeId"] = json!(t);
     }
-    if let Err(failure) = call(&portal, &format!("{family}.update"), params) {
-        let message = format!(
-            "<p data-b24=\"record-error\">{family}.update: {}</p>",
-            escape(&failure.description)
-        );
-        return (StatusCode::BAD_REQUEST, Html(message)).into_response();
-    }
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/portal/crm/{e}/kanban/"))],
+    super::write_then(
+        &portal,
+        vec![(format!("{family}.update"), params)],
+        format!("/portal/crm/{e}/kanban/"),
     )
-        .into_response()
 }
 
 /// `GET /portal/crm/{entity}/automation/`.
