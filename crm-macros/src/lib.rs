@@ -221,29 +221,29 @@ fn literal(expr: &Expr) -> Option<Literal> {
 /// What the portal reads for a literal written the Rust way: `true` for a `Y`/`N` field,
 /// an enumeration's label for its item's ID.
 fn as_portal_reads(field: &Field, v: Value) -> Value {
+    match v {
+        // a literal array holds scalars only
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| one_as_portal_reads(field, v)).collect())
+        }
+        v => one_as_portal_reads(field, v),
+    }
+}
+
+fn one_as_portal_reads(field: &Field, v: Value) -> Value {
     match (&field.r#type, v) {
         (FieldType::Char | FieldType::Boolean, Value::Bool(b)) => {
             Value::String(if b { "Y" } else { "N" }.into())
         }
-        (FieldType::Enumeration, Value::String(s)) => match field.items.iter().find(|i| i.value == s) {
-            Some(item) if !field.items.iter().any(|i| i.id == s) => Value::String(item.id.clone()),
-            _ => Value::String(s),
-        },
-        (FieldType::Enumeration, Value::Array(items)) => {
-            Value::Array(items.into_iter().map(|v| as_portal_reads_one(field, v)).collect())
-        }
-        (_, Value::Array(items)) if matches!(field.r#type, FieldType::Char | FieldType::Boolean) => {
-            Value::Array(items.into_iter().map(|v| as_portal_reads_one(field, v)).collect())
+        // a label, unless it is also an item's ID
+        (FieldType::Enumeration, Value::String(s)) if !field.items.iter().any(|i| i.id == s) => {
+            match field.items.iter().find(|i| i.value == s) {
+                Some(item) => Value::String(item.id.clone()),
+                None => Value::String(s),
+            }
         }
         (_, v) => v,
     }
-}
-
-fn as_portal_reads_one(field: &Field, v: Value) -> Value {
-    if v.is_array() {
-        return v;
-    }
-    as_portal_reads(field, v)
 }
 
 fn value_tokens(v: &Value) -> TokenStream {
@@ -263,9 +263,12 @@ fn value_tokens(v: &Value) -> TokenStream {
             let items = items.iter().map(value_tokens);
             quote!(#p::Value::Array(::std::vec![#(#items),*]))
         }
-        Value::Object(_) => {
-            let text = v.to_string();
-            quote!(#p::json(#text))
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = value_tokens(v);
+                quote!(m.insert(::std::string::String::from(#k), #v);)
+            });
+            quote!({ let mut m = #p::Map::new(); #(#entries)* #p::Value::Object(m) })
         }
     }
 }

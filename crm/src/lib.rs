@@ -40,11 +40,6 @@ pub use value::{Currency, DateTime, Decimal, FixedOffset, Money, Multifield, Nai
 pub mod __private {
     pub use serde_json::{Map, Value};
 
-    /// A JSON value written in the macro's output as text.
-    pub fn json(text: &str) -> Value {
-        serde_json::from_str(text).unwrap_or(Value::Null)
-    }
-
     /// Stands for the value of a `fields!` that did not compile, beside its errors.
     pub const fn never<T>() -> T {
         panic!("a fields! with errors")

@@ -241,7 +241,7 @@ macro_rules! object {
                 const SET: &[Set] = &[$(|o, v| {
                     o.$field = match v {
                         Value::Null => None,
-                        Value::String(s) if s.is_empty() && stringify!($ty) != "String" => None,
+                        Value::String(s) if s.is_empty() && !<$ty as Wire>::EMPTY_IS_A_VALUE => None,
                         v => Some(<$ty as Wire>::from_wire(v)?),
                     };
                     Ok(())

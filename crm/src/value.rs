@@ -20,6 +20,9 @@ pub trait Wire: Sized {
     const TYPES: &'static [&'static str];
     /// A multiple field (a list of values).
     const MULTIPLE: bool = false;
+    /// Whether an empty string is a value of this type (text) rather than no value (the
+    /// portal sends `""` for an empty number, date or id).
+    const EMPTY_IS_A_VALUE: bool = false;
     /// The value as this type, or the value back when it is not one.
     fn from_wire(v: Value) -> Result<Self, Value>;
 }
@@ -91,6 +94,7 @@ impl Wire for String {
         "location",
         "crm",
     ];
+    const EMPTY_IS_A_VALUE: bool = true;
     fn from_wire(v: Value) -> Result<Self, Value> {
         match v {
             Value::String(s) => Ok(s),

@@ -118,6 +118,11 @@ pub fn pipeline(type_id: u64) -> &'static [Stage] {
         .map_or(&[], |(_, _, stages)| *stages)
 }
 
+/// The name of the stage `id` of `type_id`'s pipeline (`C1:NEW`... by its code).
+pub fn stage_name(type_id: u64, id: &str) -> Option<&'static str> {
+    pipeline(type_id).iter().find(|s| s.id == id).map(|s| s.name)
+}
+
 /// The field that holds the stage of `type_id` (`STAGE_ID`, `STATUS_ID`, `stageId`).
 pub fn stage_field(type_id: u64) -> Option<&'static str> {
     PIPELINES.iter().find(|(t, ..)| *t == type_id).map(|(_, f, _)| *f)

@@ -371,18 +371,25 @@ async fn a_change_made_on_the_portals_pages_raises_its_events_too() {
         page.contains("value=\"Deal #6\""),
         "the card's form shows the title"
     );
-    let saved = reqwest::Client::builder()
+    // the card's two forms, as the page posts them: its fields, then a comment
+    let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
-        .post(format!("{base}/portal/crm/deal/details/6/"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("TITLE=Saved+%3Con+the+page%3E&COMMENT=Called")
-        .send()
-        .await
         .unwrap();
-    assert_eq!(saved.status(), 303);
-    assert_eq!(saved.headers()["location"], "/portal/crm/deal/details/6/");
+    for form in [
+        "_form=fields&TITLE=Saved+%3Con+the+page%3E",
+        "_form=comment&COMMENT=Called",
+    ] {
+        let saved = http
+            .post(format!("{base}/portal/crm/deal/details/6/"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 303);
+        assert_eq!(saved.headers()["location"], "/portal/crm/deal/details/6/");
+    }
     portal.deliveries_settled().await;
     let mut names: Vec<String> = got.lock().unwrap().iter().map(|e| e.name.to_string()).collect();
     names.sort();

@@ -1,11 +1,12 @@
 //! The client side of the portal's leaky bucket: a burst waits for room instead of being
 //! refused with `QUERY_LIMIT_EXCEEDED`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::per_portal::PerPortal;
 
 /// How fast a portal drains requests and how many it holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,20 +90,8 @@ impl Bucket {
 /// The bucket of the portal `key` (its REST address), made on first use; clients of one
 /// portal share it.
 pub fn bucket_for(key: &str, limit: RateLimit) -> Arc<Bucket> {
-    static BUCKETS: OnceLock<Mutex<HashMap<String, Weak<Bucket>>>> = OnceLock::new();
-    let mut all = BUCKETS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(b) = all.get(key).and_then(Weak::upgrade) {
-        if b.limit == limit {
-            return b;
-        }
-    }
-    all.retain(|_, b| b.strong_count() > 0);
-    let b = Arc::new(Bucket::new(limit));
-    all.insert(key.to_owned(), Arc::downgrade(&b));
-    b
+    static BUCKETS: PerPortal<Bucket> = PerPortal::new();
+    BUCKETS.get(key, |b| b.limit == limit, || Bucket::new(limit))
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! of that portal (a widget server makes one per request); `call` stays for raw writes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex};
+
+use crate::per_portal::PerPortal;
 use std::time::{Duration, Instant};
 
 use b24_crm::snapshot::entity_key;
@@ -26,18 +28,8 @@ pub(crate) type Schemas = Mutex<HashMap<String, (Instant, Arc<Schema>)>>;
 /// The schemas of the portal `key` (the key its bucket is shared by), shared by its
 /// clients while one of them lives.
 pub(crate) fn schemas_for(key: &str) -> Arc<Schemas> {
-    static ALL: OnceLock<Mutex<HashMap<String, Weak<Schemas>>>> = OnceLock::new();
-    let mut all = ALL
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(s) = all.get(key).and_then(Weak::upgrade) {
-        return s;
-    }
-    all.retain(|_, s| s.strong_count() > 0);
-    let s = Arc::new(Schemas::default());
-    all.insert(key.to_owned(), Arc::downgrade(&s));
-    s
+    static ALL: PerPortal<Schemas> = PerPortal::new();
+    ALL.get(key, |_| true, Schemas::default)
 }
 
 /// How an entity is reached: its own `crm.<name>.*` methods, or `crm.item.*`.

@@ -27,6 +27,7 @@ pub mod crm;
 pub mod error;
 pub mod fields;
 mod list;
+mod per_portal;
 pub mod sync;
 pub mod timeline;
 pub mod tokens;

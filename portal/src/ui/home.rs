@@ -42,8 +42,7 @@ pub(crate) fn where_shown(family: Family, name: Option<&str>) -> (String, &'stat
 /// `GET /portal/`.
 pub(crate) async fn home(State(portal): State<Arc<Portal>>) -> Response {
     let mut tiles = String::new();
-    for (group, label, path, hook) in MENU.iter().filter(|m| m.0 == "CRM") {
-        let _ = group;
+    for (_, label, path, hook) in MENU.iter().filter(|m| m.0 == "CRM") {
         let type_id = crate::crm::type_id_of(hook).unwrap_or(0);
         let (family, item_type) = family_of(type_id, hook);
         let mut params = json!({"start": 0});

@@ -25,10 +25,7 @@ pub(crate) fn stage_name(type_id: u64, o: &Map<String, Value>) -> String {
         return String::new();
     };
     let id = text(field(o, f));
-    crate::crm::pipeline(type_id)
-        .iter()
-        .find(|s| s.id == id)
-        .map_or(id, |s| s.name.to_owned())
+    crate::crm::stage_name(type_id, &id).map_or(id, str::to_owned)
 }
 
 /// `GET /portal/crm/{entity}/list/`.

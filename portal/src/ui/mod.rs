@@ -148,6 +148,15 @@ pub(crate) fn bound_here<'a>(bound: &'a [Bound], family: Family, entity: Option<
 /// A button that opens a placement's handler: the page's script asks the portal for the
 /// request and posts it into the frame. `query`: the user types first (search, autofill).
 pub(crate) fn placement_button(b: &Bound, id: Option<u64>, query: bool) -> String {
+    button(b, id, query, "class=\"app-item\"")
+}
+
+/// A DETAIL_TAB item: a tab of the card, its handler opened inside the card.
+pub(crate) fn placement_tab(b: &Bound, id: u64) -> String {
+    button(b, Some(id), false, "class=\"tab\" data-b24-tab-placement")
+}
+
+fn button(b: &Bound, id: Option<u64>, query: bool, class: &str) -> String {
     let id = id.map(|i| format!(" data-id=\"{i}\"")).unwrap_or_default();
     // a DETAIL_ACTIVITY bound with the built-in interface: the card draws it
     let built_in = if b.options.get("useBuiltInInterface").and_then(Value::as_str) == Some("Y") {
@@ -157,7 +166,7 @@ pub(crate) fn placement_button(b: &Bound, id: Option<u64>, query: bool) -> Strin
     };
     let query = if query { " data-query=\"field\"" } else { "" };
     format!(
-        "<button type=\"button\" class=\"app-item\" data-b24-placement=\"{}\"{id}{query}{built_in}>{}</button>",
+        "<button type=\"button\" {class} data-b24-placement=\"{}\"{id}{query}{built_in}>{}</button>",
         escape(&b.placement),
         escape(&b.title)
     )
