@@ -71,12 +71,10 @@ impl Wire for Decimal {
     fn from_wire(v: Value) -> Result<Self, Value> {
         let parsed = match &v {
             Value::String(s) => Decimal::from_str_exact(s.trim()).ok(),
-            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => Some(Decimal::from(i)),
-                (None, Some(f)) => Decimal::from_str(&n.to_string())
-                    .ok()
-                    .or_else(|| f.to_string().parse().ok()),
-                _ => None,
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Some(Decimal::from(i)),
+                // as the number was written: `12.5`, not the float nearest it
+                None => Decimal::from_str(&n.to_string()).ok(),
             },
             _ => None,
         };
@@ -424,6 +422,7 @@ mod tests {
             "1000.50"
         );
         assert_eq!(Decimal::from_wire(json!(12)).unwrap(), Decimal::from(12));
+        assert_eq!(Decimal::from_wire(json!(12.5)).unwrap().to_string(), "12.5");
         assert_eq!(bool::from_wire(json!("Y")), Ok(true));
         assert_eq!(bool::from_wire(json!("N")), Ok(false));
         assert!(bool::from_wire(json!("maybe")).is_err());

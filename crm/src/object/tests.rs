@@ -65,6 +65,13 @@ fn a_deal_from_the_classic_method_and_from_crm_item() {
     );
     assert_eq!(classic.probability, None);
     assert_eq!(classic.comments.as_deref(), Some(""));
+    // an empty number, date or id is no value, not a value of the wrong type
+    let empty = Deal::from_value(json!({"OPPORTUNITY": "", "CLOSEDATE": "", "COMPANY_ID": ""})).unwrap();
+    assert_eq!(
+        (empty.opportunity, empty.closedate, empty.company_id),
+        (None, None, None)
+    );
+    assert!(empty.other.is_empty(), "{:?}", empty.other);
     assert_eq!(classic.user_fields.text("ufCrm_LEVEL"), Some("13"));
     assert_eq!(
         classic
