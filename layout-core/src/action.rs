@@ -73,9 +73,9 @@ macro_rules! action_types {
             }
         )*
 
-        impl serde::Serialize for $ActionDto {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
+        impl serde_core::Serialize for $ActionDto {
+            fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde_core::ser::SerializeMap;
                 let mut map = s.serialize_map(None)?;
                 map.serialize_entry($crate::schema::ACTION.tag, self.type_name())?;
                 match self { $( $ActionDto::$wire(a) => a.serialize_fields(&mut map)?, )* }

@@ -112,7 +112,7 @@ macro_rules! block_types {
                 match self { $( $Block::$wire(p) => p.fast_ok(), )* }
             }
 
-            fn serialize_properties<M: serde::ser::SerializeMap>(
+            fn serialize_properties<M: serde_core::ser::SerializeMap>(
                 &self,
                 map: &mut M,
             ) -> Result<(), M::Error> {
@@ -323,9 +323,9 @@ impl From<Block> for ContentBlockDto {
     }
 }
 
-impl serde::Serialize for ContentBlockDto {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+impl serde_core::Serialize for ContentBlockDto {
+    fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde_core::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("type", self.block.type_name())?;
         for key in self._order.with_rest(ENVELOPE) {

@@ -98,7 +98,7 @@ impl DocKind {
     /// Reads a checked `value` into the typed model and prints it back: on one line as
     /// the portal takes it, or indented. Key order is kept.
     pub fn format(self, value: &Value, compact: bool) -> Result<String, Violations> {
-        fn print<T: serde::Serialize + crate::write::WriteJson>(typed: T, compact: bool) -> String {
+        fn print<T: serde_core::Serialize + crate::write::WriteJson>(typed: T, compact: bool) -> String {
             if compact {
                 let mut out = String::new();
                 typed.write_json(&mut out);

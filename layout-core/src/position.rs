@@ -33,12 +33,7 @@ impl<'t> SourceMap<'t> {
             text,
             members: HashMap::new(),
             line_starts: std::iter::once(0)
-                .chain(
-                    text.bytes()
-                        .enumerate()
-                        .filter(|(_, b)| *b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
                 .collect(),
         };
         let mut scanner = Scanner {

@@ -1,7 +1,7 @@
 //! What a broken rule looks like: where (a JSON pointer), which rule, what is wrong and
 //! what is allowed instead.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_core::ser::{Serialize, SerializeMap, Serializer};
 
 /// The rules of the table, each with a stable code (used by `b24 check --format
 /// json` and by tools that match on errors).

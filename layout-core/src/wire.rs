@@ -183,11 +183,11 @@ impl<T: FromWire> FromWire for indexmap::IndexMap<String, T> {
 /// pointer of the value at fault in the message.
 macro_rules! deserialize_via_wire {
     ($name:ty) => {
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        impl<'de> serde_core::Deserialize<'de> for $name {
+            fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(d)?;
                 <$name as $crate::wire::FromWire>::from_wire(&value, &$crate::pointer::Ptr::Root)
-                    .map_err(<D::Error as serde::de::Error>::custom)
+                    .map_err(<D::Error as serde_core::de::Error>::custom)
             }
         }
     };
@@ -234,8 +234,8 @@ macro_rules! wire_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl serde_core::Serialize for $name {
+            fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
@@ -391,7 +391,7 @@ macro_rules! wire_struct {
         impl $name {
             /// Writes the set fields into `map`, in order.
             #[doc(hidden)]
-            pub fn serialize_fields<M: serde::ser::SerializeMap>(
+            pub fn serialize_fields<M: serde_core::ser::SerializeMap>(
                 &self,
                 map: &mut M,
             ) -> Result<(), M::Error> {
@@ -412,9 +412,9 @@ macro_rules! wire_struct {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
+        impl serde_core::Serialize for $name {
+            fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde_core::ser::SerializeMap;
                 let mut map = s.serialize_map(None)?;
                 self.serialize_fields(&mut map)?;
                 map.end()

@@ -307,7 +307,7 @@ proptest! {
             let offset = map.value_offset(&pointer);
             prop_assert!(offset.is_some(), "{} not found", pointer);
             let mut de = serde_json::Deserializer::from_str(&text[offset.unwrap()..]);
-            let read = <Value as serde::Deserialize>::deserialize(&mut de).unwrap();
+            let read = <Value as serde_core::Deserialize>::deserialize(&mut de).unwrap();
             prop_assert_eq!(&read, v);
             match v {
                 Value::Object(m) => pointers.extend(m.iter().map(|(k, c)| (layout_core::pointer::join(&pointer, k), c))),

@@ -127,9 +127,9 @@ impl From<Block> for ContentBlockDto {
     }
 }
 
-impl serde::Serialize for ContentBlockDto {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+impl serde_core::Serialize for ContentBlockDto {
+    fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde_core::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("type", self.block.type_name())?;
         if !self.is_bare() {

@@ -78,11 +78,11 @@ impl FromWire for Translated {
     }
 }
 
-impl serde::Serialize for Translated {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl serde_core::Serialize for Translated {
+    fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Translated::Plain(text) => s.serialize_str(text),
-            Translated::Languages(map) => serde::Serialize::serialize(map, s),
+            Translated::Languages(map) => serde_core::Serialize::serialize(map, s),
         }
     }
 }
@@ -153,8 +153,8 @@ impl FromWire for Flag {
     }
 }
 
-impl serde::Serialize for Flag {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl serde_core::Serialize for Flag {
+    fn serialize<S: serde_core::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match (self.quoted, self.value) {
             (false, v) => s.serialize_bool(v),
             (true, true) => s.serialize_str("true"),

@@ -79,15 +79,15 @@ impl<'a> Members<'a> {
 /// A string borrowed from the text when it can be.
 struct Text<'a>(Cow<'a, str>);
 
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl<'de> serde_core::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_str(TextVisitor)
     }
 }
 
 struct TextVisitor;
 
-impl<'de> serde::de::Visitor<'de> for TextVisitor {
+impl<'de> serde_core::de::Visitor<'de> for TextVisitor {
     type Value = Text<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -103,23 +103,23 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Member<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-        use serde::de::{MapAccess, SeqAccess, Visitor};
+impl<'de> serde_core::Deserialize<'de> for Member<'de> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_core::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde_core::de::{MapAccess, SeqAccess, Visitor};
         struct Any;
         impl<'de> Visitor<'de> for Any {
             type Value = Member<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Member<'de>, E> {
+            fn visit_borrowed_str<E: serde_core::de::Error>(self, s: &'de str) -> Result<Member<'de>, E> {
                 TextVisitor.visit_borrowed_str(s).map(|Text(s)| Member::Str(s))
             }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Member<'de>, E> {
+            fn visit_str<E: serde_core::de::Error>(self, s: &str) -> Result<Member<'de>, E> {
                 TextVisitor.visit_str(s).map(|Text(s)| Member::Str(s))
             }
-            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Member<'de>, E> {
+            fn visit_string<E: serde_core::de::Error>(self, s: String) -> Result<Member<'de>, E> {
                 TextVisitor.visit_string(s).map(|Text(s)| Member::Str(s))
             }
             fn visit_bool<E>(self, b: bool) -> Result<Member<'de>, E> {
@@ -144,14 +144,14 @@ impl<'de> serde::Deserialize<'de> for Member<'de> {
                 Value::deserialize(SeqAccessDeserializer::new(seq)).map(Member::Other)
             }
         }
-        use serde::Deserialize;
+        use serde_core::Deserialize;
         d.deserialize_any(Any)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RawOptions<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+impl<'de> serde_core::Deserialize<'de> for RawOptions<'de> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_core::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
         struct Raw;
         impl<'de> Visitor<'de> for Raw {
             type Value = RawOptions<'de>;
