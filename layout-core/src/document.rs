@@ -104,7 +104,10 @@ impl DocKind {
                 typed.write_json(&mut out);
                 out
             } else {
-                serde_json::to_string_pretty(&typed).unwrap_or_default()
+                // through a Value, as `to_json_pretty`: the same text, one serializer fewer
+                serde_json::to_value(&typed)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .unwrap_or_default()
             }
         }
         Ok(match self {

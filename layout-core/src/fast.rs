@@ -59,7 +59,8 @@ impl FastValue for IndexMap<String, String> {
 }
 
 /// Whether a cross-field rule holds, each member found by `get`.
-pub fn cross_ok<'a>(cross: &Cross, get: impl Fn(&str) -> Option<&'a Typed>) -> bool {
+/// `get` is a `dyn`: one copy of this function, not one per struct of the model.
+pub fn cross_ok<'a>(cross: &Cross, get: &dyn Fn(&str) -> Option<&'a Typed>) -> bool {
     use crate::check::Shape;
     match *cross {
         Cross::NeedsTrue { field, flag, .. } => {

@@ -102,9 +102,10 @@ macro_rules! document {
                 out
             }
 
-            /// Indented JSON, for people and snapshots.
+            /// Indented JSON, for people and snapshots (printed from [`to_value`](Self::to_value):
+            /// the model is serialized one way less, so it compiles once less).
             pub fn to_json_pretty(&self) -> String {
-                serde_json::to_string_pretty(self).expect("a document always serializes")
+                serde_json::to_string_pretty(&self.to_value()).expect("a document always serializes")
             }
         }
     )*};

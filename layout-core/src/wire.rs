@@ -499,7 +499,7 @@ macro_rules! wire_struct {
                         }
                     }
                 )*
-                Self::SPEC.cross.iter().all(|c| $crate::fast::cross_ok(c, |name| self.field_node(name)))
+                Self::SPEC.cross.iter().all(|c| $crate::fast::cross_ok(c, &|name| self.field_node(name)))
             }
 
             /// The member `name`, if set, as the checker sees it.
