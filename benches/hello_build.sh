@@ -7,7 +7,8 @@
 #   - app:    the installed app (`features = ["lifecycle"]`: install, verification, the
 #             SQLite store, the REST client).
 # For each: the crates compiled and the time of a clean `cargo build` (dev profile, the
-# same versions as the workspace's Cargo.lock), and the ratios to the bare axum hello.
+# same versions as the workspace's Cargo.lock), the ratios to the bare axum hello, and the
+# libraries compiled twice (for the program, and again for a proc-macro's host).
 #
 #   benches/hello_build.sh
 set -euo pipefail
@@ -94,21 +95,33 @@ fn main() -> std::io::Result<()> {
     run("127.0.0.1:3000", app, |addr| println!("http://{addr}/"))
 }'
 
-declare -A crates seconds
+declare -A crates seconds twice
 for name in axum hello app; do
   export CARGO_TARGET_DIR="$work/target-$name"
   # fetched first (not timed): the build itself is measured
   cargo fetch -q --manifest-path "$work/$name/Cargo.toml"
   start=$(date +%s.%N)
-  log=$(cargo build --manifest-path "$work/$name/Cargo.toml" 2>&1) || { echo "$log"; exit 1; }
+  cargo build --manifest-path "$work/$name/Cargo.toml" --message-format=json \
+    >"$work/$name.json" 2>"$work/$name.log" || { cat "$work/$name.log"; exit 1; }
   end=$(date +%s.%N)
-  crates[$name]=$(grep -c '^ *Compiling ' <<<"$log")
+  crates[$name]=$(grep -c '^ *Compiling ' "$work/$name.log")
   seconds[$name]=$(echo "$end - $start" | bc)
+  # libraries compiled twice: once for the program, once for a proc-macro's host, when
+  # the two ask for different features
+  twice[$name]=$(python3 -c '
+import collections, json, sys
+seen = collections.Counter()
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and set(m["target"]["kind"]) - {"bin", "custom-build"}:
+        seen[(m["package_id"], m["target"]["name"])] += 1
+print(" ".join(sorted(name for (_, name), n in seen.items() if n > 1)) or "-")
+' "$work/$name.json")
 done
 
-printf '%-8s %8s %10s %14s %12s\n' crate crates seconds "crates/axum" "time/axum"
+printf '%-8s %8s %10s %14s %12s  %s\n' crate crates seconds "crates/axum" "time/axum" "built twice"
 for name in axum hello app; do
-  printf '%-8s %8d %10.1f %14.2f %12.2f\n' "$name" "${crates[$name]}" "${seconds[$name]}" \
+  printf '%-8s %8d %10.1f %14.2f %12.2f  %s\n' "$name" "${crates[$name]}" "${seconds[$name]}" \
     "$(echo "${crates[$name]} / ${crates[axum]}" | bc -l)" \
-    "$(echo "${seconds[$name]} / ${seconds[axum]}" | bc -l)"
+    "$(echo "${seconds[$name]} / ${seconds[axum]}" | bc -l)" "${twice[$name]}"
 done
