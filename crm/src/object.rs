@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 
 use b24_placement::placement::Entity;
 use indexmap::IndexMap;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::names;
