@@ -86,3 +86,16 @@ impl IntoResponse for Error {
         (status, self.to_string()).into_response()
     }
 }
+
+/// A JSON answer (`application/json`), the one way the server writes one. Written with
+/// serde_json rather than `axum::Json`: axum's `json` feature asks serde_json for
+/// `raw_value`, which `layout!`'s side of the build does not, and cargo would then build
+/// `layout-core` twice in an installed app.
+#[cfg(feature = "lifecycle")]
+pub(crate) fn json_answer(value: &serde_json::Value) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}

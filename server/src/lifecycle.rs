@@ -472,7 +472,7 @@ fn portal_of_event(f: &HashMap<String, String>) -> Result<InstalledPortal, Error
 /// a page that finishes the install in the portal.
 pub(crate) async fn install(State(life): State<Arc<Lifecycle>>, body: Bytes) -> Result<Response, Error> {
     if form(&body).contains_key("event") {
-        return Ok(axum::Json(install_event(&life, &body).await?).into_response());
+        return Ok(crate::error::json_answer(&install_event(&life, &body).await?));
     }
     // the install page: the handler's form
     let text = std::str::from_utf8(&body).map_err(|_| Error::Body("is not UTF-8"))?;
@@ -563,7 +563,7 @@ pub(crate) async fn uninstall(State(life): State<Arc<Lifecycle>>, body: Bytes) -
         .map(String::as_str)
         .unwrap_or_default();
     match life.uninstall(member, token).await? {
-        Ok(removed) => Ok(axum::Json(json!({"uninstalled": removed})).into_response()),
+        Ok(removed) => Ok(crate::error::json_answer(&json!({"uninstalled": removed}))),
         Err(refusal) => {
             tracing::warn!(member_id = %member, why = refusal.as_str(), "refused an uninstall");
             Err(Error::Forbidden)

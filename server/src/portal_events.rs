@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use b24_placement::event::{AppEvent, EventName, Payload, PortalEvent};
 use b24_rest::Client;
 use b24_store::InstalledPortal;
@@ -75,7 +75,7 @@ pub(crate) async fn receive(State(route): State<EventsRoute>, body: Bytes) -> Re
             EventName::App(AppEvent::ONAPPINSTALL | AppEvent::ONAPPUPDATE)
         ) {
             let installed = crate::lifecycle::install_event(life, &body).await?;
-            return Ok(axum::Json(installed).into_response());
+            return Ok(crate::error::json_answer(&installed));
         }
         let portal = match life.verify_event(&event).await? {
             Ok(portal) => portal,
@@ -117,7 +117,7 @@ pub(crate) async fn receive(State(route): State<EventsRoute>, body: Bytes) -> Re
             life.wake_offline(&portal.member_id);
         }
         life.dispatch(event, portal, false);
-        Ok(axum::Json(json!({"received": true})).into_response())
+        Ok(crate::error::json_answer(&json!({"received": true})))
     }
     .instrument(span)
     .await
