@@ -127,13 +127,7 @@ async fn installed_verified_and_uninstalled() {
     // an app that declares another placement now: the old one unbound, the new bound
     let app2 = app(store.clone(), &["CRM_DEAL_DETAIL_TAB"], Duration::from_secs(60)).await;
     let (form, token2) = portal.install_event(&pbase);
-    let reply = reqwest::Client::new()
-        .post(format!("{app2}/install"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let reply = common::post_form(&format!("{app2}/install"), form).await;
     assert_eq!(reply.headers()["content-type"], "application/json");
     let answer: serde_json::Value = serde_json::from_str(&reply.text().await.unwrap()).unwrap();
     assert_eq!(answer["bound"], serde_json::json!(["CRM_DEAL_DETAIL_TAB"]));

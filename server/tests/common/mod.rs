@@ -51,12 +51,17 @@ pub fn sqlite_url(name: &str) -> String {
 
 /// POSTs a form: the status and the answer's text.
 pub async fn post(url: &str, body: String) -> (u16, String) {
-    let r = reqwest::Client::new()
+    let r = post_form(url, body).await;
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// A form posted to `url`: the whole answer, headers and all.
+pub async fn post_form(url: &str, body: String) -> reqwest::Response {
+    reqwest::Client::new()
         .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body)
         .send()
         .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
+        .unwrap()
 }
