@@ -104,10 +104,7 @@ impl DocKind {
                 typed.write_json(&mut out);
                 out
             } else {
-                // through a Value, as `to_json_pretty`: the same text, one serializer fewer
-                serde_json::to_value(&typed)
-                    .and_then(|v| serde_json::to_string_pretty(&v))
-                    .unwrap_or_default()
+                crate::write::pretty(&typed)
             }
         }
         Ok(match self {

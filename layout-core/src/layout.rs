@@ -102,10 +102,9 @@ macro_rules! document {
                 out
             }
 
-            /// Indented JSON, for people and snapshots (printed from [`to_value`](Self::to_value):
-            /// the model is serialized one way less, so it compiles once less).
+            /// Indented JSON, for people and snapshots.
             pub fn to_json_pretty(&self) -> String {
-                serde_json::to_string_pretty(&self.to_value()).expect("a document always serializes")
+                crate::write::pretty(self)
             }
         }
     )*};

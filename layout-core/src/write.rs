@@ -9,6 +9,15 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+/// Indented JSON of a part of the model, printed from its `Value` (key order kept): the
+/// model's `Serialize` is compiled for serde_json's value serializer only, not again for
+/// its pretty writer. The text is what `serde_json::to_string_pretty` prints.
+pub fn pretty<T: serde_core::Serialize + ?Sized>(typed: &T) -> String {
+    serde_json::to_value(typed)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .expect("the model always serializes: its keys are strings")
+}
+
 /// A part of the model that writes its own compact JSON.
 pub trait WriteJson {
     fn write_json(&self, out: &mut String);

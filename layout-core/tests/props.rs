@@ -250,6 +250,9 @@ proptest! {
         // to_json() is the model's own writer (layout_core::write); serde's Serialize is
         // the other way out: the same bytes, whatever the text holds
         prop_assert_eq!(layout.to_json(), serde_json::to_string(&layout).unwrap());
+        // the indented text goes through the Value (layout_core::write::pretty): the same
+        // text as serde_json's pretty writer on the model itself
+        prop_assert_eq!(layout.to_json_pretty(), serde_json::to_string_pretty(&layout).unwrap());
     }
 
     #[test]
